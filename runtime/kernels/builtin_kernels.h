@@ -1,0 +1,8 @@
+#pragma once
+
+#include "runtime/kernel_api.h"
+
+// One factory per builtin kernel, each defined in runtime/kernels/<op>.cc. Keep alphabetical.
+namespace litescope::runtime {
+
+}  // namespace litescope::runtime

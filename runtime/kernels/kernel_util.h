@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "runtime/kernel_api.h"
+#include "runtime/status.h"
+#include "runtime/tensor.h"
+
+// Helpers shared by kernels' Prepare functions. Pure functions and Status builders only.
+namespace litescope::runtime {
+
+// "node 12 (CONV_2D)"
+std::string NodeLabel(const Node& node);
+
+// Checks the number of input slots (between min and max inclusive) and outputs.
+Status ExpectArity(const Node& node, int min_inputs, int max_inputs, int outputs);
+
+// Required input/output: error naming node and slot when absent.
+Result<Tensor*> RequireInput(KernelContext& ctx, const Node& node, int i);
+Result<Tensor*> RequireOutput(KernelContext& ctx, const Node& node, int i);
+
+// "node 3 (ADD): input 1 (tensor 7 'x') is INT16; expected FLOAT32"
+Status TypeError(const Node& node, const char* role, int slot, int tensor_index,
+                 const Tensor& t, const char* expected);
+
+// Fused activation codes of the schema's ActivationFunctionType.
+enum class FusedActivation : int8_t {
+  kNone = 0, kRelu = 1, kReluN1To1 = 2, kRelu6 = 3, kTanh = 4, kSignBit = 5
+};
+
+// Clamp range for a fused activation on float outputs.
+void FloatActivationRange(FusedActivation act, float* min, float* max);
+
+// Output size and leading padding of one spatial dimension under SAME (0) / VALID (1) padding,
+// the schema's Padding enum. Returns false for invalid parameters (stride/dilation <= 0).
+bool ComputeSpatialOutput(int padding, int in, int filter, int stride, int dilation, int* out,
+                          int* pad_before);
+
+template <typename T>
+inline T Clamp(T v, T lo, T hi) {
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+
+}  // namespace litescope::runtime

@@ -1,0 +1,16 @@
+#include "runtime/tensor.h"
+
+namespace litescope::runtime {
+
+const char* AllocationName(Allocation a) {
+  switch (a) {
+    case Allocation::kNone: return "none";
+    case Allocation::kConstant: return "constant";
+    case Allocation::kArena: return "arena";
+    case Allocation::kDynamic: return "dynamic";
+    case Allocation::kPersistent: return "persistent";
+  }
+  return "unknown";
+}
+
+}  // namespace litescope::runtime
