@@ -1,0 +1,73 @@
+// tflite_run: runs a model once on given raw inputs and writes the raw outputs. This is the
+// contract that ../shared/conformance/check.py drives.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "apps/common/model_source.h"
+#include "apps/tflite_run/run_io.h"
+#include "runtime/interpreter.h"
+#include "runtime/op_registry.h"
+
+namespace {
+
+struct Options {
+  std::string model;
+  std::vector<std::string> inputs;
+  std::string output_dir;
+  std::string backend = "reference";
+  int threads = 1;
+};
+
+litescope::Status Run(const Options& opt) {
+  using namespace litescope;
+  if (opt.backend != "reference")
+    return InvalidArgumentError(fmt::format("--backend {}: unknown backend (available: reference)",
+                                            opt.backend));
+  auto model = apps::LoadModel(opt.model);
+  if (!model.ok()) return model.status();
+  runtime::InterpreterOptions io;
+  io.num_threads = opt.threads;
+  auto interp = runtime::Interpreter::Create(*model, runtime::OpRegistry::WithBuiltins(), io);
+  if (!interp.ok()) return interp.status().WithContext(opt.model);
+  runtime::Interpreter& in = **interp;
+  LS_RETURN_IF_ERROR(in.AllocateTensors().WithContext(opt.model));
+  LS_RETURN_IF_ERROR(apps::ReadInputs(in, opt.inputs));
+  LS_RETURN_IF_ERROR(in.Invoke().WithContext(opt.model));
+  return apps::WriteOutputs(in, opt.output_dir);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"tflite_run: run a TFLite model once on raw input files"};
+  Options opt;
+  app.add_option("--model", opt.model, "model file (or builtin:<name>)")->required();
+  app.add_option("--input", opt.inputs, "raw little-endian bytes of one input, in input order");
+  app.add_option("--output-dir", opt.output_dir, "where output_<j>.bin and outputs.json go")
+      ->required();
+  app.add_option("--backend", opt.backend, "reference (default)");
+  app.add_option("--threads", opt.threads, "CPU threads")->check(CLI::Range(1, 256));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "error: %s (see --help)\n", e.what());
+    return 2;
+  }
+  try {
+    litescope::Status s = Run(opt);
+    if (!s.ok()) {
+      std::fprintf(stderr, "error: %s\n", s.message().c_str());
+      return 1;
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
