@@ -14,6 +14,7 @@ struct Operator;
 
 namespace litescope::runtime {
 
+class Interpreter;
 class KernelContext;
 class ThreadPool;
 class Subgraph;
@@ -71,6 +72,10 @@ class KernelContext {
   // Another subgraph of the same interpreter (control-flow ops); nullptr when out of range.
   virtual Subgraph* subgraph(int index) = 0;
   virtual int subgraph_count() const = 0;
+  // Index of the subgraph running this node.
+  virtual int subgraph_index() const = 0;
+  // The interpreter that owns this subgraph (control flow and resource variables use it).
+  virtual Interpreter& interpreter() = 0;
 };
 
 using PrepareFn = Status (*)(KernelContext& ctx, Node& node);

@@ -11,7 +11,12 @@ OpRegistry OpRegistry::WithBuiltins() {
   OpRegistry r;
   // Every builtin kernel, alphabetical. A kernel is linked in only through this list.
   const KernelRegistration builtins[] = {
-      KernelRegistration{},  // placeholder keeps the array non-empty; skipped below
+      MakeAssignVariableKernel(),
+      MakeCallOnceKernel(),
+      MakeIfKernel(),
+      MakeReadVariableKernel(),
+      MakeVarHandleKernel(),
+      MakeWhileKernel(),
   };
   for (const KernelRegistration& k : builtins)
     if (k.prepare) r.Add(k);

@@ -65,6 +65,8 @@ class Subgraph : public KernelContext {
   ThreadPool& thread_pool() override;
   Subgraph* subgraph(int index) override;
   int subgraph_count() const override;
+  int subgraph_index() const override { return index_; }
+  Interpreter& interpreter() override { return *interpreter_; }
 
  private:
   struct HeapBlock {

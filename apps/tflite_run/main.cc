@@ -18,6 +18,7 @@ struct Options {
   std::string model;
   std::vector<std::string> inputs;
   std::string output_dir;
+  std::string fill;
   std::string backend = "reference";
   int threads = 1;
 };
@@ -35,8 +36,13 @@ litescope::Status Run(const Options& opt) {
   if (!interp.ok()) return interp.status().WithContext(opt.model);
   runtime::Interpreter& in = **interp;
   LS_RETURN_IF_ERROR(in.AllocateTensors().WithContext(opt.model));
-  LS_RETURN_IF_ERROR(apps::ReadInputs(in, opt.inputs));
+  if (!opt.fill.empty() && !opt.inputs.empty())
+    return InvalidArgumentError("give either --input files or --fill, not both");
+  LS_RETURN_IF_ERROR(opt.fill.empty() ? apps::ReadInputs(in, opt.inputs)
+                                      : apps::FillInputs(in, opt.fill));
   LS_RETURN_IF_ERROR(in.Invoke().WithContext(opt.model));
+  if (!opt.fill.empty()) std::fputs(apps::SummarizeOutputs(in).c_str(), stdout);
+  if (opt.output_dir.empty()) return Status::Ok();
   return apps::WriteOutputs(in, opt.output_dir);
 }
 
@@ -47,8 +53,9 @@ int main(int argc, char** argv) {
   Options opt;
   app.add_option("--model", opt.model, "model file (or builtin:<name>)")->required();
   app.add_option("--input", opt.inputs, "raw little-endian bytes of one input, in input order");
-  app.add_option("--output-dir", opt.output_dir, "where output_<j>.bin and outputs.json go")
-      ->required();
+  app.add_option("--fill", opt.fill, "fill inputs instead of --input: zeros or random")
+      ->check(CLI::IsMember({"zeros", "random"}));
+  app.add_option("--output-dir", opt.output_dir, "where output_<j>.bin and outputs.json go");
   app.add_option("--backend", opt.backend, "reference (default)");
   app.add_option("--threads", opt.threads, "CPU threads")->check(CLI::Range(1, 256));
   try {

@@ -1,5 +1,6 @@
 #include "apps/tflite_run/run_io.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -39,6 +40,59 @@ Status ReadInputs(runtime::Interpreter& interp, const std::vector<std::string>& 
     if (t->bytes) std::memcpy(t->data, bytes->data(), t->bytes);
   }
   return Status::Ok();
+}
+
+Status FillInputs(runtime::Interpreter& interp, const std::string& how) {
+  if (how != "zeros" && how != "random")
+    return InvalidArgumentError(fmt::format("--fill {}: expected zeros or random", how));
+  uint64_t state = 0x2545F4914F6CDD1Dull;
+  auto next = [&state]() {  // xorshift64: same sequence on every platform
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  for (int i = 0; i < interp.input_count(); ++i) {
+    runtime::Tensor* t = interp.input(i);
+    if (!t->data) continue;
+    auto* bytes = static_cast<uint8_t*>(t->data);
+    if (how == "zeros") {
+      std::memset(bytes, 0, t->bytes);
+    } else if (t->type == runtime::DataType::kFloat32) {
+      float* f = t->data_as<float>();
+      for (int64_t k = 0; k < t->elements(); ++k)
+        f[k] = static_cast<float>(static_cast<double>(next() >> 11) / 4503599627370496.0 - 1.0);
+    } else if (t->type == runtime::DataType::kBool) {
+      for (size_t k = 0; k < t->bytes; ++k) bytes[k] = next() & 1;
+    } else {
+      for (size_t k = 0; k < t->bytes; ++k) bytes[k] = static_cast<uint8_t>(next());
+    }
+  }
+  return Status::Ok();
+}
+
+std::string SummarizeOutputs(runtime::Interpreter& interp) {
+  std::string s;
+  for (int j = 0; j < interp.output_count(); ++j) {
+    const runtime::Tensor* t = interp.output(j);
+    s += fmt::format("output {} '{}' {} {}", j, t->name, runtime::DataTypeShortName(t->type),
+                     t->shape.ToString());
+    if (t->type == runtime::DataType::kFloat32 && t->data && t->elements() > 0) {
+      const float* f = t->data_as<float>();
+      float lo = f[0], hi = f[0];
+      double sum = 0;
+      int64_t arg = 0;
+      for (int64_t k = 0; k < t->elements(); ++k) {
+        if (f[k] > hi) { hi = f[k]; arg = k; }
+        lo = std::min(lo, f[k]);
+        sum += f[k];
+      }
+      s += fmt::format(": min {:.6g} max {:.6g} mean {:.6g} argmax {}", lo, hi,
+                       sum / static_cast<double>(t->elements()), arg);
+    }
+    s += "\n";
+  }
+  return s;
 }
 
 Status WriteOutputs(runtime::Interpreter& interp, const std::string& dir) {

@@ -5,4 +5,11 @@
 // One factory per builtin kernel, each defined in runtime/kernels/<op>.cc. Keep alphabetical.
 namespace litescope::runtime {
 
+KernelRegistration MakeAssignVariableKernel();
+KernelRegistration MakeCallOnceKernel();
+KernelRegistration MakeIfKernel();
+KernelRegistration MakeReadVariableKernel();
+KernelRegistration MakeVarHandleKernel();
+KernelRegistration MakeWhileKernel();
+
 }  // namespace litescope::runtime
