@@ -54,6 +54,11 @@ Subgraph* Interpreter::subgraph(int i) {
 
 Status Interpreter::Invoke() { return primary().Invoke(); }
 
+Status Interpreter::ApplyDelegate(Delegate& delegate, const DelegateOptions& options) {
+  for (auto& s : subgraphs_) LS_RETURN_IF_ERROR(s->ApplyDelegate(delegate, options));
+  return Status::Ok();
+}
+
 Tensor* Interpreter::input(int i) {
   const auto& in = primary().inputs();
   if (i < 0 || static_cast<size_t>(i) >= in.size()) return nullptr;

@@ -57,6 +57,9 @@ class Interpreter {
   Subgraph* subgraph(int i);
 
   Status ResizeInput(int i, const Shape& shape) { return primary().ResizeInput(i, shape); }
+  // Applies a delegate to every subgraph (before AllocateTensors). Not owned: it must outlive
+  // the interpreter.
+  Status ApplyDelegate(Delegate& delegate, const DelegateOptions& options = {});
   Status AllocateTensors() { return primary().AllocateTensors(); }
   Status Invoke();
 

@@ -12,7 +12,9 @@ enum class EventKind : uint8_t {
   kAllocate,        // arena planning and allocation
 };
 
-// Begin/end instrumentation the interpreter calls around every node. Implemented outside the
+// Begin/end instrumentation the interpreter calls around every node. `node` is the node index;
+// for a delegate partition run as one kInvoke event it is -1 - partition index, and the delegate
+// reports each original node inside it as a kDelegateOp event with the node's own index. Implemented outside the
 // runtime (profiler/). When no hooks are installed the interpreter makes no calls at all.
 // Calls come from the thread that runs Invoke/AllocateTensors.
 class ProfilingHooks {

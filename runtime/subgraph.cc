@@ -65,6 +65,9 @@ Status Subgraph::Build() {
   const uint32_t num_ops = fb_->operators() ? fb_->operators()->size() : 0;
   nodes_.resize(num_ops);
   deferred_.assign(num_ops, false);
+  placement_.assign(num_ops, NodePlacement{});
+  node_partition_.assign(num_ops, -1);
+  delegate_owned_.assign(num_tensors, false);
   for (uint32_t i = 0; i < num_ops; ++i) {
     const schema::Operator* op = fb_->operators()->Get(i);
     Node& n = nodes_[i];
@@ -144,6 +147,54 @@ Status Subgraph::ResizeInput(int i, const Shape& shape) {
     t.shape = shape;
     allocated_ = false;
   }
+  return Status::Ok();
+}
+
+Status Subgraph::ApplyDelegate(Delegate& delegate, const DelegateOptions& options) {
+  if (!partitions_.empty())
+    return InvalidArgumentError(fmt::format("subgraph {} already has a delegate", index_));
+  std::vector<SupportResult> verdicts;
+  verdicts.reserve(nodes_.size());
+  for (const Node& n : nodes_) verdicts.push_back(delegate.CheckNode(*this, n));
+  std::vector<std::vector<int>> groups = FormPartitions(verdicts, options);
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    placement_[i].code = verdicts[i].code;
+    placement_[i].reason = verdicts[i].message;
+  }
+  for (std::vector<int>& nodes : groups) {
+    Result<std::unique_ptr<DelegateKernel>> kernel = delegate.CreateKernel(*this, nodes);
+    if (!kernel.ok()) {
+      for (int n : nodes) {
+        placement_[static_cast<size_t>(n)].code = SupportCode::kDelegateError;
+        placement_[static_cast<size_t>(n)].reason = kernel.status().message();
+      }
+      continue;
+    }
+    const int p = static_cast<int>(partitions_.size());
+    for (int n : nodes) {
+      node_partition_[static_cast<size_t>(n)] = p;
+      placement_[static_cast<size_t>(n)] = NodePlacement{delegate.name(), p,
+                                                         SupportCode::kSupported, ""};
+    }
+    partitions_.push_back(Partition{delegate.name(), std::move(nodes)});
+    delegate_kernels_.push_back(std::move(kernel.value()));
+  }
+  // Tensors made and used only inside one partition never reach the arena: the delegate keeps
+  // them internally.
+  std::vector<int> producer_part(tensors_.size(), -2), consumer_part(tensors_.size(), -2);
+  auto mark = [](int& slot, int part) { slot = (slot == -2 || slot == part) ? part : -1; };
+  for (const Node& n : nodes_) {
+    const int part = node_partition_[static_cast<size_t>(n.index)];
+    for (int t : n.outputs)
+      if (t >= 0) mark(producer_part[static_cast<size_t>(t)], part);
+    for (int t : n.inputs)
+      if (t >= 0) mark(consumer_part[static_cast<size_t>(t)], part);
+  }
+  for (int t : outputs_) consumer_part[static_cast<size_t>(t)] = -1;
+  for (size_t t = 0; t < tensors_.size(); ++t)
+    delegate_owned_[t] = producer_part[t] >= 0 &&
+                         (consumer_part[t] == producer_part[t] || consumer_part[t] == -2);
+  allocated_ = false;
   return Status::Ok();
 }
 
@@ -279,6 +330,18 @@ Status Subgraph::AllocateTensors() {
     bool defer = false;
     for (int t : node.inputs)
       if (t >= 0 && dynamic_[static_cast<size_t>(t)]) defer = true;
+    const int part = node_partition_[static_cast<size_t>(node.index)];
+    if (part >= 0) {
+      const Partition& p = partitions_[static_cast<size_t>(part)];
+      if (node.index != p.nodes.front()) continue;
+      if (defer)
+        return UnsupportedOpError(fmt::format(
+            "{}: a {} partition is fed by a tensor whose shape is known only at run time",
+            NodeLabel(node), p.backend));
+      ScopedEvent ev(hooks(), EventKind::kPrepare, p.backend.c_str(), index_, node.index);
+      LS_RETURN_IF_ERROR(delegate_kernels_[static_cast<size_t>(part)]->Prepare(*this));
+      continue;
+    }
     if (defer) {
       // Shapes are known only at run time: Prepare runs right before Eval.
       if (!node.kernel) LS_RETURN_IF_ERROR(PrepareNode(node));  // reports the missing kernel
@@ -308,16 +371,27 @@ Status Subgraph::PlanArena() {
   // after Invoke).
   for (int t : inputs_) { use(t, 0); use(t, end); }
   for (const Node& n : nodes_) {
-    for (int t : n.inputs) use(t, n.index);
-    for (int t : n.outputs) use(t, n.index);
-    for (int t : n.intermediates) use(t, n.index);
+    // A partition runs all its nodes in one step: its tensors live across the whole range.
+    int lo = n.index, hi = n.index;
+    const int part = node_partition_[static_cast<size_t>(n.index)];
+    if (part >= 0) {
+      lo = partitions_[static_cast<size_t>(part)].nodes.front();
+      hi = partitions_[static_cast<size_t>(part)].nodes.back();
+    }
+    for (const std::vector<int>* list : {&n.inputs, &n.outputs, &n.intermediates})
+      for (int t : *list) {
+        use(t, lo);
+        use(t, hi);
+      }
   }
   for (int t : outputs_) { use(t, end); }
   ArenaPlanner planner(kAlignment);
   std::vector<int> ids(tensors_.size(), -1);
   for (size_t t = 0; t < tensors_.size(); ++t) {
     Tensor& tensor = tensors_[t];
-    if (tensor.is_constant() || tensor.is_variable || dynamic_[t] || last[t] < 0) continue;
+    if (tensor.is_constant() || tensor.is_variable || dynamic_[t] || last[t] < 0 ||
+        delegate_owned_[t])
+      continue;
     int64_t bytes = 0;
     if (!TensorBytes(tensor.type, tensor.shape, &bytes))
       return UnsupportedTypeError(fmt::format("tensor {} '{}' of type {} cannot be planned", t,
@@ -366,6 +440,17 @@ Status Subgraph::Invoke() {
   Status status;
   ProfilingHooks* h = hooks();
   for (Node& node : nodes_) {
+    const int part = node_partition_[static_cast<size_t>(node.index)];
+    if (part >= 0) {
+      const Partition& p = partitions_[static_cast<size_t>(part)];
+      if (node.index != p.nodes.front()) continue;
+      // node = -1 - partition marks a whole-partition event; the delegate reports its nodes
+      // as kDelegateOp events.
+      ScopedEvent ev(h, EventKind::kInvoke, p.backend.c_str(), index_, -1 - part);
+      status = delegate_kernels_[static_cast<size_t>(part)]->Eval(*this);
+      if (!status.ok()) break;
+      continue;
+    }
     ScopedEvent ev(h, EventKind::kInvoke, node.op_name.c_str(), index_, node.index);
     if (deferred_[static_cast<size_t>(node.index)]) {
       status = node.kernel->prepare(*this, node);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/delegate.h"
 #include "runtime/kernel_api.h"
 #include "runtime/model.h"
 #include "runtime/op_registry.h"
@@ -37,6 +38,13 @@ class Subgraph : public KernelContext {
   Status Invoke();
   // Changes the shape of the i-th subgraph input; takes effect at the next AllocateTensors().
   Status ResizeInput(int i, const Shape& shape);
+  // Hands the nodes `delegate` supports to it, in partitions (see FormPartitions), and records
+  // every node's placement. Call after Build() and before AllocateTensors(). Nodes whose
+  // partition fails to build stay on the CPU with the delegate's error as the reason.
+  Status ApplyDelegate(Delegate& delegate, const DelegateOptions& options);
+  // Per node: where it runs and why. Every node is "cpu" until a delegate is applied.
+  const std::vector<NodePlacement>& placement() const { return placement_; }
+  const std::vector<Partition>& partitions() const { return partitions_; }
   bool allocated() const { return allocated_; }
 
   int index() const { return index_; }
@@ -92,6 +100,11 @@ class Subgraph : public KernelContext {
   std::vector<bool> dynamic_;          // per tensor: storage made at run time
   std::vector<bool> deferred_;         // per node: Prepare runs just before Eval
   std::vector<HeapBlock> heap_;        // per tensor: heap storage (dynamic/persistent)
+  std::vector<NodePlacement> placement_;
+  std::vector<Partition> partitions_;
+  std::vector<std::unique_ptr<DelegateKernel>> delegate_kernels_;  // one per partition
+  std::vector<int> node_partition_;    // per node: partition index or -1
+  std::vector<bool> delegate_owned_;   // per tensor: lives only inside one partition
   void* arena_ = nullptr;
   size_t arena_bytes_ = 0;
   size_t arena_capacity_ = 0;
