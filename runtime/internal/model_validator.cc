@@ -165,10 +165,18 @@ class Checker {
     if (qdim < 0)
       return InvalidModelError(fmt::format("{}: quantized_dimension {} is negative", label, qdim));
     if (n_scale > 1) {
-      if (static_cast<uint32_t>(qdim) >= rank)
+      uint32_t axis = static_cast<uint32_t>(qdim);
+      if (axis >= rank && rank == 1) {
+        // TFLite Micro's person_detect carries quantized_dimension 3 on its rank-1 per-channel
+        // biases; the only axis is meant (TFLM ignores the field), so read it as 0.
+        warnings_.push_back(fmt::format(
+            "{}: quantized_dimension {} is beyond rank 1 (read as 0)", label, qdim));
+        axis = 0;
+      }
+      if (axis >= rank)
         return InvalidModelError(fmt::format("{}: quantized_dimension {} is beyond rank {}", label,
                                              qdim, rank));
-      const int32_t channels = tensor.shape()->Get(static_cast<uint32_t>(qdim));
+      const int32_t channels = tensor.shape()->Get(axis);
       if (static_cast<int64_t>(n_scale) != channels)
         return InvalidModelError(fmt::format(
             "{}: {} per-channel scales for dimension {} of size {}", label, n_scale, qdim,
@@ -290,6 +298,48 @@ class Checker {
   uint32_t num_subgraphs_ = 0;
 };
 
+// Size of the flatbuffer at the start of the file: the shortest prefix that still verifies
+// (verification only compares object ends with the size, so it is monotone in the size),
+// rounded up to 4 because FlatBufferBuilder always emits a multiple of 4 bytes. Bytes beyond it
+// are padding, external buffers or appended files; a file shorter than it was truncated.
+size_t FlatbufferExtent(const uint8_t* data, size_t size,
+                        const flatbuffers::Verifier::Options& options) {
+  auto verifies = [&](size_t n) {
+    flatbuffers::Verifier verifier(data, n, options);
+    return schema::VerifyModelBuffer(verifier);
+  };
+  size_t extent = size;
+  if (verifies(size - 1)) {  // binary search only when the file has slack at its end
+    size_t lo = 8, hi = size - 1;
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (verifies(mid)) hi = mid;
+      else lo = mid + 1;
+    }
+    extent = hi;
+  }
+  return (extent + 3) & ~size_t{3};
+}
+
+// Models with TFLite metadata may carry their associated files (labels, vocabularies) as a zip
+// archive appended after the flatbuffer. A zip ends with its end-of-central-directory record
+// (signature PK\5\6, 22 bytes plus a comment), so an archive without one was cut short.
+Status CheckAppendedArchive(const uint8_t* data, size_t size, size_t extent) {
+  size_t start = extent;
+  while (start < size && start < extent + 64 && data[start] == 0) ++start;  // padding
+  if (size - start < 4 || std::memcmp(data + start, "PK\3\4", 4) != 0) return Status::Ok();
+  constexpr size_t kEndRecordBytes = 22;
+  for (size_t pos = size >= kEndRecordBytes ? size - kEndRecordBytes : 0;
+       pos >= start && pos + kEndRecordBytes + 0xffff >= size; --pos) {
+    const size_t comment = data[pos + 20] | (size_t{data[pos + 21]} << 8);
+    if (std::memcmp(data + pos, "PK\5\6", 4) == 0 && pos + kEndRecordBytes + comment == size)
+      return Status::Ok();
+    if (pos == 0) break;
+  }
+  return InvalidModelError(fmt::format(
+      "truncated: the zip archive of associated files at byte {} has no end record", start));
+}
+
 }  // namespace
 
 Status ModelValidator::Validate(Model& model, const LoadOptions& options) {
@@ -315,6 +365,11 @@ Status ModelValidator::Validate(Model& model, const LoadOptions& options) {
   if (!schema::VerifyModelBuffer(verifier))
     return InvalidModelError(
         "flatbuffer verification failed: the file is truncated or corrupt");
+  const size_t extent = FlatbufferExtent(model.data_, model.size_, vopts);
+  if (extent > model.size_)
+    return InvalidModelError(fmt::format(
+        "truncated: the flatbuffer needs {} bytes, the file has {}", extent, model.size_));
+  LS_RETURN_IF_ERROR(CheckAppendedArchive(model.data_, model.size_, extent));
   const schema::Model* fb = schema::GetModel(model.data_);
   Checker checker(model, fb, options, model.op_codes_, model.warnings_);
   model.fb_ = fb;

@@ -1,0 +1,240 @@
+#include "apps/benchmark_model/benchmark_flags.h"
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <map>
+#include <variant>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+namespace litescope::apps {
+namespace {
+
+using Target = std::variant<bool*, int*, double*, std::string*>;
+
+struct FlagSpec {
+  const char* name;
+  const char* label;  // TFLite's parameter echo text; "" = not echoed
+  const char* help;
+  Target target;
+  bool always_echo = false;
+};
+
+// Every flag, in the order TFLite logs its parameters (BenchmarkModel, BenchmarkTfLiteModel,
+// delegate providers), then litescope's own.
+std::vector<FlagSpec> Specs(BenchmarkFlags* f) {
+  return {
+      {"num_runs", "Min num runs", "minimum number of timed runs (see min_secs, max_secs)",
+       &f->num_runs},
+      {"min_secs", "Min runs duration (seconds)", "keep running at least this long",
+       &f->min_secs},
+      {"max_secs", "Max runs duration (seconds)", "start no run after this many seconds",
+       &f->max_secs},
+      {"run_delay", "Inter-run delay (seconds)", "sleep between runs in seconds; <= 0: none",
+       &f->run_delay},
+      {"run_frequency", "Number of prorated runs per second",
+       "runs per second at a fixed rate (overrides run_delay); <= 0: off", &f->run_frequency},
+      {"num_threads", "Num threads", "interpreter threads; -1: the default (1)", &f->num_threads},
+      {"benchmark_name", "Benchmark name", "name of the benchmark in the reports",
+       &f->benchmark_name},
+      {"output_prefix", "Output prefix", "prefix of the benchmark name in the reports",
+       &f->output_prefix},
+      {"warmup_runs", "Min warmup runs", "minimum number of warmup runs", &f->warmup_runs},
+      {"warmup_min_secs", "Min warmup runs duration (seconds)", "minimum warmup duration",
+       &f->warmup_min_secs},
+      {"verbose", "", "log every parameter, not only those set", &f->verbose},
+      {"dry_run", "Run w/o invoking kernels", "load and allocate only; no runs", &f->dry_run},
+      {"report_peak_memory_footprint", "Report the peak memory footprint",
+       "sample the resident set size on a thread and report its peak",
+       &f->report_peak_memory_footprint},
+      {"memory_footprint_check_interval_ms", "Memory footprint check interval (ms)",
+       "sampling period of report_peak_memory_footprint", &f->memory_footprint_check_interval_ms},
+      {"graph", "Graph", "model file, or builtin:<name> for a built-in sample model", &f->graph,
+       true},
+      {"signature_to_run_for", "Signature to run",
+       "signature to benchmark (required when the model has several)",
+       &f->signature_to_run_for, true},
+      {"list_signatures", "List signatures from the provided model",
+       "print the model's signature keys and exit", &f->list_signatures},
+      {"input_layer", "Input layers", "names of all inputs, comma-separated, in input order",
+       &f->input_layer},
+      {"input_layer_shape", "Input shapes", "shapes of those inputs: 1,224,224,3:1,10",
+       &f->input_layer_shape},
+      {"input_layer_value_range", "Input value ranges",
+       "inclusive integer ranges of random input values: input1,1,2:input2,0,254",
+       &f->input_layer_value_range},
+      {"input_layer_value_files", "Input value files",
+       "raw input bytes from files: input1:path1,input2:path2 (':' in a name as '\\:' or '::')",
+       &f->input_layer_value_files},
+      {"require_full_delegation", "Require full delegation",
+       "fail unless one delegate runs the whole graph", &f->require_full_delegation},
+      {"enable_op_profiling", "Enable op profiling", "per-operator profiling tables",
+       &f->enable_op_profiling},
+      {"op_profiling_output_mode", "Op profiling output mode.", "stdout or csv",
+       &f->op_profiling_output_mode},
+      {"op_profiling_output_file", "Op profiling output file.",
+       "file for the op profiling output (default: stdout)", &f->op_profiling_output_file},
+      {"max_profiling_buffer_entries", "Max initial profiling buffer entries",
+       "profiling events per run kept (grows to the node count plus headroom)",
+       &f->max_profiling_buffer_entries},
+      {"profiling_output_csv_file", "CSV File to export profiling data to",
+       "deprecated: same as op_profiling_output_mode=csv op_profiling_output_file=FILE",
+       &f->profiling_output_csv_file},
+      {"print_preinvoke_state", "Print pre-invoke interpreter state",
+       "print the interpreter's tensors and nodes before the first run",
+       &f->print_preinvoke_state},
+      {"print_postinvoke_state", "Print post-invoke interpreter state",
+       "print the interpreter's tensors and nodes after the last run",
+       &f->print_postinvoke_state},
+      {"output_filepath", "File path to export outputs layer to",
+       "write the raw bytes of every output after the last run", &f->output_filepath},
+      {"use_xnnpack", "Use xnnpack", "run supported nodes on the XNNPACK delegate",
+       &f->use_xnnpack},
+      {"xnnpack_force_fp16", "Force fp16 inference in xnnpack", "XNNPACK computes in fp16",
+       &f->xnnpack_force_fp16},
+      {"use_gpu", "Use gpu", "run supported nodes on the GPU delegate", &f->use_gpu},
+      {"gpu_precision_loss_allowed", "Allow lower precision in gpu", "GPU may compute in fp16",
+       &f->gpu_precision_loss_allowed},
+      {"report_json", "Report JSON file", "litescope: write the versioned JSON report here",
+       &f->report_json},
+      {"trace_file", "Trace file", "litescope: write a Chrome trace-event JSON file here",
+       &f->trace_file},
+      {"gbench_json", "Google Benchmark JSON file",
+       "litescope: write the runs in Google Benchmark's JSON format here", &f->gbench_json},
+  };
+}
+
+Status BadValue(const std::string& name, const std::string& value, const char* expected) {
+  return InvalidArgumentError(
+      fmt::format("--{}: invalid value '{}' (expected {})", name, value, expected));
+}
+
+Status Convert(const std::string& name, const std::string& v, const Target& target) {
+  if (auto* b = std::get_if<bool*>(&target)) {
+    if (v.empty() || v == "true" || v == "1") **b = true;
+    else if (v == "false" || v == "0") **b = false;
+    else return BadValue(name, v, "true, false, 1 or 0");
+    return Status::Ok();
+  }
+  if (auto* i = std::get_if<int*>(&target)) {
+    errno = 0;
+    char* end = nullptr;
+    const long long x = std::strtoll(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || errno == ERANGE || x < INT_MIN || x > INT_MAX)
+      return BadValue(name, v, "an integer");
+    **i = static_cast<int>(x);
+    return Status::Ok();
+  }
+  if (auto* d = std::get_if<double*>(&target)) {
+    errno = 0;
+    char* end = nullptr;
+    const double x = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end != '\0' || errno == ERANGE || x != x) return BadValue(name, v, "a number");
+    **d = x;
+    return Status::Ok();
+  }
+  *std::get<std::string*>(target) = v;
+  return Status::Ok();
+}
+
+Status Validate(BenchmarkFlags* f) {
+  if (f->graph.empty())
+    return InvalidArgumentError("--graph is required: a .tflite file or builtin:<name>");
+  if (f->num_runs < 0) return BadValue("num_runs", std::to_string(f->num_runs), ">= 0");
+  if (f->warmup_runs < 0) return BadValue("warmup_runs", std::to_string(f->warmup_runs), ">= 0");
+  if (f->num_threads != -1 && (f->num_threads < 1 || f->num_threads > 256))
+    return BadValue("num_threads", std::to_string(f->num_threads), "-1 or 1..256");
+  if (f->max_profiling_buffer_entries < 1)
+    return BadValue("max_profiling_buffer_entries",
+                    std::to_string(f->max_profiling_buffer_entries), ">= 1");
+  if (f->op_profiling_output_mode != "stdout" && f->op_profiling_output_mode != "csv")
+    return BadValue("op_profiling_output_mode", f->op_profiling_output_mode,
+                    "stdout or csv; TFLite's proto mode is not supported");
+  if (f->report_peak_memory_footprint && f->memory_footprint_check_interval_ms <= 0) {
+    // TFLite's behaviour: warn and fall back to the default.
+    f->warnings.push_back(fmt::format(
+        "WARNING: --memory_footprint_check_interval_ms is set to {} (ms), This value is "
+        "invalid, and it will be set to the default value 50 (ms).",
+        f->memory_footprint_check_interval_ms));
+    f->memory_footprint_check_interval_ms = 50;
+  }
+  if (!f->profiling_output_csv_file.empty() && f->enable_op_profiling) {
+    f->op_profiling_output_mode = "csv";
+    f->op_profiling_output_file = f->profiling_output_csv_file;
+  }
+  if (f->xnnpack_force_fp16 && !f->use_xnnpack)
+    f->warnings.push_back("WARNING: --xnnpack_force_fp16 has no effect without --use_xnnpack");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ParseBenchmarkFlags(int argc, char** argv, BenchmarkFlags* flags, std::string* help_text) {
+  CLI::App app{"benchmark_model: benchmarks a TFLite model with TensorFlow Lite's flags and "
+               "output, plus JSON, trace and Google Benchmark reports."};
+  app.name("benchmark_model");
+  std::vector<FlagSpec> specs = Specs(flags);
+  std::map<std::string, std::string> raw;
+  std::map<std::string, CLI::Option*> options;
+  for (const FlagSpec& s : specs) {
+    CLI::Option* o = app.add_option(std::string("--") + s.name, raw[s.name], s.help)
+                         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    if (std::holds_alternative<bool*>(s.target)) o->expected(0, 1);
+    options[s.name] = o;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    *help_text = app.help();
+    return Status::Ok();
+  } catch (const CLI::ParseError& e) {
+    return InvalidArgumentError(e.what());
+  }
+  for (const FlagSpec& s : specs) {
+    if (options[s.name]->count() == 0) continue;
+    flags->set_on_command_line.insert(s.name);
+    LS_RETURN_IF_ERROR(Convert(s.name, raw[s.name], s.target));
+  }
+  return Validate(flags);
+}
+
+std::vector<reports::FlagRecord> FlagRecords(const BenchmarkFlags& flags) {
+  BenchmarkFlags copy = flags;  // Specs() wants mutable targets; read them from a copy
+  std::vector<reports::FlagRecord> records;
+  for (const FlagSpec& s : Specs(&copy)) {
+    reports::FlagRecord r;
+    r.name = s.name;
+    r.label = s.label;
+    r.set = flags.was_set(s.name);
+    r.always_echo = s.always_echo;
+    if (auto* b = std::get_if<bool*>(&s.target)) {
+      r.type = reports::FlagRecord::Type::kBool;
+      r.bool_value = **b;
+    } else if (auto* i = std::get_if<int*>(&s.target)) {
+      r.type = reports::FlagRecord::Type::kInt;
+      r.int_value = **i;
+    } else if (auto* d = std::get_if<double*>(&s.target)) {
+      r.type = reports::FlagRecord::Type::kFloat;
+      r.float_value = **d;
+    } else {
+      r.type = reports::FlagRecord::Type::kString;
+      r.string_value = *std::get<std::string*>(s.target);
+    }
+    const bool after_outputs = r.name == "output_filepath";
+    records.push_back(std::move(r));
+    if (after_outputs) {
+      // TFLite's default execution provider echoes the thread count again.
+      reports::FlagRecord threads;
+      threads.label = "#threads used for CPU inference";
+      threads.type = reports::FlagRecord::Type::kInt;
+      threads.int_value = flags.num_threads;
+      threads.set = flags.was_set("num_threads");
+      records.push_back(std::move(threads));
+    }
+  }
+  return records;
+}
+
+}  // namespace litescope::apps

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "reports/benchmark_result.h"
+#include "runtime/status.h"
+
+namespace litescope::apps {
+
+// benchmark_model's flags: TensorFlow Lite's names, defaults and meanings, plus litescope's
+// report files. Filled by ParseBenchmarkFlags.
+struct BenchmarkFlags {
+  // TFLite's BenchmarkModel.
+  int num_runs = 50;
+  double min_secs = 1.0;
+  double max_secs = 150.0;
+  double run_delay = -1;        // seconds between runs; <= 0: none
+  double run_frequency = -1;    // runs per second (prorated); <= 0: off; overrides run_delay
+  int num_threads = -1;         // -1: the runtime's default (1)
+  std::string benchmark_name;
+  std::string output_prefix;
+  int warmup_runs = 1;
+  double warmup_min_secs = 0.5;
+  bool verbose = false;
+  bool dry_run = false;
+  bool report_peak_memory_footprint = false;
+  int memory_footprint_check_interval_ms = 50;
+  // TFLite's BenchmarkTfLiteModel.
+  std::string graph;
+  std::string signature_to_run_for;
+  bool list_signatures = false;
+  std::string input_layer;
+  std::string input_layer_shape;
+  std::string input_layer_value_range;
+  std::string input_layer_value_files;
+  bool require_full_delegation = false;
+  bool enable_op_profiling = false;
+  std::string op_profiling_output_mode = "stdout";
+  std::string op_profiling_output_file;
+  int max_profiling_buffer_entries = 1024;
+  std::string profiling_output_csv_file;  // deprecated: sets mode csv and the file
+  bool print_preinvoke_state = false;
+  bool print_postinvoke_state = false;
+  std::string output_filepath;
+  // Delegate providers.
+  bool use_xnnpack = false;
+  bool xnnpack_force_fp16 = false;
+  bool use_gpu = false;
+  bool gpu_precision_loss_allowed = true;
+  // litescope's additions.
+  std::string report_json;   // versioned JSON report (reports/benchmark_report.schema.json)
+  std::string trace_file;    // Chrome trace-event JSON
+  std::string gbench_json;   // Google Benchmark JSON
+
+  std::set<std::string> set_on_command_line;  // flag names given explicitly
+  std::vector<std::string> warnings;          // one line each, printed before running
+
+  bool was_set(const std::string& name) const { return set_on_command_line.count(name) > 0; }
+  // Per-node events are recorded when tables or a trace are wanted.
+  bool collect_events() const { return enable_op_profiling || !trace_file.empty(); }
+};
+
+// Parses argv. Accepts "--name=value" and "--name value"; booleans take true/false/1/0 (a bare
+// "--name" means true). Returns kInvalidArgument with a one-line message for an unknown flag, a
+// malformed value or an inconsistent combination. Sets *help_text (and returns Ok) for --help.
+Status ParseBenchmarkFlags(int argc, char** argv, BenchmarkFlags* flags, std::string* help_text);
+
+// Every flag with its value, TFLite echo label and whether it was set, in --help order, plus an
+// unnamed echo-only record ("#threads used for CPU inference") where TFLite prints one.
+std::vector<reports::FlagRecord> FlagRecords(const BenchmarkFlags& flags);
+
+}  // namespace litescope::apps

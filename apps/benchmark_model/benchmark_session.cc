@@ -1,0 +1,349 @@
+#include "apps/benchmark_model/benchmark_session.h"
+
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <memory>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "analyzers/sha256.h"
+#include "apps/benchmark_model/backend_selection.h"
+#include "apps/benchmark_model/run_loop.h"
+#include "apps/common/model_source.h"
+#include "profiler/clock.h"
+#include "profiler/event_buffer.h"
+#include "profiler/host_info.h"
+#include "profiler/memory.h"
+#include "profiler/op_stats.h"
+#include "reports/benchmark_json.h"
+#include "reports/benchmark_result.h"
+#include "reports/benchmark_text.h"
+#include "reports/gbench_json.h"
+#include "reports/interpreter_state.h"
+#include "reports/trace_events.h"
+#include "runtime/interpreter.h"
+#include "runtime/op_registry.h"
+#include "runtime/subgraph.h"
+
+namespace litescope::apps {
+namespace {
+
+// TFLite grows the profiling buffer to the node count plus this headroom.
+constexpr size_t kProfilingBufferHeadroom = 512;
+// Events kept for --trace_file; later ones are counted, not kept.
+constexpr size_t kMaxTraceEvents = 1'000'000;
+
+void Print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
+Status WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) return IoError(fmt::format("{}: cannot open for writing", path));
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.close();
+  if (!out) return IoError(fmt::format("{}: write failed", path));
+  return Status::Ok();
+}
+
+std::string IsoDate() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &tm);
+  std::string s = buf;  // "+0000" -> "+00:00"
+  if (s.size() >= 5) s.insert(s.size() - 2, ":");
+  return s;
+}
+
+double Mb(int64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
+
+class Session {
+ public:
+  Session(const BenchmarkFlags& flags, const InputSpecs& inputs, const std::string& executable)
+      : flags_(flags), inputs_(inputs) {
+    result_.executable = executable;
+  }
+
+  Status Run() {
+    for (const std::string& w : flags_.warnings) std::fprintf(stderr, "%s\n", w.c_str());
+    Print("STARTING!\n");
+    result_.flags = FlagRecords(flags_);
+    Print(reports::FormatParamEcho(result_.flags, flags_.verbose));
+    std::fflush(stdout);
+    FillResultHeader();
+
+    std::optional<profiler::PeakMemorySampler> sampler;
+    if (flags_.report_peak_memory_footprint) {
+      sampler.emplace(flags_.memory_footprint_check_interval_ms);
+      sampler->Start();
+    }
+    const int64_t start_rss = profiler::MaxRssBytes();
+    init_begin_ns_ = profiler::MonotonicNowNs();
+    LS_RETURN_IF_ERROR(Init());
+    if (listed_signatures_) return Status::Ok();
+    init_end_ns_ = profiler::MonotonicNowNs();
+    result_.init_us = static_cast<double>(init_end_ns_ - init_begin_ns_) / 1000.0;
+    result_.memory.init_footprint_delta_mb = Mb(profiler::MaxRssBytes() - start_rss);
+    if (result_.model_size_bytes > 0)
+      Print("The input model file size (MB): " +
+            reports::FormatStreamDouble(static_cast<double>(result_.model_size_bytes) / 1e6) +
+            "\n");
+    Print("Initialized session in " + reports::FormatStreamDouble(result_.init_us / 1e3) +
+          "ms.\n");
+
+    Result<std::vector<std::vector<uint8_t>>> data = MakeInputData(inputs_, *subgraph_);
+    if (!data.ok()) return data.status();
+    input_data_ = std::move(data.value());
+
+    RunLoopParams warmup{flags_.warmup_runs, flags_.warmup_min_secs, flags_.max_secs,
+                         flags_.run_delay, flags_.run_frequency};
+    RunLoopParams regular{flags_.num_runs, flags_.min_secs, flags_.max_secs, flags_.run_delay,
+                          flags_.run_frequency};
+    if (flags_.dry_run) {
+      warmup.min_runs = regular.min_runs = 0;
+      warmup.min_secs = regular.min_secs = -1;
+    }
+    if (flags_.print_preinvoke_state)
+      Print("\n====Printing out TfLite interpreter pre-invoke state begins====\n" +
+            reports::FormatInterpreterState(*interp_) +
+            "====Printing out TfLite interpreter pre-invoke state ends====\n\n");
+    LS_RETURN_IF_ERROR(Loop(warmup, profiler::Phase::kWarmup, &result_.warmup_runs));
+    LS_RETURN_IF_ERROR(Loop(regular, profiler::Phase::kRegular, &result_.regular_runs));
+    result_.memory.overall_footprint_delta_mb = Mb(profiler::MaxRssBytes() - start_rss);
+    if (sampler) {
+      sampler->Stop();
+      result_.memory.peak_rss_bytes = sampler->peak_bytes();
+      result_.memory.peak_sample_interval_ms = sampler->interval_ms();
+      result_.memory.peak_samples = sampler->samples();
+    }
+    FillMemory();
+    Print(reports::FormatTimingSummary(result_));
+    Print(reports::FormatMemorySummary(result_));
+    std::fflush(stdout);
+    return Finish();
+  }
+
+ private:
+  void FillResultHeader() {
+    result_.benchmark_name = flags_.benchmark_name;
+    result_.output_prefix = flags_.output_prefix;
+    result_.model_path = flags_.graph;
+    result_.date = IsoDate();
+    result_.host = profiler::ReadHostInfo();
+    result_.num_threads = flags_.num_threads > 0 ? flags_.num_threads : 1;
+    result_.dry_run = flags_.dry_run;
+    result_.op_profiling = flags_.collect_events();
+  }
+
+  Status Init() {
+    Result<std::shared_ptr<const runtime::Model>> model = LoadModel(flags_.graph);
+    if (!model.ok()) return model.status().WithContext("Failed to load model");
+    model_ = *model;
+    Print("Loaded model " + flags_.graph + "\n");
+    result_.model_size_bytes = static_cast<int64_t>(model_->size());
+    result_.model_sha256 = analyzers::Sha256Hex(model_->data(), model_->size());
+
+    runtime::InterpreterOptions options;
+    options.num_threads = result_.num_threads;
+    auto interp = runtime::Interpreter::Create(model_, runtime::OpRegistry::WithBuiltins(),
+                                               options);
+    if (!interp.ok()) return interp.status().WithContext(flags_.graph);
+    interp_ = std::move(interp.value());
+
+    if (flags_.list_signatures) {
+      const auto& sigs = interp_->signatures();
+      Print(fmt::format("The Model contains {} signature key(s).\n", sigs.size()));
+      if (!sigs.empty()) Print("They are listed below: \n");
+      for (const runtime::SignatureInfo& s : sigs) Print("-> Signature Key: " + s.key + "\n");
+      listed_signatures_ = true;
+      return Status::Ok();
+    }
+    LS_RETURN_IF_ERROR(SelectSubgraph());
+
+    if (flags_.collect_events()) {
+      size_t nodes = 0;
+      for (int s = 0; s < interp_->subgraph_count(); ++s)
+        nodes += interp_->subgraph(s)->nodes().size();
+      const size_t entries = static_cast<size_t>(flags_.max_profiling_buffer_entries);
+      events_ = std::make_unique<profiler::EventBuffer>(
+          nodes > entries ? nodes + kProfilingBufferHeadroom : entries);
+      events_->SetPhase(profiler::Phase::kInit, 0);
+      interp_->SetProfilingHooks(events_.get());
+    }
+    LS_RETURN_IF_ERROR(ApplyInputShapes(inputs_, *subgraph_, &warnings_));
+    for (const std::string& w : warnings_) std::fprintf(stderr, "%s\n", w.c_str());
+
+    Result<BackendSelection> backends = SelectBackends(flags_, *interp_);
+    if (!backends.ok()) return backends.status();
+    backends_ = std::move(backends.value());
+    for (const std::string& line : backends_.log_lines) Print(line + "\n");
+    result_.backend = backends_.backend;
+
+    Status allocated = subgraph_->AllocateTensors();
+    if (!allocated.ok()) return allocated.WithContext("Failed to allocate tensors!");
+    if (events_) {
+      labels_ = profiler::LabelNodes(*interp_);
+      init_ops_ = profiler::OpStats(labels_);
+      warmup_ops_ = profiler::OpStats(labels_);
+      regular_ops_ = profiler::OpStats(labels_);
+      Drain(&init_ops_);
+    }
+    return Status::Ok();
+  }
+
+  Status SelectSubgraph() {
+    const auto& sigs = interp_->signatures();
+    int index = 0;
+    if (!flags_.signature_to_run_for.empty()) {
+      const runtime::SignatureInfo* sig = interp_->FindSignature(flags_.signature_to_run_for);
+      if (!sig) {
+        std::string keys;
+        for (const auto& s : sigs) keys += (keys.empty() ? "" : ", ") + s.key;
+        return InvalidArgumentError(fmt::format(
+            "--signature_to_run_for: the model has no signature '{}' (signatures: {})",
+            flags_.signature_to_run_for, keys.empty() ? "none" : keys));
+      }
+      index = sig->subgraph;
+      result_.signature = sig->key;
+    } else if (sigs.size() > 1) {
+      return InvalidArgumentError(fmt::format(
+          "the model has {} signatures; choose one with --signature_to_run_for "
+          "(--list_signatures lists them)",
+          sigs.size()));
+    } else if (sigs.size() == 1) {
+      index = sigs[0].subgraph;
+      result_.signature = sigs[0].key;
+    }
+    subgraph_ = interp_->subgraph(index);
+    if (!subgraph_)
+      return InvalidModelError(fmt::format("signature subgraph {} does not exist", index));
+    return Status::Ok();
+  }
+
+  // Aggregates (and keeps for the trace) the events recorded since the last call.
+  void Drain(profiler::OpStats* stats) {
+    stats->AddRun(*events_);
+    if (!flags_.trace_file.empty()) {
+      const size_t room = kMaxTraceEvents - std::min(kMaxTraceEvents, trace_events_.size());
+      const size_t n = std::min(room, events_->size());
+      trace_events_.insert(trace_events_.end(), events_->events(), events_->events() + n);
+      trace_events_dropped_ += events_->size() - n;
+    }
+    events_->Clear();
+  }
+
+  Status Loop(const RunLoopParams& params, profiler::Phase phase,
+              std::vector<reports::RunRecord>* runs) {
+    Print(reports::FormatRunBanner(params.min_runs, params.min_secs, params.max_secs));
+    std::fflush(stdout);
+    profiler::OpStats* stats = phase == profiler::Phase::kWarmup ? &warmup_ops_ : &regular_ops_;
+    RunLoopHooks hooks;
+    hooks.before = [&](int run) {
+      CopyInputs(input_data_, *subgraph_);
+      if (events_) {
+        events_->Clear();
+        events_->SetPhase(phase, run);
+      }
+    };
+    hooks.after = [&](int) {
+      if (events_) Drain(stats);
+    };
+    Status s = RunLoop(params, [this] { return subgraph_->Invoke(); }, hooks, runs);
+    if (!s.ok()) return s.WithContext(fmt::format("{} run {}", profiler::PhaseName(phase),
+                                                  runs->size()));
+    Print(reports::FormatLatencyLine(*runs) + "\n");
+    return Status::Ok();
+  }
+
+  void FillMemory() {
+    reports::MemoryFigures& m = result_.memory;
+    m.max_rss_bytes = profiler::MaxRssBytes();
+    m.at_end = profiler::ReadProcessMemory();
+    m.arena_bytes = static_cast<int64_t>(interp_->arena_bytes());
+    m.persistent_bytes = static_cast<int64_t>(interp_->persistent_bytes());
+    m.model_file_bytes = result_.model_size_bytes;
+  }
+
+  Status Finish() {
+    if (events_) {
+      result_.init_ops = &init_ops_;
+      result_.warmup_ops = &warmup_ops_;
+      result_.regular_ops = &regular_ops_;
+      result_.events_dropped = events_->dropped();
+      result_.events_capacity = events_->capacity();
+      if (events_->dropped() > 0)
+        std::fprintf(stderr,
+                     "WARNING: %llu profiling events did not fit the buffer; raise "
+                     "--max_profiling_buffer_entries (now %zu)\n",
+                     static_cast<unsigned long long>(events_->dropped()), events_->capacity());
+    }
+    if (flags_.enable_op_profiling) {
+      const bool csv = flags_.op_profiling_output_mode == "csv";
+      const std::string text = csv ? reports::FormatOpProfileCsv(result_)
+                                   : reports::FormatOpProfileText(result_);
+      if (flags_.op_profiling_output_file.empty()) Print(text);
+      else LS_RETURN_IF_ERROR(WriteFile(flags_.op_profiling_output_file, text));
+    }
+    if (flags_.print_postinvoke_state)
+      Print("\n====Printing out TfLite interpreter post-invoke state begins====\n" +
+            reports::FormatInterpreterState(*interp_) +
+            "====Printing out TfLite interpreter post-invoke state ends====\n\n");
+    if (!flags_.output_filepath.empty()) {
+      std::string bytes;
+      for (int t : subgraph_->outputs()) {
+        const runtime::Tensor& out = subgraph_->tensors()[static_cast<size_t>(t)];
+        if (out.data) bytes.append(static_cast<const char*>(out.data), out.bytes);
+      }
+      LS_RETURN_IF_ERROR(WriteFile(flags_.output_filepath, bytes));
+    }
+    std::fflush(stdout);
+    if (!flags_.report_json.empty())
+      LS_RETURN_IF_ERROR(
+          WriteFile(flags_.report_json, reports::BenchmarkToJson(result_).dump(1) + "\n"));
+    if (!flags_.gbench_json.empty())
+      LS_RETURN_IF_ERROR(
+          WriteFile(flags_.gbench_json, reports::GbenchToJson(result_).dump(2) + "\n"));
+    if (!flags_.trace_file.empty()) {
+      if (trace_events_dropped_ > 0)
+        std::fprintf(stderr, "WARNING: the trace keeps the first %zu events; %zu more dropped\n",
+                     kMaxTraceEvents, trace_events_dropped_);
+      LS_RETURN_IF_ERROR(WriteFile(
+          flags_.trace_file, reports::TraceToJson(result_, trace_events_, labels_, init_begin_ns_,
+                                                  init_begin_ns_, init_end_ns_)
+                                     .dump() +
+                                 "\n"));
+    }
+    return Status::Ok();
+  }
+
+  const BenchmarkFlags& flags_;
+  const InputSpecs& inputs_;
+  reports::BenchmarkResult result_;
+  std::vector<std::string> warnings_;
+  // Destroyed in reverse order: the interpreter before the delegates and the model it uses.
+  std::shared_ptr<const runtime::Model> model_;
+  BackendSelection backends_;
+  std::unique_ptr<profiler::EventBuffer> events_;
+  std::unique_ptr<runtime::Interpreter> interp_;
+  runtime::Subgraph* subgraph_ = nullptr;
+  bool listed_signatures_ = false;
+  std::vector<std::vector<uint8_t>> input_data_;
+  std::vector<profiler::SubgraphLabels> labels_;
+  profiler::OpStats init_ops_, warmup_ops_, regular_ops_;
+  std::vector<profiler::ProfileEvent> trace_events_;  // tags point into interp_: format first
+  size_t trace_events_dropped_ = 0;
+  int64_t init_begin_ns_ = 0;
+  int64_t init_end_ns_ = 0;
+};
+
+}  // namespace
+
+Status RunBenchmark(const BenchmarkFlags& flags, const InputSpecs& inputs,
+                    const std::string& executable) {
+  Session session(flags, inputs, executable);
+  return session.Run();
+}
+
+}  // namespace litescope::apps

@@ -1,0 +1,188 @@
+#include "reports/benchmark_json.h"
+
+#include "profiler/stats.h"
+
+#ifndef LITESCOPE_VERSION
+#define LITESCOPE_VERSION "unknown"
+#endif
+#ifndef LITESCOPE_GIT_REVISION
+#define LITESCOPE_GIT_REVISION "unknown"
+#endif
+#ifndef LITESCOPE_BUILD_TYPE
+#define LITESCOPE_BUILD_TYPE "unknown"
+#endif
+
+namespace litescope::reports {
+namespace {
+
+using nlohmann::json;
+
+json StringOrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+json BytesOrNull(int64_t bytes) { return bytes < 0 ? json(nullptr) : json(bytes); }
+
+json SummaryJson(const std::vector<double>& samples) {
+  const profiler::Summary s = profiler::Summarize(samples);
+  return {{"count", s.count},   {"first", s.first},   {"last", s.last},
+          {"min", s.min},       {"max", s.max},       {"mean", s.mean},
+          {"std_dev", s.std_dev}, {"p5", s.p5},       {"median", s.median},
+          {"p95", s.p95},       {"trimmed_mean", s.trimmed_mean},
+          {"trim_fraction", profiler::kDefaultTrimFraction}};
+}
+
+json RunningJson(const profiler::RunningStat& s) {
+  return {{"count", s.count()}, {"first", s.first()}, {"last", s.last()},
+          {"min", s.min()},     {"max", s.max()},     {"mean", s.mean()},
+          {"std_dev", s.std_dev()}, {"sum", s.sum()}};
+}
+
+json PhaseJson(const std::vector<RunRecord>& runs) {
+  const std::vector<double> wall = WallMicros(runs);
+  const std::vector<double> cpu = CpuMicros(runs);
+  return {{"samples_us", wall},
+          {"cpu_samples_us", cpu},
+          {"stats", SummaryJson(wall)},
+          {"cpu_stats", SummaryJson(cpu)}};
+}
+
+json FlagValue(const FlagRecord& f) {
+  switch (f.type) {
+    case FlagRecord::Type::kBool: return f.bool_value;
+    case FlagRecord::Type::kInt: return f.int_value;
+    case FlagRecord::Type::kFloat: return f.float_value;
+    case FlagRecord::Type::kString: return f.string_value;
+  }
+  return nullptr;
+}
+
+const char* FlagTypeName(FlagRecord::Type t) {
+  switch (t) {
+    case FlagRecord::Type::kBool: return "bool";
+    case FlagRecord::Type::kInt: return "int";
+    case FlagRecord::Type::kFloat: return "float";
+    case FlagRecord::Type::kString: return "string";
+  }
+  return "string";
+}
+
+json TableJson(const profiler::OpStatsTable& t) {
+  const bool internal = t.kind == profiler::OpStatsTable::Kind::kDelegateInternal;
+  const int64_t runs = t.num_runs();
+  const double total = t.run_total_us.sum();
+  json nodes = json::array();
+  for (const profiler::NodeStats& n : t.nodes) {
+    nodes.push_back({{"node_index", n.node},
+                     {"subgraph_index", n.subgraph},
+                     {"type", n.type},
+                     {"name", n.name},
+                     {"backend", n.backend},
+                     {"run_order", n.run_order},
+                     {"times_called", n.times_called},
+                     {"times_called_per_run",
+                      runs > 0 ? static_cast<double>(n.times_called) / static_cast<double>(runs)
+                               : 0.0},
+                     {"avg_us_per_run", n.avg_us_per_run(runs)},
+                     {"percent", total > 0 ? n.time_us.sum() * 100.0 / total : 0.0},
+                     {"time_us", RunningJson(n.time_us)}});
+  }
+  return {{"graph", internal ? "delegate_internal" : (t.subgraph == 0 ? "primary" : "subgraph")},
+          {"subgraph_index", t.subgraph},
+          {"subgraph_name", t.subgraph_name},
+          {"num_runs", runs},
+          {"run_total_us", RunningJson(t.run_total_us)},
+          {"nodes", nodes}};
+}
+
+json TablesJson(const profiler::OpStats* stats) {
+  json tables = json::array();
+  if (stats)
+    for (const profiler::OpStatsTable* t : stats->tables()) tables.push_back(TableJson(*t));
+  return tables;
+}
+
+}  // namespace
+
+const char* CompilerDescription() {
+#if defined(__clang__)
+  return "clang " __clang_version__;
+#elif defined(__GNUC__)
+  return "gcc " __VERSION__;
+#else
+  return "unknown";
+#endif
+}
+
+const char* BuildType() { return LITESCOPE_BUILD_TYPE; }
+
+json BenchmarkToJson(const BenchmarkResult& r) {
+  json flags = json::object();
+  for (const FlagRecord& f : r.flags)
+    if (!f.name.empty())
+      flags[f.name] = {{"value", FlagValue(f)}, {"type", FlagTypeName(f.type)}, {"set", f.set}};
+
+  const profiler::HostInfo& h = r.host;
+  json environment = {
+      {"cpu_model", StringOrNull(h.cpu_model)},
+      {"cpu_cores", h.cpu_cores},
+      {"cpu_governor", StringOrNull(h.cpu_governor)},
+      {"cpu_max_mhz", h.cpu_max_mhz > 0 ? json(h.cpu_max_mhz) : json(nullptr)},
+      {"load_avg", h.load_avg},
+      {"os", {{"name", h.os_name}, {"release", h.os_release}, {"version", h.os_version},
+              {"machine", h.machine}}},
+      {"hostname", h.hostname},
+      {"compiler", CompilerDescription()},
+      {"build_type", BuildType()},
+      {"litescope_version", LITESCOPE_VERSION},
+      {"git_revision", LITESCOPE_GIT_REVISION}};
+
+  const MemoryFigures& m = r.memory;
+  json memory = {
+      {"init_footprint_delta_mb",
+       m.init_footprint_delta_mb < 0 ? json(nullptr) : json(m.init_footprint_delta_mb)},
+      {"overall_footprint_delta_mb",
+       m.overall_footprint_delta_mb < 0 ? json(nullptr) : json(m.overall_footprint_delta_mb)},
+      {"peak_rss_bytes", BytesOrNull(m.peak_rss_bytes)},
+      {"peak_sample_interval_ms", m.peak_sample_interval_ms},
+      {"peak_samples", m.peak_samples},
+      {"max_rss_bytes", BytesOrNull(m.max_rss_bytes)},
+      {"vm_rss_bytes", BytesOrNull(m.at_end.vm_rss_bytes)},
+      {"rss_anon_bytes", BytesOrNull(m.at_end.rss_anon_bytes)},
+      {"rss_file_bytes", BytesOrNull(m.at_end.rss_file_bytes)},
+      {"rss_shmem_bytes", BytesOrNull(m.at_end.rss_shmem_bytes)},
+      {"arena_bytes", m.arena_bytes},
+      {"persistent_bytes", m.persistent_bytes},
+      {"model_file_bytes", m.model_file_bytes}};
+
+  double node_sum = 0;
+  if (r.regular_ops && r.regular_ops->primary()) {
+    const profiler::OpStatsTable& t = *r.regular_ops->primary();
+    for (const auto& n : t.nodes) node_sum += n.avg_us_per_run(t.num_runs());
+  }
+
+  return {{"schema_version", kBenchmarkSchemaVersion},
+          {"tool", {{"name", r.tool}, {"version", LITESCOPE_VERSION},
+                    {"git_revision", LITESCOPE_GIT_REVISION}, {"executable", r.executable}}},
+          {"name", ReportName(r)},
+          {"benchmark_name", r.benchmark_name},
+          {"output_prefix", r.output_prefix},
+          {"date", r.date},
+          {"environment", environment},
+          {"model", {{"path", r.model_path}, {"sha256", r.model_sha256},
+                     {"size_bytes", r.model_size_bytes}, {"signature", r.signature}}},
+          {"flags", flags},
+          {"execution", {{"backend", r.backend}, {"num_threads", r.num_threads},
+                         {"dry_run", r.dry_run}}},
+          {"latency", {{"unit", "us"}, {"init_us", r.init_us},
+                       {"warmup", PhaseJson(r.warmup_runs)},
+                       {"regular", PhaseJson(r.regular_runs)}}},
+          {"memory", memory},
+          {"op_profiling", {{"enabled", r.op_profiling},
+                            {"events_dropped", r.events_dropped},
+                            {"buffer_capacity", r.events_capacity},
+                            {"regular_node_sum_us_per_run", node_sum},
+                            {"init", TablesJson(r.init_ops)},
+                            {"warmup", TablesJson(r.warmup_ops)},
+                            {"regular", TablesJson(r.regular_ops)}}}};
+}
+
+}  // namespace litescope::reports

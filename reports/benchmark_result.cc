@@ -1,0 +1,27 @@
+#include "reports/benchmark_result.h"
+
+namespace litescope::reports {
+
+std::vector<double> WallMicros(const std::vector<RunRecord>& runs) {
+  std::vector<double> us;
+  us.reserve(runs.size());
+  for (const RunRecord& r : runs) us.push_back(static_cast<double>(r.wall_ns) / 1000.0);
+  return us;
+}
+
+std::vector<double> CpuMicros(const std::vector<RunRecord>& runs) {
+  std::vector<double> us;
+  us.reserve(runs.size());
+  for (const RunRecord& r : runs) us.push_back(static_cast<double>(r.cpu_ns) / 1000.0);
+  return us;
+}
+
+std::string ReportName(const BenchmarkResult& result) {
+  if (!result.benchmark_name.empty()) return result.output_prefix + result.benchmark_name;
+  std::string base = result.model_path;
+  const size_t slash = base.find_last_of('/');
+  if (slash != std::string::npos) base = base.substr(slash + 1);
+  return result.output_prefix + result.tool + "/" + base;
+}
+
+}  // namespace litescope::reports

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "profiler/event_buffer.h"
+#include "profiler/host_info.h"
+#include "profiler/memory.h"
+#include "profiler/op_stats.h"
+
+namespace litescope::reports {
+
+// One command-line flag of benchmark_model, as the reports show it.
+struct FlagRecord {
+  enum class Type { kBool, kInt, kFloat, kString };
+  std::string name;          // "num_runs"
+  std::string label;         // TFLite's parameter echo text ("Min num runs"); empty: never echoed
+  Type type = Type::kString;
+  bool bool_value = false;
+  int64_t int_value = 0;
+  double float_value = 0;
+  std::string string_value;
+  bool set = false;          // given on the command line
+  bool always_echo = false;  // echoed even when not set (TFLite does this for graph)
+};
+
+// One timed Invoke. Times come from profiler/clock.h.
+struct RunRecord {
+  int64_t start_ns = 0;  // MonotonicNowNs() when the run started
+  int64_t wall_ns = 0;   // wall-clock duration
+  int64_t cpu_ns = 0;    // process CPU time during the run (all threads)
+};
+
+struct MemoryFigures {
+  // TFLite's "Memory footprint delta from the start of the tool" (peak RSS growth), MB; < 0
+  // when unknown.
+  double init_footprint_delta_mb = -1;
+  double overall_footprint_delta_mb = -1;
+  int64_t peak_rss_bytes = -1;          // periodic VmRSS sampling; -1 when not requested
+  int peak_sample_interval_ms = 0;
+  int64_t peak_samples = 0;
+  int64_t max_rss_bytes = -1;           // getrusage peak at the end
+  profiler::ProcessMemory at_end;       // /proc/self/status at the end
+  int64_t arena_bytes = 0;              // interpreter arenas (all allocated subgraphs)
+  int64_t persistent_bytes = 0;         // interpreter memory outside the arenas
+  int64_t model_file_bytes = 0;
+};
+
+// Everything one benchmark_model invocation measured: the input of every report. Plain data
+// filled by the app; the pointers are borrowed and must outlive the formatting call.
+struct BenchmarkResult {
+  std::string tool = "benchmark_model";
+  std::string benchmark_name;     // --benchmark_name
+  std::string output_prefix;      // --output_prefix
+  std::string date;               // ISO 8601 local time with offset, when the run started
+  std::string executable;         // argv[0]
+  std::vector<FlagRecord> flags;  // every flag, in --help order
+
+  std::string model_path;         // as given (--graph)
+  std::string model_sha256;       // of the model bytes
+  int64_t model_size_bytes = 0;
+  std::string signature;          // signature run ("" = primary subgraph)
+
+  profiler::HostInfo host;
+  std::string backend = "cpu";    // "cpu" or the delegate applied
+  int num_threads = 1;            // threads the interpreter uses
+  bool dry_run = false;
+
+  double init_us = 0;             // load + interpreter creation + AllocateTensors
+  std::vector<RunRecord> warmup_runs;
+  std::vector<RunRecord> regular_runs;
+
+  MemoryFigures memory;
+
+  bool op_profiling = false;      // per-node events were collected
+  const profiler::OpStats* init_ops = nullptr;     // Prepare/AllocateTensors events
+  const profiler::OpStats* warmup_ops = nullptr;
+  const profiler::OpStats* regular_ops = nullptr;  // what TFLite reports
+  uint64_t events_dropped = 0;    // events that did not fit the profiling buffer
+  uint64_t events_capacity = 0;   // events the profiling buffer holds per run
+};
+
+// Microsecond samples of runs: wall_ns / 1000 (fractional).
+std::vector<double> WallMicros(const std::vector<RunRecord>& runs);
+std::vector<double> CpuMicros(const std::vector<RunRecord>& runs);
+
+// The report name: output_prefix + (benchmark_name, or "benchmark_model/<model file name>").
+std::string ReportName(const BenchmarkResult& result);
+
+}  // namespace litescope::reports

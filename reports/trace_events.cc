@@ -1,0 +1,107 @@
+#include "reports/trace_events.h"
+
+#include <string>
+
+namespace litescope::reports {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kPid = 1;
+constexpr int kInitTid = 1;
+constexpr int kWarmupTid = 2;
+constexpr int kRegularTid = 3;
+constexpr int kDelegateTid = 4;
+
+int PhaseTid(profiler::Phase phase) {
+  switch (phase) {
+    case profiler::Phase::kInit: return kInitTid;
+    case profiler::Phase::kWarmup: return kWarmupTid;
+    case profiler::Phase::kRegular: return kRegularTid;
+  }
+  return kRegularTid;
+}
+
+const char* KindName(runtime::EventKind kind) {
+  switch (kind) {
+    case runtime::EventKind::kPrepare: return "prepare";
+    case runtime::EventKind::kInvoke: return "invoke";
+    case runtime::EventKind::kDelegateOp: return "delegate_op";
+    case runtime::EventKind::kAllocate: return "allocate";
+  }
+  return "other";
+}
+
+double Micros(int64_t ns) { return static_cast<double>(ns) / 1000.0; }
+
+json Metadata(const char* what, int tid, const std::string& name) {
+  return {{"name", what}, {"ph", "M"}, {"pid", kPid}, {"tid", tid}, {"args", {{"name", name}}}};
+}
+
+json Complete(const std::string& name, const std::string& cat, int tid, int64_t begin_ns,
+              int64_t dur_ns, int64_t origin_ns, json args) {
+  return {{"name", name},
+          {"cat", cat},
+          {"ph", "X"},
+          {"ts", Micros(begin_ns - origin_ns)},
+          {"dur", Micros(dur_ns)},
+          {"pid", kPid},
+          {"tid", tid},
+          {"args", std::move(args)}};
+}
+
+void AddRuns(const std::vector<RunRecord>& runs, profiler::Phase phase, int64_t origin_ns,
+             json* out) {
+  for (size_t i = 0; i < runs.size(); ++i)
+    out->push_back(Complete("Invoke", std::string(profiler::PhaseName(phase)) + ",run",
+                            PhaseTid(phase), runs[i].start_ns, runs[i].wall_ns, origin_ns,
+                            {{"run", i}, {"cpu_us", Micros(runs[i].cpu_ns)}}));
+}
+
+}  // namespace
+
+json TraceToJson(const BenchmarkResult& result, const std::vector<profiler::ProfileEvent>& events,
+                 const std::vector<profiler::SubgraphLabels>& labels, int64_t origin_ns,
+                 int64_t init_begin_ns, int64_t init_end_ns) {
+  json trace = json::array();
+  trace.push_back(Metadata("process_name", kInitTid, result.tool + " " + result.model_path));
+  trace.push_back(Metadata("thread_name", kInitTid, "initialization"));
+  trace.push_back(Metadata("thread_name", kWarmupTid, "warmup runs"));
+  trace.push_back(Metadata("thread_name", kRegularTid, "regular runs"));
+  trace.push_back(Metadata("thread_name", kDelegateTid, "delegate internal"));
+  if (init_end_ns > init_begin_ns)
+    trace.push_back(Complete("Initialize", "init", kInitTid, init_begin_ns,
+                             init_end_ns - init_begin_ns, origin_ns, json::object()));
+  AddRuns(result.warmup_runs, profiler::Phase::kWarmup, origin_ns, &trace);
+  AddRuns(result.regular_runs, profiler::Phase::kRegular, origin_ns, &trace);
+
+  for (const profiler::ProfileEvent& e : events) {
+    if (e.end_ns == 0) continue;
+    const bool internal = e.kind == runtime::EventKind::kDelegateOp;
+    const bool partition = e.kind == runtime::EventKind::kInvoke && e.node < 0;
+    json args = {{"subgraph", e.subgraph}, {"node_index", e.node}, {"run", e.run},
+                 {"kind", KindName(e.kind)}};
+    if (e.subgraph >= 0 && static_cast<size_t>(e.subgraph) < labels.size()) {
+      const profiler::SubgraphLabels& sl = labels[static_cast<size_t>(e.subgraph)];
+      const profiler::NodeLabel* l = nullptr;
+      if (partition && static_cast<size_t>(-1 - e.node) < sl.partitions.size())
+        l = &sl.partitions[static_cast<size_t>(-1 - e.node)];
+      else if (!partition && e.node >= 0 && static_cast<size_t>(e.node) < sl.nodes.size())
+        l = &sl.nodes[static_cast<size_t>(e.node)];
+      if (l) {
+        args["name"] = l->name;
+        args["backend"] = l->backend;
+      }
+    }
+    const std::string cat = std::string(profiler::PhaseName(e.phase)) + "," +
+                            (internal ? "delegate_op" : "op");
+    trace.push_back(Complete(e.tag ? e.tag : "", cat, internal ? kDelegateTid : PhaseTid(e.phase),
+                             e.begin_ns, e.duration_ns(), origin_ns, std::move(args)));
+  }
+  return {{"traceEvents", std::move(trace)},
+          {"displayTimeUnit", "ms"},
+          {"otherData", {{"tool", result.tool}, {"model", result.model_path},
+                         {"name", ReportName(result)}, {"date", result.date}}}};
+}
+
+}  // namespace litescope::reports

@@ -1,0 +1,167 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/kernels/builtin_kernels.h"
+#include "runtime/kernels/kernel_util.h"
+#include "runtime/kernels/optimized/aligned_buffer.h"
+#include "runtime/kernels/optimized/gemm_f32.h"
+#include "runtime/kernels/reference/batch_matmul.h"
+#include "runtime/schema/tflite_schema_generated.h"
+#include "runtime/thread_pool.h"
+
+// BATCH_MATMUL as one GEMM per output matrix. Each rhs matrix is packed as B (once in Prepare
+// when rhs is constant, else at every Eval); with adj_x the lhs matrices are transposed into a
+// scratch buffer first. The math is defined by reference::BatchMatMulFloat
+// (runtime/kernels/reference/batch_matmul.h).
+namespace litescope::runtime {
+namespace {
+
+struct BatchMatMulOpData : OpData {
+  reference::MatMulPlan plan;
+  bool adj_x = false;
+  bool adj_y = false;
+  std::vector<optimized::PackedMatrixF32> rhs;  // one per rhs matrix
+  bool rhs_packed = false;                      // constant rhs, packed in Prepare
+  optimized::AlignedBuffer<float> lhs_t;        // adj_x: lhs matrices as [M, K]
+};
+
+Status PackRhs(const Node& node, const Tensor& rhs, BatchMatMulOpData* d) {
+  const reference::MatMulPlan& p = d->plan;
+  d->rhs.resize(static_cast<size_t>(p.rhs_batches));
+  const int64_t size = static_cast<int64_t>(p.k) * p.n;
+  const float* r = rhs.data_as<float>();
+  for (int64_t b = 0; b < p.rhs_batches; ++b) {
+    // rhs is [K, N] (element (k, n) at k*N + n), or [N, K] with adj_y.
+    const int64_t k_stride = d->adj_y ? 1 : p.n;
+    const int64_t n_stride = d->adj_y ? p.k : 1;
+    if (!d->rhs[static_cast<size_t>(b)].Pack(r + b * size, p.k, p.n, k_stride, n_stride,
+                                              nullptr))
+      return OutOfMemoryError(fmt::format("{}: cannot allocate the packed rhs (tensor {})",
+                                          NodeLabel(node), node.inputs[1]));
+  }
+  return Status::Ok();
+}
+
+Status BatchMatMulPrepareFloat(KernelContext& ctx, Node& node, const Tensor& lhs,
+                               const Tensor& rhs, Tensor& out) {
+  if (rhs.type != DataType::kFloat32)
+    return TypeError(node, "input", 1, node.inputs[1], rhs, "FLOAT32");
+  if (out.type != DataType::kFloat32)
+    return TypeError(node, "output", 0, node.outputs[0], out, "FLOAT32");
+  const schema::BatchMatMulOptions* opts = node.fb->builtin_options_as_BatchMatMulOptions();
+  auto d = std::make_unique<BatchMatMulOpData>();
+  d->adj_x = opts && opts->adj_x();
+  d->adj_y = opts && opts->adj_y();
+  std::string error;
+  if (!reference::PlanBatchMatMul(lhs.shape, rhs.shape, d->adj_x, d->adj_y, &d->plan, &error))
+    return InvalidModelError(fmt::format("{}: {}", NodeLabel(node), error));
+  const reference::MatMulPlan& p = d->plan;
+  if (p.out_shape.FlatSize(0, p.out_shape.rank() - 2) > INT_MAX)
+    return InvalidModelError(fmt::format("{}: output {} has too many matrices", NodeLabel(node),
+                                         p.out_shape.ToString()));
+  if (d->adj_x && !d->lhs_t.Resize(static_cast<size_t>(lhs.elements())))
+    return OutOfMemoryError(fmt::format("{}: cannot allocate a transposed copy of lhs",
+                                        NodeLabel(node)));
+  if (rhs.is_constant()) {
+    LS_RETURN_IF_ERROR(PackRhs(node, rhs, d.get()));
+    d->rhs_packed = true;
+  }
+  Shape out_shape = p.out_shape;
+  node.data = std::move(d);
+  return ctx.ResizeTensor(out, out_shape);
+}
+
+Status BatchMatMulPrepare(KernelContext& ctx, Node& node) {
+  LS_RETURN_IF_ERROR(ExpectArity(node, 2, 2, 1));
+  Result<Tensor*> lhs = RequireInput(ctx, node, 0);
+  if (!lhs.ok()) return lhs.status();
+  Result<Tensor*> rhs = RequireInput(ctx, node, 1);
+  if (!rhs.ok()) return rhs.status();
+  Result<Tensor*> out = RequireOutput(ctx, node, 0);
+  if (!out.ok()) return out.status();
+  switch ((*lhs)->type) {
+    case DataType::kFloat32:
+      return BatchMatMulPrepareFloat(ctx, node, **lhs, **rhs, **out);
+    default:
+      return TypeError(node, "input", 0, node.inputs[0], **lhs, "FLOAT32");
+  }
+}
+
+Status BatchMatMulEvalFloat(KernelContext& ctx, Node& node, BatchMatMulOpData* d) {
+  const Tensor& lhs = *ctx.input(node, 0);
+  const Tensor& rhs = *ctx.input(node, 1);
+  Tensor& out = *ctx.output(node, 0);
+  const reference::MatMulPlan& p = d->plan;
+  if (out.elements() == 0) return Status::Ok();
+  if (!d->rhs_packed) LS_RETURN_IF_ERROR(PackRhs(node, rhs, d));
+  const float* l = lhs.data_as<float>();
+  const int64_t lhs_size = static_cast<int64_t>(p.m) * p.k;
+  if (d->adj_x) {
+    // lhs matrices are [K, M]; the GEMM reads [M, K] rows.
+    float* t = d->lhs_t.data();
+    for (int64_t b = 0; b < p.lhs_batches; ++b) {
+      const float* src = l + b * lhs_size;
+      float* dst = t + b * lhs_size;
+      for (int i = 0; i < p.m; ++i)
+        for (int kk = 0; kk < p.k; ++kk)
+          dst[static_cast<int64_t>(i) * p.k + kk] = src[static_cast<int64_t>(kk) * p.m + i];
+    }
+    l = t;
+  }
+  float* o = out.data_as<float>();
+  const int64_t out_size = static_cast<int64_t>(p.m) * p.n;
+  const int64_t batches = static_cast<int64_t>(p.lhs_batch.size());
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  auto run = [&](int64_t b, ThreadPool* pool) {
+    const size_t i = static_cast<size_t>(b);
+    optimized::GemmF32(optimized::GemmInputF32::Dense(l + p.lhs_batch[i] * lhs_size, p.k), p.m,
+                       d->rhs[static_cast<size_t>(p.rhs_batch[i])], o + b * out_size, p.n, -kInf,
+                       kInf, pool);
+  };
+  ThreadPool& pool = ctx.thread_pool();
+  // Many small products: one thread per matrix. Few large ones: threads split each product.
+  const int64_t macs = out_size * p.k;
+  if (batches >= pool.num_threads() && macs < (int64_t{1} << 20)) {
+    pool.ParallelFor(batches, std::max<int64_t>(1, 65536 / std::max<int64_t>(1, macs)),
+                     [&](int64_t begin, int64_t end) {
+                       for (int64_t b = begin; b < end; ++b) run(b, nullptr);
+                     });
+  } else {
+    for (int64_t b = 0; b < batches; ++b) run(b, &pool);
+  }
+  return Status::Ok();
+}
+
+Status BatchMatMulEval(KernelContext& ctx, Node& node) {
+  BatchMatMulOpData* d = node.data_as<BatchMatMulOpData>();
+  const Tensor& lhs = *ctx.input(node, 0);
+  switch (lhs.type) {
+    case DataType::kFloat32:
+      return BatchMatMulEvalFloat(ctx, node, d);
+    default:
+      return TypeError(node, "input", 0, node.inputs[0], lhs, "FLOAT32");
+  }
+}
+
+}  // namespace
+
+KernelRegistration MakeBatchMatMulKernel() {
+  KernelRegistration r;
+  r.name = "BATCH_MATMUL";
+  r.op = static_cast<int32_t>(schema::BuiltinOperator::BATCH_MATMUL);
+  r.min_version = 1;
+  r.max_version = 4;
+  r.prepare = BatchMatMulPrepare;
+  r.eval = BatchMatMulEval;
+  r.types = "float32";
+  return r;
+}
+
+}  // namespace litescope::runtime

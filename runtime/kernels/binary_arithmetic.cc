@@ -1,0 +1,354 @@
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <type_traits>
+
+#include "runtime/kernels/builtin_kernels.h"
+#include "runtime/kernels/internal/elementwise.h"
+#include "runtime/kernels/kernel_util.h"
+#include "runtime/kernels/reference/binary_arithmetic.h"
+#include "runtime/kernels/reference/broadcast.h"
+#include "runtime/schema/tflite_schema_generated.h"
+
+// ADD, SUB, MUL, DIV, POW, SQUARED_DIFFERENCE, MAXIMUM, MINIMUM, FLOOR_DIV and FLOOR_MOD on
+// float and integer tensors, with NumPy broadcasting up to rank 6 and the fused activation of
+// ADD/SUB/MUL/DIV. The ops differ only in their functor (reference/binary_arithmetic.h), the
+// element types they serve and their checks on the divisor or exponent.
+// Quantized (int8/uint8/int16) ADD, SUB, MUL, DIV and SQUARED_DIFFERENCE are not served yet:
+// their Prepare reports the type as unsupported.
+namespace litescope::runtime {
+namespace {
+
+namespace ref = reference;
+
+enum class BinaryKind {
+  kAdd, kSub, kMul, kDiv, kPow, kSquaredDifference, kMaximum, kMinimum, kFloorDiv, kFloorMod
+};
+
+// Element types each op serves without quantization (as TFLite's kernels do).
+constexpr bool Serves(BinaryKind k, DataType t) {
+  switch (k) {
+    case BinaryKind::kAdd:
+    case BinaryKind::kSub:
+    case BinaryKind::kMul:
+      return t == DataType::kFloat32 || t == DataType::kInt32 || t == DataType::kInt64;
+    case BinaryKind::kDiv:
+    case BinaryKind::kPow:
+    case BinaryKind::kSquaredDifference:
+      return t == DataType::kFloat32 || t == DataType::kInt32;
+    case BinaryKind::kMaximum:
+    case BinaryKind::kMinimum:
+      // Compared on the stored values; TFLite does not rescale quantized inputs either.
+      return t == DataType::kFloat32 || t == DataType::kInt8 || t == DataType::kUInt8 ||
+             t == DataType::kInt16 || t == DataType::kInt32 || t == DataType::kInt64;
+    case BinaryKind::kFloorDiv:
+      return t == DataType::kFloat32 || t == DataType::kInt8 || t == DataType::kInt16 ||
+             t == DataType::kInt32;
+    case BinaryKind::kFloorMod:
+      return t == DataType::kFloat32 || t == DataType::kInt8 || t == DataType::kInt16 ||
+             t == DataType::kInt32 || t == DataType::kInt64;
+  }
+  return false;
+}
+
+constexpr bool HasActivation(BinaryKind k) {
+  return k == BinaryKind::kAdd || k == BinaryKind::kSub || k == BinaryKind::kMul ||
+         k == BinaryKind::kDiv;
+}
+
+// Whether a zero divisor is an error for element type T (TFLite: integer DIV, FLOOR_MOD;
+// FLOOR_DIV for every type, floats included).
+template <typename T>
+constexpr bool RejectsZeroDivisor(BinaryKind k) {
+  if (k == BinaryKind::kFloorDiv) return true;
+  if (k == BinaryKind::kDiv || k == BinaryKind::kFloorMod) return std::is_integral_v<T>;
+  return false;
+}
+
+std::string ServedTypes(BinaryKind k) {
+  std::string s;
+  const DataType all[] = {DataType::kFloat32, DataType::kInt8, DataType::kUInt8,
+                          DataType::kInt16,   DataType::kInt32, DataType::kInt64};
+  int n = 0;
+  for (DataType t : all) n += Serves(k, t) ? 1 : 0;
+  int i = 0;
+  for (DataType t : all) {
+    if (!Serves(k, t)) continue;
+    if (i > 0) s += (i + 1 == n) ? " or " : ", ";
+    s += DataTypeName(t);
+    ++i;
+  }
+  return s;
+}
+
+template <typename T>
+constexpr DataType TypeOf() {
+  if constexpr (std::is_same_v<T, float>) return DataType::kFloat32;
+  else if constexpr (std::is_same_v<T, int8_t>) return DataType::kInt8;
+  else if constexpr (std::is_same_v<T, uint8_t>) return DataType::kUInt8;
+  else if constexpr (std::is_same_v<T, int16_t>) return DataType::kInt16;
+  else if constexpr (std::is_same_v<T, int32_t>) return DataType::kInt32;
+  else return DataType::kInt64;
+}
+
+template <BinaryKind K>
+struct OpFor;
+template <> struct OpFor<BinaryKind::kAdd> { using type = ref::AddOp; };
+template <> struct OpFor<BinaryKind::kSub> { using type = ref::SubOp; };
+template <> struct OpFor<BinaryKind::kMul> { using type = ref::MulOp; };
+template <> struct OpFor<BinaryKind::kDiv> { using type = ref::DivOp; };
+template <> struct OpFor<BinaryKind::kPow> { using type = ref::PowOp; };
+template <> struct OpFor<BinaryKind::kSquaredDifference> {
+  using type = ref::SquaredDifferenceOp;
+};
+template <> struct OpFor<BinaryKind::kMaximum> { using type = ref::MaximumOp; };
+template <> struct OpFor<BinaryKind::kMinimum> { using type = ref::MinimumOp; };
+template <> struct OpFor<BinaryKind::kFloorDiv> { using type = ref::FloorDivOp; };
+template <> struct OpFor<BinaryKind::kFloorMod> { using type = ref::FloorModOp; };
+
+constexpr bool IsCostly(BinaryKind k) {
+  return k == BinaryKind::kPow || k == BinaryKind::kFloorDiv || k == BinaryKind::kFloorMod;
+}
+
+struct BinaryOpData : OpData {
+  ref::BroadcastLayout<2> layout;
+  FusedActivation activation = FusedActivation::kNone;
+  bool rhs_checked = false;  // constant divisor/exponent validated once, in Prepare
+};
+
+FusedActivation ReadActivation(BinaryKind k, const Node& node) {
+  schema::ActivationFunctionType a = schema::ActivationFunctionType::NONE;
+  switch (k) {
+    case BinaryKind::kAdd:
+      if (auto* o = node.fb->builtin_options_as_AddOptions()) a = o->fused_activation_function();
+      break;
+    case BinaryKind::kSub:
+      if (auto* o = node.fb->builtin_options_as_SubOptions()) a = o->fused_activation_function();
+      break;
+    case BinaryKind::kMul:
+      if (auto* o = node.fb->builtin_options_as_MulOptions()) a = o->fused_activation_function();
+      break;
+    case BinaryKind::kDiv:
+      if (auto* o = node.fb->builtin_options_as_DivOptions()) a = o->fused_activation_function();
+      break;
+    default:
+      break;
+  }
+  return static_cast<FusedActivation>(a);
+}
+
+// Clamp range of a fused activation for T; false when it clamps nothing (NONE, and TANH and
+// SIGN_BIT, which TFLite's arithmetic kernels ignore).
+template <typename T>
+bool ActivationRange(FusedActivation act, T* lo, T* hi) {
+  switch (act) {
+    case FusedActivation::kRelu:
+      *lo = 0;
+      *hi = std::numeric_limits<T>::has_infinity ? std::numeric_limits<T>::infinity()
+                                                 : std::numeric_limits<T>::max();
+      return true;
+    case FusedActivation::kRelu6:
+      *lo = 0;
+      *hi = 6;
+      return true;
+    case FusedActivation::kReluN1To1:
+      *lo = -1;
+      *hi = 1;
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Data-dependent checks on input 1: no zero divisor, no negative integer exponent.
+template <BinaryKind K, typename T>
+Status CheckRhs(const Node& node, const Tensor& b) {
+  const T* p = b.data_as<T>();
+  const int64_t n = b.elements();
+  if constexpr (RejectsZeroDivisor<T>(K)) {
+    for (int64_t i = 0; i < n; ++i)
+      if (p[i] == T{0})
+        return InvalidArgumentError(fmt::format("{} holds 0 at element {}; division by zero",
+                                                elementwise::InputLabel(node, 1, b), i));
+  }
+  if constexpr (K == BinaryKind::kPow && std::is_integral_v<T>) {
+    for (int64_t i = 0; i < n; ++i)
+      if (p[i] < 0)
+        return InvalidArgumentError(fmt::format(
+            "{} holds {} at element {}; integer POW needs exponents >= 0",
+            elementwise::InputLabel(node, 1, b), static_cast<int64_t>(p[i]), i));
+  }
+  return Status::Ok();
+}
+
+template <BinaryKind K, typename T>
+constexpr bool NeedsRhsCheck() {
+  return RejectsZeroDivisor<T>(K) || (K == BinaryKind::kPow && std::is_integral_v<T>);
+}
+
+template <BinaryKind K, typename T>
+Status CheckRhsIfNeeded(const Node& node, const Tensor& b) {
+  if constexpr (NeedsRhsCheck<K, T>()) return CheckRhs<K, T>(node, b);
+  return Status::Ok();
+}
+
+template <BinaryKind K>
+Status CheckRhsFor(const Node& node, const Tensor& b) {
+  switch (b.type) {
+    case DataType::kFloat32: return CheckRhsIfNeeded<K, float>(node, b);
+    case DataType::kInt8: return CheckRhsIfNeeded<K, int8_t>(node, b);
+    case DataType::kUInt8: return CheckRhsIfNeeded<K, uint8_t>(node, b);
+    case DataType::kInt16: return CheckRhsIfNeeded<K, int16_t>(node, b);
+    case DataType::kInt32: return CheckRhsIfNeeded<K, int32_t>(node, b);
+    case DataType::kInt64: return CheckRhsIfNeeded<K, int64_t>(node, b);
+    default: return Status::Ok();
+  }
+}
+
+template <BinaryKind K>
+Status BinaryPrepare(KernelContext& ctx, Node& node) {
+  Result<elementwise::Operands<2>> ops = elementwise::GetOperands<2>(ctx, node);
+  if (!ops.ok()) return ops.status();
+  Tensor& a = *ops->in[0];
+  Tensor& b = *ops->in[1];
+  Tensor& out = *ops->out;
+  if (!Serves(K, a.type))
+    return TypeError(node, "input", 0, elementwise::InputIndex(node, 0), a,
+                     ServedTypes(K).c_str());
+  LS_RETURN_IF_ERROR(elementwise::ExpectSameInputType(node, 1, b, a));
+  LS_RETURN_IF_ERROR(elementwise::ExpectOutputType(node, 0, out, a.type));
+
+  auto data = std::make_unique<BinaryOpData>();
+  if (HasActivation(K)) data->activation = ReadActivation(K, node);
+  Tensor* const inputs[2] = {&a, &b};
+  LS_RETURN_IF_ERROR(elementwise::PrepareBroadcast(ctx, node, inputs, out,
+                                                   elementwise::kMaxBinaryRank, &data->layout));
+  if (b.is_constant() && b.data) {
+    LS_RETURN_IF_ERROR(CheckRhsFor<K>(node, b));
+    data->rhs_checked = true;
+  }
+  node.data = std::move(data);
+  return Status::Ok();
+}
+
+template <typename T, typename Op>
+void RunBinary(KernelContext& ctx, const ref::BroadcastLayout<2>& layout, const T* a, const T* b,
+               T* out, const Op& op, int64_t min_chunk) {
+  const int64_t sa = layout.inner_stride(0);
+  const int64_t sb = layout.inner_stride(1);
+  elementwise::ParallelSpans(ctx, layout, min_chunk,
+                             [&](int64_t o, const int64_t* in, int64_t n) {
+                               ref::BinarySpan(a + in[0], sa, b + in[1], sb, out + o, n, op);
+                             });
+}
+
+template <BinaryKind K, typename T>
+Status EvalTyped(KernelContext& ctx, const Node& node, const BinaryOpData& d, const Tensor& a,
+                 const Tensor& b, Tensor& out) {
+  if constexpr (!Serves(K, TypeOf<T>())) {
+    return InternalError(fmt::format("{}: type {} reached Eval", NodeLabel(node),
+                                     DataTypeName(a.type)));
+  } else {
+    if constexpr (NeedsRhsCheck<K, T>()) {
+      if (!d.rhs_checked) LS_RETURN_IF_ERROR((CheckRhs<K, T>(node, b)));
+    }
+    using Op = typename OpFor<K>::type;
+    const int64_t chunk = IsCostly(K) ? elementwise::kCostlyMinChunk
+                                      : elementwise::kCheapMinChunk;
+    const T* pa = a.data_as<T>();
+    const T* pb = b.data_as<T>();
+    T* po = out.data_as<T>();
+    T lo{};
+    T hi{};
+    bool clamp = false;
+    if constexpr (HasActivation(K)) clamp = ActivationRange<T>(d.activation, &lo, &hi);
+    if (clamp) {
+      RunBinary(ctx, d.layout, pa, pb, po, ref::ClampedOp<Op, T>{Op{}, lo, hi}, chunk);
+    } else {
+      RunBinary(ctx, d.layout, pa, pb, po, Op{}, chunk);
+    }
+    return Status::Ok();
+  }
+}
+
+template <BinaryKind K>
+Status BinaryEval(KernelContext& ctx, Node& node) {
+  const BinaryOpData* d = node.data_as<BinaryOpData>();
+  Tensor* a = ctx.input(node, 0);
+  Tensor* b = ctx.input(node, 1);
+  Tensor* out = ctx.output(node, 0);
+  if (!d || !a || !b || !out)
+    return InternalError(fmt::format("{}: Eval before a successful Prepare", NodeLabel(node)));
+  if (d->layout.elements == 0) return Status::Ok();
+  switch (a->type) {
+    case DataType::kFloat32: return EvalTyped<K, float>(ctx, node, *d, *a, *b, *out);
+    case DataType::kInt8: return EvalTyped<K, int8_t>(ctx, node, *d, *a, *b, *out);
+    case DataType::kUInt8: return EvalTyped<K, uint8_t>(ctx, node, *d, *a, *b, *out);
+    case DataType::kInt16: return EvalTyped<K, int16_t>(ctx, node, *d, *a, *b, *out);
+    case DataType::kInt32: return EvalTyped<K, int32_t>(ctx, node, *d, *a, *b, *out);
+    case DataType::kInt64: return EvalTyped<K, int64_t>(ctx, node, *d, *a, *b, *out);
+    default:
+      return TypeError(node, "input", 0, elementwise::InputIndex(node, 0), *a,
+                       ServedTypes(K).c_str());
+  }
+}
+
+template <BinaryKind K>
+KernelRegistration MakeBinary(const char* name, schema::BuiltinOperator op, int max_version,
+                              const char* types) {
+  KernelRegistration r;
+  r.name = name;
+  r.op = static_cast<int32_t>(op);
+  r.min_version = 1;
+  r.max_version = max_version;
+  r.prepare = BinaryPrepare<K>;
+  r.eval = BinaryEval<K>;
+  r.types = types;
+  return r;
+}
+
+}  // namespace
+
+KernelRegistration MakeAddKernel() {
+  return MakeBinary<BinaryKind::kAdd>("ADD", schema::BuiltinOperator::ADD, 5,
+                                      "float32,int32,int64");
+}
+KernelRegistration MakeSubKernel() {
+  return MakeBinary<BinaryKind::kSub>("SUB", schema::BuiltinOperator::SUB, 5,
+                                      "float32,int32,int64");
+}
+KernelRegistration MakeMulKernel() {
+  return MakeBinary<BinaryKind::kMul>("MUL", schema::BuiltinOperator::MUL, 7,
+                                      "float32,int32,int64");
+}
+KernelRegistration MakeDivKernel() {
+  return MakeBinary<BinaryKind::kDiv>("DIV", schema::BuiltinOperator::DIV, 2, "float32,int32");
+}
+KernelRegistration MakePowKernel() {
+  return MakeBinary<BinaryKind::kPow>("POW", schema::BuiltinOperator::POW, 1, "float32,int32");
+}
+KernelRegistration MakeSquaredDifferenceKernel() {
+  return MakeBinary<BinaryKind::kSquaredDifference>(
+      "SQUARED_DIFFERENCE", schema::BuiltinOperator::SQUARED_DIFFERENCE, 2, "float32,int32");
+}
+KernelRegistration MakeMaximumKernel() {
+  return MakeBinary<BinaryKind::kMaximum>("MAXIMUM", schema::BuiltinOperator::MAXIMUM, 4,
+                                          "float32,int8,uint8,int16,int32,int64");
+}
+KernelRegistration MakeMinimumKernel() {
+  return MakeBinary<BinaryKind::kMinimum>("MINIMUM", schema::BuiltinOperator::MINIMUM, 4,
+                                          "float32,int8,uint8,int16,int32,int64");
+}
+KernelRegistration MakeFloorDivKernel() {
+  return MakeBinary<BinaryKind::kFloorDiv>("FLOOR_DIV", schema::BuiltinOperator::FLOOR_DIV, 3,
+                                           "float32,int8,int16,int32");
+}
+KernelRegistration MakeFloorModKernel() {
+  return MakeBinary<BinaryKind::kFloorMod>("FLOOR_MOD", schema::BuiltinOperator::FLOOR_MOD, 2,
+                                           "float32,int8,int16,int32,int64");
+}
+
+}  // namespace litescope::runtime

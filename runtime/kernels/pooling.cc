@@ -1,0 +1,114 @@
+// AVERAGE_POOL_2D, MAX_POOL_2D and L2_POOL_2D: one Prepare, one Eval per kind.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+
+#include "runtime/kernels/builtin_kernels.h"
+#include "runtime/kernels/kernel_util.h"
+#include "runtime/kernels/reference/pooling.h"
+#include "runtime/schema/tflite_schema_generated.h"
+#include "runtime/thread_pool.h"
+
+namespace litescope::runtime {
+namespace {
+
+struct PoolOpData : OpData {
+  reference::PoolParams params;
+};
+
+Status PoolPrepare(KernelContext& ctx, Node& node) {
+  LS_RETURN_IF_ERROR(ExpectArity(node, 1, 1, 1));
+  Result<Tensor*> in_r = RequireInput(ctx, node, 0);
+  if (!in_r.ok()) return in_r.status();
+  Result<Tensor*> out_r = RequireOutput(ctx, node, 0);
+  if (!out_r.ok()) return out_r.status();
+  const Tensor& in = **in_r;
+  Tensor& out = **out_r;
+  if (in.type != DataType::kFloat32)
+    return TypeError(node, "input", 0, node.inputs[0], in, "FLOAT32");
+  if (out.type != in.type)
+    return TypeError(node, "output", 0, node.outputs[0], out, DataTypeName(in.type));
+  if (in.shape.rank() != 4)
+    return InvalidModelError(fmt::format("{}: input (tensor {}) has shape {}; expected rank 4",
+                                         NodeLabel(node), node.inputs[0], in.shape.ToString()));
+
+  const schema::Pool2DOptions* opts = node.fb->builtin_options_as_Pool2DOptions();
+  const int padding = opts ? static_cast<int>(opts->padding()) : 0;
+  auto data = std::make_unique<PoolOpData>();
+  reference::PoolParams& p = data->params;
+  p.stride_h = opts ? opts->stride_h() : 0;
+  p.stride_w = opts ? opts->stride_w() : 0;
+  p.filter_h = opts ? opts->filter_height() : 0;
+  p.filter_w = opts ? opts->filter_width() : 0;
+  const auto act = opts ? static_cast<FusedActivation>(opts->fused_activation_function())
+                        : FusedActivation::kNone;
+  FloatActivationRange(act, &p.act_min, &p.act_max);
+  int out_h = 0, out_w = 0;
+  if (!ComputeSpatialOutput(padding, in.shape.dim(1), p.filter_h, p.stride_h, 1, &out_h,
+                            &p.pad_top) ||
+      !ComputeSpatialOutput(padding, in.shape.dim(2), p.filter_w, p.stride_w, 1, &out_w,
+                            &p.pad_left))
+    return InvalidModelError(fmt::format("{}: invalid pooling geometry (filter {}x{}, stride {}x{})",
+                                         NodeLabel(node), p.filter_h, p.filter_w, p.stride_h,
+                                         p.stride_w));
+  node.data = std::move(data);
+  return ctx.ResizeTensor(out, Shape{in.shape.dim(0), out_h, out_w, in.shape.dim(3)});
+}
+
+template <reference::PoolKind kKind>
+Status PoolEval(KernelContext& ctx, Node& node) {
+  const reference::PoolParams& p = node.data_as<PoolOpData>()->params;
+  const Tensor& in = *ctx.input(node, 0);
+  Tensor& out = *ctx.output(node, 0);
+  if (out.elements() == 0) return Status::Ok();
+  switch (in.type) {
+    case DataType::kFloat32: {
+      const float* in_data = in.data_as<float>();
+      float* out_data = out.data_as<float>();
+      const int64_t rows = static_cast<int64_t>(out.shape.dim(0)) * out.shape.dim(1);
+      const int64_t work_per_row = static_cast<int64_t>(out.shape.dim(2)) * out.shape.dim(3) *
+                                   p.filter_h * p.filter_w;
+      const int64_t min_rows = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, work_per_row));
+      ctx.thread_pool().ParallelFor(rows, min_rows, [&](int64_t begin, int64_t end) {
+        reference::PoolFloatRows<kKind>(p, in.shape, in_data, out.shape, out_data, begin, end);
+      });
+      return Status::Ok();
+    }
+    default:
+      return TypeError(node, "input", 0, node.inputs[0], in, "FLOAT32");
+  }
+}
+
+KernelRegistration MakePoolKernel(const char* name, schema::BuiltinOperator op, int max_version,
+                                  EvalFn eval) {
+  KernelRegistration r;
+  r.name = name;
+  r.op = static_cast<int32_t>(op);
+  r.min_version = 1;
+  r.max_version = max_version;
+  r.prepare = PoolPrepare;
+  r.eval = eval;
+  r.types = "float32";
+  return r;
+}
+
+}  // namespace
+
+KernelRegistration MakeAveragePool2DKernel() {
+  return MakePoolKernel("AVERAGE_POOL_2D", schema::BuiltinOperator::AVERAGE_POOL_2D, 3,
+                        PoolEval<reference::PoolKind::kAverage>);
+}
+
+KernelRegistration MakeMaxPool2DKernel() {
+  return MakePoolKernel("MAX_POOL_2D", schema::BuiltinOperator::MAX_POOL_2D, 3,
+                        PoolEval<reference::PoolKind::kMax>);
+}
+
+KernelRegistration MakeL2Pool2DKernel() {
+  return MakePoolKernel("L2_POOL_2D", schema::BuiltinOperator::L2_POOL_2D, 1,
+                        PoolEval<reference::PoolKind::kL2>);
+}
+
+}  // namespace litescope::runtime

@@ -1,0 +1,76 @@
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "runtime/kernels/builtin_kernels.h"
+#include "runtime/kernels/internal/elementwise.h"
+#include "runtime/kernels/kernel_util.h"
+#include "runtime/kernels/reference/activations.h"
+#include "runtime/kernels/reference/broadcast.h"
+#include "runtime/schema/tflite_schema_generated.h"
+
+// PRELU: x for x >= 0, alpha * x otherwise, with alpha broadcast against the input (typically
+// per channel, e.g. input [1, H, W, C] with alpha [1, 1, C]). The output has the broadcast
+// shape of input and alpha, as in TFLite. FLOAT32; the quantized variants are not served yet.
+namespace litescope::runtime {
+namespace {
+
+namespace ref = reference;
+
+struct PreluOpData : OpData {
+  ref::BroadcastLayout<2> layout;
+};
+
+Status PreluPrepare(KernelContext& ctx, Node& node) {
+  Result<elementwise::Operands<2>> ops = elementwise::GetOperands<2>(ctx, node);
+  if (!ops.ok()) return ops.status();
+  const Tensor& in = *ops->in[0];
+  const Tensor& alpha = *ops->in[1];
+  Tensor& out = *ops->out;
+  if (in.type != DataType::kFloat32)
+    return TypeError(node, "input", 0, elementwise::InputIndex(node, 0), in, "FLOAT32");
+  LS_RETURN_IF_ERROR(elementwise::ExpectSameInputType(node, 1, alpha, in));
+  LS_RETURN_IF_ERROR(elementwise::ExpectOutputType(node, 0, out, in.type));
+  auto data = std::make_unique<PreluOpData>();
+  LS_RETURN_IF_ERROR(elementwise::PrepareBroadcast(ctx, node, ops->in, out,
+                                                   elementwise::kMaxBinaryRank, &data->layout));
+  node.data = std::move(data);
+  return Status::Ok();
+}
+
+Status PreluEval(KernelContext& ctx, Node& node) {
+  const PreluOpData* d = node.data_as<PreluOpData>();
+  Tensor* in = ctx.input(node, 0);
+  Tensor* alpha = ctx.input(node, 1);
+  Tensor* out = ctx.output(node, 0);
+  if (!d || !in || !alpha || !out)
+    return InternalError(fmt::format("{}: Eval before a successful Prepare", NodeLabel(node)));
+  const float* px = in->data_as<float>();
+  const float* pa = alpha->data_as<float>();
+  float* po = out->data_as<float>();
+  const int64_t sx = d->layout.inner_stride(0);
+  const int64_t sa = d->layout.inner_stride(1);
+  elementwise::ParallelSpans(ctx, d->layout, elementwise::kCheapMinChunk,
+                             [&](int64_t o, const int64_t* idx, int64_t n) {
+                               ref::BinarySpan(px + idx[0], sx, pa + idx[1], sa, po + o, n,
+                                               ref::PreluOp{});
+                             });
+  return Status::Ok();
+}
+
+}  // namespace
+
+KernelRegistration MakePreluKernel() {
+  KernelRegistration r;
+  r.name = "PRELU";
+  r.op = static_cast<int32_t>(schema::BuiltinOperator::PRELU);
+  r.min_version = 1;
+  r.max_version = 1;
+  r.prepare = PreluPrepare;
+  r.eval = PreluEval;
+  r.types = "float32";
+  return r;
+}
+
+}  // namespace litescope::runtime

@@ -1,0 +1,608 @@
+#!/usr/bin/env python3
+"""Tool-level tests of benchmark_model: every flag is accepted and has its effect, bad flags and
+values exit 2 with one "error:" line, and the reports are what they claim to be.
+
+Usage: benchmark_model_test.py --binary PATH --schema reports/benchmark_report.schema.json
+                               --workdir DIR [--case NAME ...] [--list]
+Each case is one function below (test_<name>); ctest runs one case per test
+(tests/cmake/benchmark_model.cmake). Without --case every case runs.
+
+Models: builtin:add_mul (two inputs "a" and "b" of shape [1,2,2,3], output (a + b) * b; fast)
+and builtin:mobilenet_like (31 nodes) for the profiling checks.
+"""
+import argparse
+import csv
+import io
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import json_schema_subset  # noqa: E402
+
+SMALL = "builtin:add_mul"
+MOBILENET = "builtin:mobilenet_like"
+# Short runs: a handful of timed runs, no time minimum.
+FAST = ["--num_runs=3", "--min_secs=0", "--warmup_runs=1", "--warmup_min_secs=0"]
+
+ARGS = None
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, message):
+    if not cond:
+        raise Failure(message)
+
+
+class Result:
+    def __init__(self, proc, elapsed):
+        self.rc = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+        self.elapsed = elapsed
+
+    def describe(self):
+        return "rc=%d\n--- stdout ---\n%s\n--- stderr ---\n%s" % (self.rc, self.out[-3000:],
+                                                                   self.err[-3000:])
+
+
+def run(*args, graph=SMALL, fast=True, timeout=120):
+    argv = [ARGS.binary]
+    if graph is not None:
+        argv.append("--graph=" + graph)
+    if fast:
+        argv += FAST
+    argv += list(args)
+    start = time.monotonic()
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    return Result(proc, time.monotonic() - start)
+
+
+def ok(*args, **kwargs):
+    r = run(*args, **kwargs)
+    check(r.rc == 0, "expected success for %s\n%s" % (list(args), r.describe()))
+    return r
+
+
+def usage_error(*args, **kwargs):
+    r = run(*args, **kwargs)
+    lines = r.err.strip().splitlines()
+    check(r.rc == 2, "expected exit 2 for %s\n%s" % (list(args), r.describe()))
+    check(len(lines) == 1 and lines[0].startswith("error: "),
+          "expected one 'error:' line on stderr for %s\n%s" % (list(args), r.describe()))
+    return r
+
+
+def failure(*args, **kwargs):
+    r = run(*args, **kwargs)
+    lines = r.err.strip().splitlines()
+    check(r.rc == 1, "expected exit 1 for %s\n%s" % (list(args), r.describe()))
+    check(len(lines) == 1 and lines[0].startswith("error: "),
+          "expected one 'error:' line on stderr for %s\n%s" % (list(args), r.describe()))
+    return r
+
+
+def path(name):
+    return os.path.join(ARGS.workdir, name)
+
+
+def report(*args, **kwargs):
+    """Runs with --report_json and returns (result, parsed report)."""
+    f = path("report_%d.json" % os.getpid())
+    r = ok("--report_json=" + f, *args, **kwargs)
+    with open(f) as fh:
+        return r, json.load(fh)
+
+
+# TFLite's count= line, and the summary line, as log-parsing scripts match them.
+COUNT_RE = re.compile(r"count=(\d+)(?: first=(\d+) curr=(\d+) min=(\d+) max=(\d+) "
+                      r"avg=([\d.e+-]+) std=(\d+))?")
+TIMINGS_RE = re.compile(r"Inference timings in us: Init: (\d+), First inference: (\d+), "
+                        r"Warmup \(avg\): ([\d.e+-]+), Inference \(avg\): ([\d.e+-]+)")
+
+
+def count_lines(out):
+    """The counts of the warmup and regular latency lines."""
+    return [int(m.group(1)) for m in COUNT_RE.finditer(out) if m.start() == 0 or
+            out[m.start() - 1] == "\n"]
+
+
+def read_floats(f):
+    with open(f, "rb") as fh:
+        data = fh.read()
+    return list(struct.unpack("<%df" % (len(data) // 4), data))
+
+
+# ---------------------------------------------------------------------------------------------
+# One case per flag.
+
+def test_graph():
+    r = ok(graph=None, *["--graph", SMALL])  # "--name value" form
+    check("Graph: [%s]" % SMALL in r.out, r.describe())
+    check("Loaded model %s" % SMALL in r.out, r.describe())
+    check(re.search(r"^The input model file size \(MB\): [\d.e+-]+$", r.out, re.M), r.describe())
+    check(re.search(r"^Initialized session in [\d.e+-]+ms\.$", r.out, re.M), r.describe())
+    usage_error(graph=None)  # missing
+    r = failure(graph=path("does_not_exist.tflite"))
+    check("does_not_exist.tflite" in r.err, r.describe())
+
+
+def test_num_runs():
+    r, rep = report("--num_runs=7")
+    check(count_lines(r.out)[1] == 7, r.describe())
+    check(len(rep["latency"]["regular"]["samples_us"]) == 7, "7 samples expected")
+    check("Running benchmark for at least 7 iterations" in r.out, r.describe())
+    usage_error("--num_runs=seven")
+    usage_error("--num_runs=-1")
+
+
+def test_min_secs():
+    r = ok("--num_runs=1", "--min_secs=0.3")
+    check("at least 1 iterations and at least 0.3 seconds" in r.out, r.describe())
+    check(count_lines(r.out)[1] > 1, "min_secs must add runs beyond num_runs\n" + r.describe())
+    check(r.elapsed >= 0.3, "ran %.3fs, expected >= 0.3s" % r.elapsed)
+    usage_error("--min_secs=soon")
+
+
+def test_max_secs():
+    r = ok("--num_runs=100000000", "--max_secs=0.3", "--run_delay=0.001")
+    check("terminate if exceeding 0.3 seconds" in r.out, r.describe())
+    check(count_lines(r.out)[1] < 100000000, r.describe())
+    check(r.elapsed < 30, "max_secs did not stop the loop (%.1fs)" % r.elapsed)
+    usage_error("--max_secs=")
+
+
+def test_run_delay():
+    r = ok("--num_runs=5", "--run_delay=0.05", "--warmup_runs=0", "--warmup_min_secs=0")
+    check(r.elapsed >= 0.25, "5 runs with 0.05s delay took %.3fs" % r.elapsed)
+    check("Inter-run delay (seconds): [0.05]" in r.out, r.describe())
+    usage_error("--run_delay=x")
+
+
+def test_run_frequency():
+    r = ok("--num_runs=6", "--run_frequency=20", "--warmup_runs=0", "--warmup_min_secs=0")
+    check(r.elapsed >= 0.25, "6 runs at 20 Hz took %.3fs" % r.elapsed)
+    # The frequency overrides run_delay.
+    r = ok("--num_runs=3", "--run_frequency=1000", "--run_delay=5", "--warmup_runs=0",
+           "--warmup_min_secs=0")
+    check(r.elapsed < 5, "run_frequency must override run_delay (%.1fs)" % r.elapsed)
+    usage_error("--run_frequency=fast")
+
+
+def test_num_threads():
+    r, rep = report("--num_threads=2")
+    check(rep["execution"]["num_threads"] == 2, "num_threads not applied")
+    check("Num threads: [2]" in r.out, r.describe())
+    check("#threads used for CPU inference: [2]" in r.out, r.describe())
+    _, rep = report()
+    check(rep["execution"]["num_threads"] == 1, "-1 means one thread")
+    usage_error("--num_threads=0")
+    usage_error("--num_threads=two")
+
+
+def test_warmup_runs():
+    r, rep = report("--warmup_runs=4")
+    check(count_lines(r.out)[0] == 4, r.describe())
+    check(len(rep["latency"]["warmup"]["samples_us"]) == 4, "4 warmup samples expected")
+    usage_error("--warmup_runs=-2")
+
+
+def test_warmup_min_secs():
+    r = ok("--warmup_runs=1", "--warmup_min_secs=0.3")
+    check("at least 1 iterations and at least 0.3 seconds" in r.out, r.describe())
+    check(count_lines(r.out)[0] > 1, r.describe())
+    usage_error("--warmup_min_secs=abc")
+
+
+def test_benchmark_name():
+    g = path("bn_gbench.json")
+    r, rep = report("--benchmark_name=my_bench", "--gbench_json=" + g)
+    check(rep["benchmark_name"] == "my_bench" and rep["name"] == "my_bench", "name")
+    check("Benchmark name: [my_bench]" in r.out, r.describe())
+    with open(g) as fh:
+        names = {b["name"] for b in json.load(fh)["benchmarks"]}
+    check("my_bench" in names and "my_bench_mean" in names, str(names))
+
+
+def test_output_prefix():
+    g = path("op_gbench.json")
+    r, rep = report("--output_prefix=nightly/", "--benchmark_name=x", "--gbench_json=" + g)
+    check(rep["name"] == "nightly/x" and rep["output_prefix"] == "nightly/", rep["name"])
+    with open(g) as fh:
+        check(all(b["name"].startswith("nightly/x") for b in json.load(fh)["benchmarks"]), "names")
+    check("Output prefix: [nightly/]" in r.out, r.describe())
+
+
+def test_verbose():
+    r = ok("--verbose=true")
+    check("Log parameter values verbosely: [1]" in r.out, r.describe())
+    check("Max runs duration (seconds): [150]" in r.out, "verbose must echo unset flags")
+    r = ok("--verbose=0")
+    check("Log parameter values verbosely: [0]" in r.out, r.describe())
+    check("Max runs duration (seconds)" not in r.out, "unset flags are not echoed")
+    r = ok("--verbose")  # a bare boolean flag means true
+    check("Log parameter values verbosely: [1]" in r.out, r.describe())
+    usage_error("--verbose=yes please")
+
+
+def test_dry_run():
+    r, rep = report("--dry_run=true")
+    check(count_lines(r.out) == [0, 0], r.describe())
+    check(rep["latency"]["regular"]["samples_us"] == [] and rep["execution"]["dry_run"], "dry")
+    check("Initialized session in" in r.out, r.describe())
+    usage_error("--dry_run=2")
+
+
+def test_report_peak_memory_footprint():
+    r, rep = report("--report_peak_memory_footprint=true")
+    m = re.search(r"^Overall peak memory footprint \(MB\) via periodic monitoring: ([\d.e+-]+)$",
+                  r.out, re.M)
+    check(m and float(m.group(1)) > 0, r.describe())
+    check(rep["memory"]["peak_rss_bytes"] > 0 and rep["memory"]["peak_samples"] >= 1, "peak")
+    r, rep = report()
+    check("Overall peak memory footprint" not in r.out, "peak only when requested")
+    check(rep["memory"]["peak_rss_bytes"] is None, "peak is null when not sampled")
+    # TFLite's memory lines are always there.
+    check("Memory footprint delta from the start of the tool (MB): init=" in r.out, r.describe())
+    check(re.search(r"^- VmRSS +: \d+ MB$", r.out, re.M), r.describe())
+    usage_error("--report_peak_memory_footprint=on")
+
+
+def test_memory_footprint_check_interval_ms():
+    _, rep = report("--report_peak_memory_footprint=true", "--memory_footprint_check_interval_ms=5")
+    check(rep["memory"]["peak_sample_interval_ms"] == 5, "interval")
+    r, rep = report("--report_peak_memory_footprint=true", "--memory_footprint_check_interval_ms=0")
+    check(rep["memory"]["peak_sample_interval_ms"] == 50, "TFLite resets bad intervals to 50")
+    check("memory_footprint_check_interval_ms" in r.err, "a warning names the flag")
+    usage_error("--memory_footprint_check_interval_ms=5ms")
+
+
+def test_signature_to_run_for():
+    r, rep = report("--signature_to_run_for=serving_default")
+    check(rep["model"]["signature"] == "serving_default", "signature")
+    check("Signature to run: [serving_default]" in r.out, r.describe())
+    r = failure("--signature_to_run_for=nope")
+    check("nope" in r.err and "serving_default" in r.err, r.describe())
+
+
+def test_list_signatures():
+    r = ok("--list_signatures=true")
+    check("The Model contains 1 signature key(s)." in r.out, r.describe())
+    check("-> Signature Key: serving_default" in r.out, r.describe())
+    check("count=" not in r.out, "list_signatures must not run the model")
+    usage_error("--list_signatures=maybe")
+
+
+def test_input_layer():
+    r = ok("--input_layer=a,b")
+    check("Input layers: [a,b]" in r.out and "WARNING" not in r.err, r.describe())
+    r = ok("--input_layer=x,b")
+    check("Tensor # 0 is named a but flags call it x" in r.err, r.describe())
+    failure("--input_layer=a")  # the model has two inputs
+
+
+def test_input_layer_shape():
+    out = path("shape_out.bin")
+    ok("--input_layer=a,b", "--input_layer_shape=1,4,4,3:1,4,4,3", "--output_filepath=" + out)
+    check(os.path.getsize(out) == 1 * 4 * 4 * 3 * 4, "output follows the new input shape")
+    usage_error("--input_layer=a,b", "--input_layer_shape=1,4,x,3:1,4,4,3")
+    usage_error("--input_layer=a,b", "--input_layer_shape=1,4,4,3")  # one shape for two names
+    failure("--input_layer=a,b", "--input_layer_shape=4,3:4,3")  # wrong rank
+
+
+def test_input_layer_value_range():
+    out = path("range_out.bin")
+    ok("--input_layer_value_range=a,1,1:b,2,2", "--output_filepath=" + out)
+    check(all(v == 6.0 for v in read_floats(out)), "(1 + 2) * 2 = 6 everywhere")
+    usage_error("--input_layer_value_range=a,5,1")
+    usage_error("--input_layer_value_range=a,1")
+    failure("--input_layer_value_range=zz,0,1")
+
+
+def test_input_layer_value_files():
+    fa, fb, out = path("a.bin"), path("b.bin"), path("files_out.bin")
+    with open(fa, "wb") as fh:
+        fh.write(struct.pack("<12f", *([1.0] * 12)))
+    with open(fb, "wb") as fh:
+        fh.write(struct.pack("<12f", *([3.0] * 12)))
+    # Files override ranges.
+    ok("--input_layer_value_files=a:%s,b:%s" % (fa, fb), "--input_layer_value_range=a,7,7",
+       "--output_filepath=" + out)
+    check(all(v == 12.0 for v in read_floats(out)), "(1 + 3) * 3 = 12 everywhere")
+    with open(path("short.bin"), "wb") as fh:
+        fh.write(b"\0" * 8)
+    failure("--input_layer_value_files=a:" + path("short.bin"))
+    usage_error("--input_layer_value_files=a")
+
+
+def test_require_full_delegation():
+    r = failure("--require_full_delegation=true")
+    check("Disallowed CPU fallback detected." in r.err, r.describe())
+    ok("--require_full_delegation=false")
+
+
+def test_enable_op_profiling():
+    r = ok("--enable_op_profiling=true")
+    out = r.out
+    for needle in ["Profiling Info for Benchmark Initialization:",
+                   "Operator-wise Profiling Info for Regular Benchmark Runs:",
+                   "============================== Run Order ==============================",
+                   "============================== Top by Computation Time "
+                   "==============================",
+                   "============================== Summary by node type "
+                   "==============================",
+                   "\t             [node type]\t  [first]\t [avg ms]\t     [%]\t  [cdf%]\t"
+                   "  [mem KB]\t[times called]\t[Name]",
+                   "\t             [Node type]\t  [count]\t  [avg ms]\t    [avg %]\t    [cdf %]\t"
+                   "  [mem KB]\t[times called]",
+                   "Number of nodes executed: 2", "Timings (microseconds): count=3"]:
+        check(needle in out, "missing %r\n%s" % (needle, r.describe()))
+    check(re.search(r"^\t +ADD\t +[\d.]+\t +[\d.]+\t +[\d.]+%\t +[\d.]+%\t +0\.000\t +1\t"
+                    r"\[sum\]:0$", out, re.M), r.describe())
+    check("Operator-wise" not in ok("--enable_op_profiling=false").out, "off by default")
+
+
+def test_op_profiling_output_mode():
+    r = ok("--enable_op_profiling=true", "--op_profiling_output_mode=csv")
+    body = r.out[r.out.index("section,graph,"):]
+    rows = list(csv.DictReader(io.StringIO(body)))
+    check({row["section"] for row in rows} == {"init", "regular"}, str(rows))
+    check({row["table"] for row in rows} == {"run_order", "summary_by_type"}, str(rows))
+    types = {row["node_type"] for row in rows if row["section"] == "regular"}
+    check(types == {"ADD", "MUL"}, str(types))
+    check(all(len(row) == 16 for row in rows), "every row has every column")
+    usage_error("--enable_op_profiling=true", "--op_profiling_output_mode=xml")
+
+
+def test_op_profiling_output_file():
+    f = path("ops.txt")
+    r = ok("--enable_op_profiling=true", "--op_profiling_output_file=" + f)
+    check("Run Order" not in r.out, "tables go to the file")
+    with open(f) as fh:
+        check("Operator-wise Profiling Info for Regular Benchmark Runs:" in fh.read(), "file")
+
+
+def test_profiling_output_csv_file():
+    f = path("ops.csv")
+    ok("--enable_op_profiling=true", "--profiling_output_csv_file=" + f)
+    with open(f) as fh:
+        rows = list(csv.DictReader(fh))
+    check(rows and rows[0]["section"] == "init", "the deprecated flag writes CSV")
+
+
+def test_max_profiling_buffer_entries():
+    _, rep = report("--enable_op_profiling=true", "--max_profiling_buffer_entries=1")
+    # Grown to the node count plus TFLite's headroom of 512, so nothing is dropped.
+    check(rep["op_profiling"]["buffer_capacity"] == 2 + 512, str(rep["op_profiling"]))
+    check(rep["op_profiling"]["events_dropped"] == 0, "no drops")
+    _, rep = report("--enable_op_profiling=true", "--max_profiling_buffer_entries=4096")
+    check(rep["op_profiling"]["buffer_capacity"] == 4096, str(rep["op_profiling"]))
+    usage_error("--max_profiling_buffer_entries=0")
+
+
+def test_print_preinvoke_state():
+    r = ok("--print_preinvoke_state=true")
+    begin = r.out.find("pre-invoke state begins")
+    check(0 <= begin < r.out.find("Running benchmark for"), r.describe())
+    check("Tensor   0 a " in r.out and "Node   0 Operator Builtin Code" in r.out, r.describe())
+
+
+def test_print_postinvoke_state():
+    r = ok("--print_postinvoke_state=true")
+    begin = r.out.find("post-invoke state begins")
+    check(begin > r.out.find("Inference timings in us"), r.describe())
+
+
+def test_output_filepath():
+    out = path("outputs.bin")
+    ok("--output_filepath=" + out)
+    check(os.path.getsize(out) == 48, "one float32 output of 12 elements")
+    failure("--output_filepath=" + path("no_such_dir/out.bin"))
+
+
+def test_use_xnnpack():
+    r = failure("--use_xnnpack=true")
+    check("XNNPACK" in r.err, r.describe())
+    r = ok("--use_xnnpack=false")
+    check("Use xnnpack: [0]" in r.out, r.describe())
+    usage_error("--use_xnnpack=2")
+
+
+def test_xnnpack_force_fp16():
+    r = ok("--xnnpack_force_fp16=true")
+    check("no effect without --use_xnnpack" in r.err, r.describe())
+    failure("--use_xnnpack=1", "--xnnpack_force_fp16=1")
+    usage_error("--xnnpack_force_fp16=half")
+
+
+def test_use_gpu():
+    r = failure("--use_gpu=true")
+    check("GPU" in r.err, r.describe())
+    check("Use gpu: [0]" in ok("--use_gpu=0").out, "use_gpu=0 runs on the CPU")
+
+
+def test_gpu_precision_loss_allowed():
+    r = ok("--gpu_precision_loss_allowed=false")
+    check("Allow lower precision in gpu: [0]" in r.out, r.describe())
+    usage_error("--gpu_precision_loss_allowed=sometimes")
+
+
+# ---------------------------------------------------------------------------------------------
+# litescope's reports.
+
+def test_report_json():
+    with open(ARGS.schema) as fh:
+        schema = json.load(fh)
+    for args, graph in [((), SMALL), (("--enable_op_profiling=true",), MOBILENET),
+                        (("--dry_run=true",), SMALL)]:
+        _, rep = report(*args, graph=graph)
+        errors = json_schema_subset.validate(rep, schema)
+        check(not errors, "report does not match the schema:\n" + "\n".join(errors[:20]))
+    _, rep = report("--enable_op_profiling=true", "--num_threads=1", graph=MOBILENET)
+    check(rep["schema_version"] == "litescope.benchmark/1", "version")
+    check(len(rep["model"]["sha256"]) == 64 and rep["model"]["size_bytes"] > 0, "model")
+    check(set(rep["flags"]) >= {"graph", "num_runs", "use_xnnpack", "report_json"}, "flags")
+    check(rep["flags"]["num_threads"] == {"value": 1, "type": "int", "set": True}, "flag record")
+    nodes = rep["op_profiling"]["regular"][0]["nodes"]
+    check(len(nodes) == 31 and all(n["backend"] == "cpu" for n in nodes), "31 cpu nodes")
+    check(rep["environment"]["compiler"] and rep["environment"]["os"]["name"] == "Linux", "env")
+    # The validator itself catches violations.
+    rep["latency"]["unit"] = "ms"
+    check(json_schema_subset.validate(rep, schema), "the validator must reject a bad report")
+    usage_error("--report_json")  # a file name is required
+
+
+def test_trace_file():
+    f = path("trace.json")
+    ok("--enable_op_profiling=false", "--trace_file=" + f, "--num_runs=4", graph=MOBILENET)
+    with open(f) as fh:
+        trace = json.load(fh)
+    events = trace["traceEvents"]
+    check(isinstance(events, list) and events, "traceEvents")
+    for e in events:
+        check(e["ph"] in ("X", "M") and isinstance(e["pid"], int) and isinstance(e["tid"], int),
+              str(e))
+        if e["ph"] == "X":
+            check(isinstance(e["name"], str) and e["ts"] >= 0 and e["dur"] >= 0, str(e))
+    ops = [e for e in events if e["ph"] == "X" and e["cat"] == "regular,op"]
+    check(len(ops) == 4 * 31, "one complete event per node per run: %d" % len(ops))
+    check(len({(e["args"]["run"], e["args"]["node_index"]) for e in ops}) == 4 * 31, "unique")
+    check(any(e["ph"] == "X" and e["cat"].startswith("init") for e in events), "init events")
+    check(sum(1 for e in events if e.get("name") == "Invoke" and e["cat"] == "regular,run") == 4,
+          "one Invoke per regular run")
+    # Events on one thread nest (Perfetto requires it): children lie inside their run.
+    runs = sorted((e["ts"], e["ts"] + e["dur"]) for e in events
+                  if e.get("name") == "Invoke" and e["tid"] == 3)
+    for e in ops:
+        check(any(b - 0.001 <= e["ts"] and e["ts"] + e["dur"] <= end + 0.001 for b, end in runs),
+              "op outside its run: %s" % e)
+
+
+def test_gbench_json():
+    f = path("gbench.json")
+    ok("--gbench_json=" + f, "--num_runs=5")
+    with open(f) as fh:
+        g = json.load(fh)
+    ctx = g["context"]
+    for key in ("date", "host_name", "executable", "num_cpus", "mhz_per_cpu",
+                "cpu_scaling_enabled", "caches", "library_build_type"):
+        check(key in ctx, "context lacks " + key)
+    iterations = [b for b in g["benchmarks"] if b["run_type"] == "iteration"]
+    aggregates = {b["aggregate_name"]: b for b in g["benchmarks"] if b["run_type"] == "aggregate"}
+    check(len(iterations) == 5, "one iteration entry per run")
+    for b in g["benchmarks"]:
+        for key, kind in (("name", str), ("iterations", int), ("real_time", (int, float)),
+                          ("cpu_time", (int, float)), ("time_unit", str)):
+            check(isinstance(b[key], kind), "%s: %s" % (key, b))
+        check(b["time_unit"] in ("ns", "us", "ms", "s"), b["time_unit"])
+    check(set(aggregates) >= {"mean", "median", "stddev"}, str(aggregates.keys()))
+    mean = sum(b["real_time"] for b in iterations) / 5
+    check(abs(aggregates["mean"]["real_time"] - mean) < 1e-6 * max(1, mean), "mean")
+    check(aggregates["mean"]["name"] == iterations[0]["name"] + "_mean", "aggregate naming")
+
+
+def test_tflite_log_regexes():
+    """Scripts written for TFLite's output (grep for these two lines) work unchanged."""
+    r = ok("--num_runs=5", graph=MOBILENET)
+    m = TIMINGS_RE.search(r.out)
+    check(m, "no 'Inference timings in us' line\n" + r.describe())
+    init, first, warmup_avg, avg = int(m.group(1)), int(m.group(2)), float(m.group(3)), \
+        float(m.group(4))
+    check(init > 0 and first > 0 and warmup_avg > 0 and avg > 0, m.group(0))
+    counts = [m for m in COUNT_RE.finditer(r.out) if m.group(2)]
+    check(len(counts) >= 1, "no full count= line\n" + r.describe())
+    check(int(counts[-1].group(1)) == 5, counts[-1].group(0))
+    # grep -E style, as shell scripts do.
+    grep = subprocess.run(["grep", "-E", "^count=[0-9]+ ", "-"], input=r.out, text=True,
+                          capture_output=True)
+    check(len(grep.stdout.splitlines()) == 2, "two count= lines (warmup, regular)")
+    p = re.search(r"p5=(\d+) median=(\d+) p95=(\d+)", counts[-1].group(0) + r.out[
+        counts[-1].end():counts[-1].end() + 60])
+    check(p and int(p.group(1)) <= int(p.group(2)) <= int(p.group(3)), "percentiles")
+
+
+def test_node_times_add_up():
+    """With op profiling on, per-node averages add up to the average inference time (5%)."""
+    _, rep = report("--enable_op_profiling=true", "--num_runs=30", graph=MOBILENET)
+    table = rep["op_profiling"]["regular"][0]
+    node_sum = sum(n["avg_us_per_run"] for n in table["nodes"])
+    avg = rep["latency"]["regular"]["stats"]["mean"]
+    check(abs(node_sum - avg) <= 0.05 * avg,
+          "node sum %.1f us vs inference average %.1f us" % (node_sum, avg))
+    check(abs(rep["op_profiling"]["regular_node_sum_us_per_run"] - node_sum) < 1e-6 * avg, "sum")
+    print("node sum %.1f us, inference average %.1f us (%.2f%%)" %
+          (node_sum, avg, 100.0 * (node_sum - avg) / avg))
+
+
+def test_bad_flags():
+    """Bad flags and values exit 2 with a one-line message, whatever the flag."""
+    for args in (["--no_such_flag=1"], ["--num_runs"], ["positional"], ["--min_secs=1s"],
+                 ["--enable_op_profiling=yes"], ["--graph"], ["-x"]):
+        usage_error(*args)
+
+
+def test_flag_forms():
+    """--name=value and --name value; booleans as true/false/1/0."""
+    a = ok("--num_runs", "4", "--enable_op_profiling", "1", fast=False, graph=None,
+           *["--graph", SMALL, "--min_secs", "0", "--warmup_min_secs", "0"])
+    check(count_lines(a.out)[1] == 4 and "Run Order" in a.out, a.describe())
+    for value, on in (("true", True), ("1", True), ("false", False), ("0", False)):
+        r = ok("--enable_op_profiling=" + value)
+        check(("Run Order" in r.out) == on, value)
+
+
+def test_flag_coverage():
+    """Every flag in --help has a case in this file."""
+    r = run("--help", graph=None, fast=False)
+    check(r.rc == 0, r.describe())
+    flags = set(re.findall(r"--([a-z0-9_]+)", r.out)) - {"help"}
+    missing = sorted(f for f in flags if "test_" + f not in globals())
+    check(len(flags) >= 36, "help lists %d flags" % len(flags))
+    check(not missing, "flags without a test: %s" % missing)
+
+
+# ---------------------------------------------------------------------------------------------
+
+def cases():
+    return sorted(name[5:] for name, fn in globals().items()
+                  if name.startswith("test_") and callable(fn))
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=False)
+    parser.add_argument("--schema", required=False)
+    parser.add_argument("--workdir", default="/tmp/benchmark_model_test")
+    parser.add_argument("--case", action="append", default=[])
+    parser.add_argument("--list", action="store_true")
+    ARGS = parser.parse_args()
+    if ARGS.list:
+        print("\n".join(cases()))
+        return 0
+    ARGS.workdir = os.path.join(ARGS.workdir, "_".join(ARGS.case) or "all")
+    os.makedirs(ARGS.workdir, exist_ok=True)
+    failed = 0
+    for name in ARGS.case or cases():
+        fn = globals().get("test_" + name)
+        if fn is None:
+            print("unknown case: " + name)
+            return 2
+        try:
+            fn()
+            print("PASS " + name)
+        except (Failure, subprocess.TimeoutExpired, KeyError, ValueError, OSError) as e:
+            failed += 1
+            print("FAIL %s: %s" % (name, e))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
