@@ -104,6 +104,9 @@ Status Subgraph::BuildTensor(int i, const schema::Tensor& t) {
     if (out.quant.zero_point.empty() && !out.quant.scale.empty())
       out.quant.zero_point.assign(out.quant.scale.size(), 0);
     out.quant.quantized_dimension = q->quantized_dimension();
+    // The loader accepted an axis beyond the rank only where it cannot matter or where the
+    // tensor is rank 1 (TFLite Micro's person_detect): the only axis is meant.
+    if (out.quant.quantized_dimension >= out.shape.rank()) out.quant.quantized_dimension = 0;
   }
   const Model::Bytes data = model_.BufferData(out.buffer);
   if (data.size > 0 && !out.is_variable) {

@@ -7,7 +7,8 @@
 namespace litescope::testing {
 
 std::string SharedDir() {
-  if (const char* env = std::getenv("LITESCOPE_SHARED_DIR")) return env;
+  if (const char* env = std::getenv("LITESCOPE_SHARED_DIR"))
+    return std::filesystem::is_directory(std::filesystem::path(env) / "models") ? env : "";
   std::filesystem::path p = std::filesystem::path(LITESCOPE_SOURCE_DIR).parent_path() / "shared";
   if (std::filesystem::is_directory(p / "models")) return p.string();
   return "";
