@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "runtime/interpreter.h"
+
 namespace litescope::profiler {
 namespace {
 
@@ -51,6 +53,14 @@ int64_t MaxRssBytes() {
   rusage usage{};
   if (getrusage(RUSAGE_SELF, &usage) != 0) return -1;
   return static_cast<int64_t>(usage.ru_maxrss) * 1024;  // Linux reports kilobytes
+}
+
+ModelMemory ReadModelMemory(const runtime::Interpreter& interp) {
+  ModelMemory m;
+  m.arena_bytes = static_cast<int64_t>(interp.arena_bytes());
+  m.persistent_bytes = static_cast<int64_t>(interp.persistent_bytes());
+  m.model_file_bytes = static_cast<int64_t>(interp.model().size());
+  return m;
 }
 
 PeakMemorySampler::PeakMemorySampler(int interval_ms)

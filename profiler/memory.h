@@ -7,6 +7,10 @@
 #include <string>
 #include <thread>
 
+namespace litescope::runtime {
+class Interpreter;
+}  // namespace litescope::runtime
+
 namespace litescope::profiler {
 
 // Resident memory of this process as /proc/self/status reports it, in bytes. A field the kernel
@@ -26,6 +30,14 @@ ProcessMemory ReadProcessMemory();
 // Peak resident set size of the process so far (getrusage ru_maxrss), bytes; -1 if unknown.
 // TFLite's "Memory footprint delta" lines are differences of this value.
 int64_t MaxRssBytes();
+
+// What the interpreter itself holds, bytes.
+struct ModelMemory {
+  int64_t arena_bytes = 0;       // planned arenas of every allocated subgraph
+  int64_t persistent_bytes = 0;  // variables, dynamic tensors, realigned constants
+  int64_t model_file_bytes = 0;  // the model's bytes (memory-mapped file or buffer)
+};
+ModelMemory ReadModelMemory(const runtime::Interpreter& interp);
 
 // Samples VmRSS on a background thread every `interval_ms` and keeps the largest value; the
 // thread sleeps between samples, so it perturbs timing only slightly (as TFLite's

@@ -81,8 +81,10 @@ NodeStats& OpStats::Row(OpStatsTable& table, const ProfileEvent& e) {
   const bool partition = e.kind == runtime::EventKind::kInvoke && e.node < 0;
   const bool is_node = e.node >= 0 || partition;
   // Node and partition rows are keyed by index; other events (AllocateTensors) by their tag.
+  // Ops a delegate reports are keyed by node and tag: one node may become several ops.
+  const bool by_tag = !is_node || e.kind == runtime::EventKind::kDelegateOp;
   const auto key = std::make_tuple(table_id, e.subgraph, partition ? -1 - e.node : e.node,
-                                   std::string(partition ? "partition" : is_node ? "" : tag));
+                                   std::string(partition ? "partition" : by_tag ? tag : ""));
   auto it = rows_.find(key);
   if (it != rows_.end()) return table.nodes[it->second];
   NodeStats row;

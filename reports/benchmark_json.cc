@@ -149,9 +149,9 @@ json BenchmarkToJson(const BenchmarkResult& r) {
       {"rss_anon_bytes", BytesOrNull(m.at_end.rss_anon_bytes)},
       {"rss_file_bytes", BytesOrNull(m.at_end.rss_file_bytes)},
       {"rss_shmem_bytes", BytesOrNull(m.at_end.rss_shmem_bytes)},
-      {"arena_bytes", m.arena_bytes},
-      {"persistent_bytes", m.persistent_bytes},
-      {"model_file_bytes", m.model_file_bytes}};
+      {"arena_bytes", m.model.arena_bytes},
+      {"persistent_bytes", m.model.persistent_bytes},
+      {"model_file_bytes", m.model.model_file_bytes}};
 
   double node_sum = 0;
   if (r.regular_ops && r.regular_ops->primary()) {

@@ -42,9 +42,7 @@ struct MemoryFigures {
   int64_t peak_samples = 0;
   int64_t max_rss_bytes = -1;           // getrusage peak at the end
   profiler::ProcessMemory at_end;       // /proc/self/status at the end
-  int64_t arena_bytes = 0;              // interpreter arenas (all allocated subgraphs)
-  int64_t persistent_bytes = 0;         // interpreter memory outside the arenas
-  int64_t model_file_bytes = 0;
+  profiler::ModelMemory model;          // arenas, persistent bytes, model bytes
 };
 
 // Everything one benchmark_model invocation measured: the input of every report. Plain data

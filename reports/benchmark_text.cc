@@ -167,7 +167,8 @@ std::string ShortSummary(const profiler::OpStatsTable& t) {
   std::string stat;
   if (s.empty()) {
     stat = "count=0";
-  } else if (s.min() == s.max()) {
+  } else if (static_cast<int64_t>(s.min()) == static_cast<int64_t>(s.max())) {
+    // All equal at TFLite's integer-microsecond resolution.
     stat = "count=" + std::to_string(s.count()) + " curr=" + i(s.last());
     if (s.count() > 1) stat += "(all same)";
   } else {
@@ -243,6 +244,23 @@ std::string FormatParamEcho(const std::vector<FlagRecord>& flags, bool verbose) 
     if (f.label.empty() || !(verbose || f.set || f.always_echo)) continue;
     out += f.label + ": [" + FlagText(f) + "]\n";
   }
+  return out;
+}
+
+std::string FormatLoadedModel(const std::string& path) { return "Loaded model " + path + "\n"; }
+
+std::string FormatInitSummary(int64_t model_size_bytes, double init_us) {
+  std::string out;
+  if (model_size_bytes > 0)
+    out += "The input model file size (MB): " +
+           FormatStreamDouble(static_cast<double>(model_size_bytes) / 1e6) + "\n";
+  return out + "Initialized session in " + FormatStreamDouble(init_us / 1e3) + "ms.\n";
+}
+
+std::string FormatSignatureList(const std::vector<std::string>& keys) {
+  std::string out = "The Model contains " + std::to_string(keys.size()) + " signature key(s).\n";
+  if (!keys.empty()) out += "They are listed below: \n";
+  for (const std::string& k : keys) out += "-> Signature Key: " + k + "\n";
   return out;
 }
 

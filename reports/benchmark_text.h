@@ -21,6 +21,14 @@ std::string FormatStreamDouble(double value);
 // on the command line (every labelled flag when `verbose`).
 std::string FormatParamEcho(const std::vector<FlagRecord>& flags, bool verbose);
 
+// "Loaded model <path>", "The input model file size (MB): <size / 1e6>" (when known) and
+// "Initialized session in <ms>ms.", as TFLite prints them after initialization.
+std::string FormatLoadedModel(const std::string& path);
+std::string FormatInitSummary(int64_t model_size_bytes, double init_us);
+
+// "The Model contains N signature key(s)." and one "-> Signature Key: <key>" line per key.
+std::string FormatSignatureList(const std::vector<std::string>& keys);
+
 // "Running benchmark for at least N iterations and at least S seconds but terminate if
 // exceeding M seconds."
 std::string FormatRunBanner(int min_runs, double min_secs, double max_secs);

@@ -81,4 +81,10 @@ std::string FormatInterpreterState(runtime::Interpreter& interp) {
   return out;
 }
 
+std::string FormatInterpreterStateBlock(runtime::Interpreter& interp, const std::string& when) {
+  return "\n====Printing out TfLite interpreter " + when + " state begins====\n" +
+         FormatInterpreterState(interp) + "====Printing out TfLite interpreter " + when +
+         " state ends====\n\n";
+}
+
 }  // namespace litescope::reports

@@ -15,4 +15,8 @@ namespace litescope::reports {
 // TFLite uses by default (25, 15, 18). Formats only; reads the interpreter.
 std::string FormatInterpreterState(runtime::Interpreter& interp);
 
+// The state between TFLite's banners: "====Printing out TfLite interpreter <when> state
+// begins====" ... "ends====", with `when` "pre-invoke" or "post-invoke".
+std::string FormatInterpreterStateBlock(runtime::Interpreter& interp, const std::string& when);
+
 }  // namespace litescope::reports

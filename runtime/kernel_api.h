@@ -10,6 +10,7 @@
 
 namespace litescope::schema {
 struct Operator;
+struct Tensor;
 }  // namespace litescope::schema
 
 namespace litescope::runtime {
@@ -64,6 +65,14 @@ class KernelContext {
   virtual void SetDynamic(Tensor& tensor) = 0;
   // True while Eval runs (as opposed to Prepare).
   virtual bool in_eval() const = 0;
+  // Turns a node output whose inputs are all constant into a constant: gives it persistent
+  // storage of `shape` now, during Prepare, for the kernel to fill. Consumers then see a constant
+  // (is_constant(), data available in their Prepare, e.g. to pack weights) and the kernel's Eval
+  // should do nothing for it. Used for DEQUANTIZE of float16 weights and DENSIFY.
+  virtual Status FoldToConstant(Tensor& tensor, const Shape& shape) = 0;
+  // The model's description of tensor `index` (sparsity, raw quantization); nullptr when there
+  // is none (e.g. a test runner without a model).
+  virtual const schema::Tensor* model_tensor(int index) const = 0;
 
   virtual int num_threads() const = 0;
   // Never null; runs work on the interpreter's threads (the caller's thread included).

@@ -11,10 +11,17 @@ int64_t Shape::FlatSize(int begin, int end) const {
 }
 
 bool Shape::CheckedFlatSize(int64_t* out, int64_t limit) const {
-  int64_t n = 1;
+  // The non-zero dimensions must multiply within the limit too: kernels compute inner sizes
+  // and strides from them even when another dimension is 0.
+  int64_t n = 1, nonzero = 1;
   for (int32_t d : dims_) {
     if (d < 0) return false;
-    if (d != 0 && n > limit / d) return false;
+    if (d == 0) {
+      n = 0;
+      continue;
+    }
+    if (nonzero > limit / d) return false;
+    nonzero *= d;
     n *= d;
   }
   *out = n;

@@ -17,15 +17,24 @@ namespace {
 
 constexpr size_t kAlignment = 64;
 
-// Storage bytes for a tensor of `shape`; resource and variant tensors hold a 4-byte id.
+// Storage bytes for a tensor of `shape`; resource and variant tensors hold a 4-byte id. The
+// dimensions (also the non-zero ones of an empty tensor) must multiply to at most 2^59, so that
+// kernels can turn any product of them into a byte count.
 bool TensorBytes(DataType type, const Shape& shape, int64_t* bytes) {
   int64_t n = 0;
-  if (!shape.CheckedFlatSize(&n)) return false;
+  if (!shape.CheckedFlatSize(&n, std::numeric_limits<int64_t>::max() / 16)) return false;
   if (type == DataType::kResource || type == DataType::kVariant) {
     *bytes = n * 4;
     return true;
   }
   return DataTypeBytes(type, n, bytes);
+}
+
+// Kernels name their node in their errors; errors from shared code (ResizeTensor, a callee
+// subgraph) get the node's label in front, so every message says which node failed.
+Status WithNodeLabel(Status status, const Node& node) {
+  if (status.ok() || status.message().rfind("node ", 0) == 0) return status;
+  return status.WithContext(NodeLabel(node));
 }
 
 void* AlignedAlloc(size_t bytes) {
@@ -249,6 +258,24 @@ Status Subgraph::ResizeTensor(Tensor& tensor, const Shape& shape) {
   return Status::Ok();
 }
 
+Status Subgraph::FoldToConstant(Tensor& tensor, const Shape& shape) {
+  const ptrdiff_t idx = &tensor - tensors_.data();
+  if (idx < 0 || idx >= static_cast<ptrdiff_t>(tensors_.size()))
+    return InternalError("FoldToConstant on a tensor of another subgraph");
+  if (in_eval_ || tensor.allocation == Allocation::kConstant || tensor.is_variable)
+    return InternalError(fmt::format("tensor {} '{}' cannot be folded", idx, tensor.name));
+  int64_t bytes = 0;
+  if (!TensorBytes(tensor.type, shape, &bytes))
+    return InvalidModelError(fmt::format("tensor {} '{}': shape {} is invalid or too large", idx,
+                                         tensor.name, shape.ToString()));
+  const int64_t limit = interpreter_->options().max_arena_bytes;
+  if (limit > 0 && bytes > limit)
+    return OutOfMemoryError(fmt::format("tensor {} '{}': {} bytes exceed the {} MiB limit", idx,
+                                        tensor.name, bytes, limit >> 20));
+  tensor.shape = shape;
+  return AllocateHeap(static_cast<int>(idx), static_cast<size_t>(bytes), Allocation::kFolded);
+}
+
 void Subgraph::SetDynamic(Tensor& tensor) {
   const ptrdiff_t idx = &tensor - tensors_.data();
   if (idx < 0 || idx >= static_cast<ptrdiff_t>(tensors_.size()) || tensor.is_constant()) return;
@@ -271,7 +298,7 @@ Status Subgraph::PrepareNode(Node& node) {
   for (int t : node.outputs) {
     if (t < 0) continue;
     Tensor& o = tensors_[static_cast<size_t>(t)];
-    if (o.is_constant())
+    if (o.allocation == Allocation::kConstant)
       return InvalidModelError(fmt::format("{}: output tensor {} '{}' is a constant",
                                            NodeLabel(node), t, o.name));
     for (int in : node.inputs)
@@ -280,7 +307,7 @@ Status Subgraph::PrepareNode(Node& node) {
                                              NodeLabel(node), t));
   }
   ScopedEvent ev(hooks(), EventKind::kPrepare, node.op_name.c_str(), index_, node.index);
-  return node.kernel->prepare(*this, node);
+  return WithNodeLabel(node.kernel->prepare(*this, node), node);
 }
 
 Status Subgraph::AllocateTensors() {
@@ -316,8 +343,8 @@ Status Subgraph::AllocateTensors() {
 
   for (size_t t = 0; t < tensors_.size(); ++t) {
     Tensor& tensor = tensors_[t];
-    if (tensor.is_constant()) continue;
-    if (tensor.allocation == Allocation::kArena) {
+    if (tensor.allocation == Allocation::kConstant) continue;
+    if (tensor.allocation == Allocation::kArena || tensor.allocation == Allocation::kFolded) {
       tensor.data = nullptr;
       tensor.allocation = Allocation::kNone;
     }
@@ -456,10 +483,10 @@ Status Subgraph::Invoke() {
     }
     ScopedEvent ev(h, EventKind::kInvoke, node.op_name.c_str(), index_, node.index);
     if (deferred_[static_cast<size_t>(node.index)]) {
-      status = node.kernel->prepare(*this, node);
+      status = WithNodeLabel(node.kernel->prepare(*this, node), node);
       if (!status.ok()) break;
     }
-    status = node.kernel->eval(*this, node);
+    status = WithNodeLabel(node.kernel->eval(*this, node), node);
     if (!status.ok()) break;
   }
   in_eval_ = outer_eval;

@@ -55,7 +55,7 @@ class Subgraph : public KernelContext {
   const std::vector<Node>& nodes() const { return nodes_; }
   const std::vector<Tensor>& tensors() const { return tensors_; }
   // The model's description of tensor i (sparsity, names); valid while the Model lives.
-  const schema::Tensor* model_tensor(int i) const;
+  const schema::Tensor* model_tensor(int i) const override;
   const Model& model() const { return model_; }
 
   // Bytes of the planned arena (non-constant, non-dynamic tensors).
@@ -68,6 +68,7 @@ class Subgraph : public KernelContext {
   Tensor& tensor(int index) override { return tensors_[static_cast<size_t>(index)]; }
   Status ResizeTensor(Tensor& tensor, const Shape& shape) override;
   void SetDynamic(Tensor& tensor) override;
+  Status FoldToConstant(Tensor& tensor, const Shape& shape) override;
   bool in_eval() const override { return in_eval_; }
   int num_threads() const override;
   ThreadPool& thread_pool() override;

@@ -9,6 +9,7 @@ const char* AllocationName(Allocation a) {
     case Allocation::kArena: return "arena";
     case Allocation::kDynamic: return "dynamic";
     case Allocation::kPersistent: return "persistent";
+    case Allocation::kFolded: return "folded";
   }
   return "unknown";
 }

@@ -28,6 +28,7 @@ enum class Allocation : uint8_t {
   kArena,       // planned offset in the subgraph's arena
   kDynamic,     // heap storage sized at run time (data-dependent shape)
   kPersistent,  // heap storage that survives invocations (variables, subgraph state)
+  kFolded,      // computed once from constants during Prepare, read-only afterwards
 };
 
 const char* AllocationName(Allocation a);
@@ -51,7 +52,10 @@ struct Tensor {
   template <typename T>
   const T* data_as() const { return static_cast<const T*>(data); }
   int64_t elements() const { return shape.FlatSize(); }
-  bool is_constant() const { return allocation == Allocation::kConstant; }
+  // Constant data: from the model file, or folded from constants during Prepare.
+  bool is_constant() const {
+    return allocation == Allocation::kConstant || allocation == Allocation::kFolded;
+  }
 };
 
 }  // namespace litescope::runtime

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "delegates/xnnpack/xnnpack_delegate.h"
 #include "runtime/interpreter.h"
 #include "runtime/subgraph.h"
 
@@ -16,12 +17,13 @@ struct BackendProvider {
   Result<std::unique_ptr<runtime::Delegate>> (*create)(const BenchmarkFlags&);
 };
 
-Result<std::unique_ptr<runtime::Delegate>> CreateXnnpack(const BenchmarkFlags&) {
-  // TODO(#5): construct delegates/xnnpack's delegate here (honouring xnnpack_force_fp16 and
-  // num_threads) once it lands.
-  return UnsupportedOpError(
-      "--use_xnnpack=true: the XNNPACK delegate is not available in this build yet; "
-      "run without it (CPU kernels)");
+Result<std::unique_ptr<runtime::Delegate>> CreateXnnpack(const BenchmarkFlags& flags) {
+  delegates::XnnpackOptions options;
+  options.num_threads = flags.num_threads > 0 ? flags.num_threads : 1;
+  options.force_fp16 = flags.xnnpack_force_fp16;
+  Result<std::unique_ptr<runtime::Delegate>> d = delegates::MakeXnnpackDelegate(options);
+  if (!d.ok()) return d.status().WithContext("--use_xnnpack=true");
+  return d;
 }
 
 Result<std::unique_ptr<runtime::Delegate>> CreateGpu(const BenchmarkFlags&) {

@@ -24,7 +24,8 @@ struct BackendSelection {
 // Applies the delegates the flags ask for, in TFLite's order (XNNPACK, then GPU), before
 // AllocateTensors. With none requested every node stays on the CPU kernels; then
 // --require_full_delegation fails with TFLite's "Disallowed CPU fallback detected.".
-// A requested delegate that litescope does not have yet fails with kUnsupportedOp.
+// Providers: XNNPACK (delegates/xnnpack; num_threads and xnnpack_force_fp16 apply). GPU is not
+// in litescope yet: --use_gpu=true fails with kUnsupportedOp.
 Result<BackendSelection> SelectBackends(const BenchmarkFlags& flags, runtime::Interpreter& interp);
 
 }  // namespace litescope::apps

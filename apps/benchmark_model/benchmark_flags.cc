@@ -176,11 +176,36 @@ Status ParseBenchmarkFlags(int argc, char** argv, BenchmarkFlags* flags, std::st
                "output, plus JSON, trace and Google Benchmark reports."};
   app.name("benchmark_model");
   std::vector<FlagSpec> specs = Specs(flags);
+  BenchmarkFlags defaults;
+  const std::vector<reports::FlagRecord> default_records = FlagRecords(defaults);
   std::map<std::string, std::string> raw;
   std::map<std::string, CLI::Option*> options;
   for (const FlagSpec& s : specs) {
-    CLI::Option* o = app.add_option(std::string("--") + s.name, raw[s.name], s.help)
-                         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    std::string help = s.help;
+    const char* type = "TEXT";
+    for (const reports::FlagRecord& d : default_records) {
+      if (d.name != s.name) continue;
+      switch (d.type) {
+        case reports::FlagRecord::Type::kBool:
+          type = "BOOL";
+          help += d.bool_value ? " (default: true)" : " (default: false)";
+          break;
+        case reports::FlagRecord::Type::kInt:
+          type = "INT";
+          help += " (default: " + std::to_string(d.int_value) + ")";
+          break;
+        case reports::FlagRecord::Type::kFloat:
+          type = "FLOAT";
+          help += fmt::format(" (default: {})", d.float_value);
+          break;
+        case reports::FlagRecord::Type::kString:
+          if (!d.string_value.empty()) help += " (default: " + d.string_value + ")";
+          break;
+      }
+    }
+    CLI::Option* o = app.add_option(std::string("--") + s.name, raw[s.name], help)
+                         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
+                         ->type_name(type);
     if (std::holds_alternative<bool*>(s.target)) o->expected(0, 1);
     options[s.name] = o;
   }

@@ -1,10 +1,12 @@
 #include "apps/benchmark_model/benchmark_inputs.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <random>
 
 #include <fmt/format.h>
@@ -74,8 +76,14 @@ std::string InputNames(runtime::Subgraph& sg) {
   return s;
 }
 
+// Uniform integers in [lo, hi], clamped to what T holds.
 template <typename T>
 void FillInts(std::mt19937& rng, int64_t lo, int64_t hi, void* data, int64_t n) {
+  const auto tmin = static_cast<int64_t>(std::numeric_limits<T>::min());
+  const auto tmax = static_cast<int64_t>(std::min<uint64_t>(
+      static_cast<uint64_t>(std::numeric_limits<T>::max()), static_cast<uint64_t>(INT64_MAX)));
+  lo = std::clamp(lo, tmin, tmax);
+  hi = std::clamp(hi, lo, tmax);
   std::uniform_int_distribution<int64_t> dist(lo, hi);
   T* p = static_cast<T*>(data);
   for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(dist(rng));

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "analyzers/sha256.h"
 #include "apps/benchmark_model/backend_selection.h"
@@ -57,6 +58,11 @@ std::string IsoDate() {
   return s;
 }
 
+// JSON text; names from the model that are not valid UTF-8 get U+FFFD instead of failing.
+std::string Dump(const nlohmann::json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 double Mb(int64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
 
 class Session {
@@ -86,12 +92,7 @@ class Session {
     init_end_ns_ = profiler::MonotonicNowNs();
     result_.init_us = static_cast<double>(init_end_ns_ - init_begin_ns_) / 1000.0;
     result_.memory.init_footprint_delta_mb = Mb(profiler::MaxRssBytes() - start_rss);
-    if (result_.model_size_bytes > 0)
-      Print("The input model file size (MB): " +
-            reports::FormatStreamDouble(static_cast<double>(result_.model_size_bytes) / 1e6) +
-            "\n");
-    Print("Initialized session in " + reports::FormatStreamDouble(result_.init_us / 1e3) +
-          "ms.\n");
+    Print(reports::FormatInitSummary(result_.model_size_bytes, result_.init_us));
 
     Result<std::vector<std::vector<uint8_t>>> data = MakeInputData(inputs_, *subgraph_);
     if (!data.ok()) return data.status();
@@ -106,9 +107,7 @@ class Session {
       warmup.min_secs = regular.min_secs = -1;
     }
     if (flags_.print_preinvoke_state)
-      Print("\n====Printing out TfLite interpreter pre-invoke state begins====\n" +
-            reports::FormatInterpreterState(*interp_) +
-            "====Printing out TfLite interpreter pre-invoke state ends====\n\n");
+      Print(reports::FormatInterpreterStateBlock(*interp_, "pre-invoke"));
     LS_RETURN_IF_ERROR(Loop(warmup, profiler::Phase::kWarmup, &result_.warmup_runs));
     LS_RETURN_IF_ERROR(Loop(regular, profiler::Phase::kRegular, &result_.regular_runs));
     result_.memory.overall_footprint_delta_mb = Mb(profiler::MaxRssBytes() - start_rss);
@@ -141,7 +140,7 @@ class Session {
     Result<std::shared_ptr<const runtime::Model>> model = LoadModel(flags_.graph);
     if (!model.ok()) return model.status().WithContext("Failed to load model");
     model_ = *model;
-    Print("Loaded model " + flags_.graph + "\n");
+    Print(reports::FormatLoadedModel(flags_.graph));
     result_.model_size_bytes = static_cast<int64_t>(model_->size());
     result_.model_sha256 = analyzers::Sha256Hex(model_->data(), model_->size());
 
@@ -153,10 +152,9 @@ class Session {
     interp_ = std::move(interp.value());
 
     if (flags_.list_signatures) {
-      const auto& sigs = interp_->signatures();
-      Print(fmt::format("The Model contains {} signature key(s).\n", sigs.size()));
-      if (!sigs.empty()) Print("They are listed below: \n");
-      for (const runtime::SignatureInfo& s : sigs) Print("-> Signature Key: " + s.key + "\n");
+      std::vector<std::string> keys;
+      for (const runtime::SignatureInfo& s : interp_->signatures()) keys.push_back(s.key);
+      Print(reports::FormatSignatureList(keys));
       listed_signatures_ = true;
       return Status::Ok();
     }
@@ -261,9 +259,7 @@ class Session {
     reports::MemoryFigures& m = result_.memory;
     m.max_rss_bytes = profiler::MaxRssBytes();
     m.at_end = profiler::ReadProcessMemory();
-    m.arena_bytes = static_cast<int64_t>(interp_->arena_bytes());
-    m.persistent_bytes = static_cast<int64_t>(interp_->persistent_bytes());
-    m.model_file_bytes = result_.model_size_bytes;
+    m.model = profiler::ReadModelMemory(*interp_);
   }
 
   Status Finish() {
@@ -287,9 +283,7 @@ class Session {
       else LS_RETURN_IF_ERROR(WriteFile(flags_.op_profiling_output_file, text));
     }
     if (flags_.print_postinvoke_state)
-      Print("\n====Printing out TfLite interpreter post-invoke state begins====\n" +
-            reports::FormatInterpreterState(*interp_) +
-            "====Printing out TfLite interpreter post-invoke state ends====\n\n");
+      Print(reports::FormatInterpreterStateBlock(*interp_, "post-invoke"));
     if (!flags_.output_filepath.empty()) {
       std::string bytes;
       for (int t : subgraph_->outputs()) {
@@ -301,19 +295,19 @@ class Session {
     std::fflush(stdout);
     if (!flags_.report_json.empty())
       LS_RETURN_IF_ERROR(
-          WriteFile(flags_.report_json, reports::BenchmarkToJson(result_).dump(1) + "\n"));
+          WriteFile(flags_.report_json, Dump(reports::BenchmarkToJson(result_), 1)));
     if (!flags_.gbench_json.empty())
       LS_RETURN_IF_ERROR(
-          WriteFile(flags_.gbench_json, reports::GbenchToJson(result_).dump(2) + "\n"));
+          WriteFile(flags_.gbench_json, Dump(reports::GbenchToJson(result_), 2)));
     if (!flags_.trace_file.empty()) {
       if (trace_events_dropped_ > 0)
         std::fprintf(stderr, "WARNING: the trace keeps the first %zu events; %zu more dropped\n",
                      kMaxTraceEvents, trace_events_dropped_);
       LS_RETURN_IF_ERROR(WriteFile(
-          flags_.trace_file, reports::TraceToJson(result_, trace_events_, labels_, init_begin_ns_,
-                                                  init_begin_ns_, init_end_ns_)
-                                     .dump() +
-                                 "\n"));
+          flags_.trace_file, Dump(reports::TraceToJson(result_, trace_events_, labels_,
+                                                       init_begin_ns_, init_begin_ns_,
+                                                       init_end_ns_),
+                                  -1)));
     }
     return Status::Ok();
   }

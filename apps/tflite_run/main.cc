@@ -1,6 +1,8 @@
 // tflite_run: runs a model once on given raw inputs and writes the raw outputs. This is the
 // contract that ../shared/conformance/check.py drives.
+#include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -9,6 +11,8 @@
 
 #include "apps/common/model_source.h"
 #include "apps/tflite_run/run_io.h"
+#include "delegates/placement_summary.h"
+#include "delegates/xnnpack/xnnpack_delegate.h"
 #include "runtime/interpreter.h"
 #include "runtime/op_registry.h"
 
@@ -21,20 +25,37 @@ struct Options {
   std::string fill;
   std::string backend = "reference";
   int threads = 1;
+  int64_t max_arena_mb = 2048;            // per subgraph; 0 = no limit
+  int64_t max_while_iterations = 1'000'000;  // 0 = no limit
 };
 
 litescope::Status Run(const Options& opt) {
   using namespace litescope;
-  if (opt.backend != "reference")
-    return InvalidArgumentError(fmt::format("--backend {}: unknown backend (available: reference)",
-                                            opt.backend));
+  if (opt.backend != "reference" && opt.backend != "xnnpack")
+    return InvalidArgumentError(fmt::format("--backend {}: unknown backend (available: "
+                                            "reference, xnnpack)", opt.backend));
   auto model = apps::LoadModel(opt.model);
   if (!model.ok()) return model.status();
+  std::unique_ptr<runtime::Delegate> delegate;  // outlives the interpreter
+  delegates::XnnpackOptions xo;
+  xo.num_threads = opt.threads;
+  if (opt.backend == "xnnpack") {
+    auto d = delegates::MakeXnnpackDelegate(xo);
+    if (!d.ok()) return d.status();
+    delegate = std::move(d.value());
+  }
   runtime::InterpreterOptions io;
   io.num_threads = opt.threads;
+  io.max_arena_bytes = opt.max_arena_mb << 20;
+  io.max_while_iterations = opt.max_while_iterations;
   auto interp = runtime::Interpreter::Create(*model, runtime::OpRegistry::WithBuiltins(), io);
   if (!interp.ok()) return interp.status().WithContext(opt.model);
   runtime::Interpreter& in = **interp;
+  if (delegate) {
+    LS_RETURN_IF_ERROR(in.ApplyDelegate(*delegate, xo.delegate_options).WithContext(opt.model));
+    for (const std::string& line : delegates::FormatPlacementSummary(in, delegate->name()))
+      std::fprintf(stderr, "INFO: %s\n", line.c_str());
+  }
   LS_RETURN_IF_ERROR(in.AllocateTensors().WithContext(opt.model));
   if (!opt.fill.empty() && !opt.inputs.empty())
     return InvalidArgumentError("give either --input files or --fill, not both");
@@ -56,8 +77,14 @@ int main(int argc, char** argv) {
   app.add_option("--fill", opt.fill, "fill inputs instead of --input: zeros or random")
       ->check(CLI::IsMember({"zeros", "random"}));
   app.add_option("--output-dir", opt.output_dir, "where output_<j>.bin and outputs.json go");
-  app.add_option("--backend", opt.backend, "reference (default)");
+  app.add_option("--backend", opt.backend, "reference (default) or xnnpack");
   app.add_option("--threads", opt.threads, "CPU threads")->check(CLI::Range(1, 256));
+  app.add_option("--max_arena_mb", opt.max_arena_mb,
+                 "largest arena (and tensor) a subgraph may allocate, in MiB; 0 = no limit")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 30))->capture_default_str();
+  app.add_option("--max_while_iterations", opt.max_while_iterations,
+                 "a WHILE loop running more iterations than this fails; 0 = no limit")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

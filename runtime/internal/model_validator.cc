@@ -1,5 +1,6 @@
 #include "runtime/internal/model_validator.h"
 
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -16,6 +17,18 @@ constexpr uint32_t kSchemaVersion = 3;
 template <typename T>
 uint32_t VecSize(const flatbuffers::Vector<T>* v) {
   return v ? v->size() : 0;
+}
+
+// Range of zero points a quantized integer type can hold; false for other types.
+bool ZeroPointRange(schema::TensorType type, int64_t* min, int64_t* max) {
+  switch (type) {
+    case schema::TensorType::INT8: *min = -128; *max = 127; return true;
+    case schema::TensorType::UINT8: *min = 0; *max = 255; return true;
+    case schema::TensorType::INT16: *min = -32768; *max = 32767; return true;
+    case schema::TensorType::INT4: *min = -8; *max = 7; return true;
+    case schema::TensorType::UINT4: *min = 0; *max = 15; return true;
+    default: return false;
+  }
 }
 
 class Checker {
@@ -124,24 +137,35 @@ class Checker {
     if (tensor.buffer() >= num_buffers_ && !(tensor.buffer() == 0 && num_buffers_ == 0))
       return InvalidModelError(fmt::format("{}: buffer {} out of range ({} buffers)", label,
                                            tensor.buffer(), num_buffers_));
-    int64_t elements = 1;
+    // Kernels multiply sub-ranges of the dimensions (inner sizes, strides) even when another
+    // dimension is 0, so the product of the non-zero dimensions must fit as well.
+    int64_t elements = 1, nonzero = 1;
     const auto* shape = tensor.shape();
     for (uint32_t i = 0; i < VecSize(shape); ++i) {
       int32_t d = shape->Get(i);
       if (d < 0)
         return InvalidModelError(fmt::format("{}: dimension {} is {}", label, i, d));
-      if (d != 0 && elements > std::numeric_limits<int64_t>::max() / d)
-        return InvalidModelError(fmt::format("{}: shape size overflows", label));
+      if (d != 0 && nonzero > std::numeric_limits<int64_t>::max() / d)
+        return InvalidModelError(fmt::format("{}: shape {} size overflows", label,
+                                             ShapeString(shape)));
+      if (d != 0) nonzero *= d;
       elements *= d;
     }
     if (VecSize(shape) > 16)
       return InvalidModelError(fmt::format("{}: rank {} is above 16", label, VecSize(shape)));
     const auto dtype = static_cast<DataType>(type);
-    int64_t bytes = 0;
+    int64_t bytes = 0, nonzero_bytes = 0;
     const bool sized = DataTypeBytes(dtype, elements, &bytes);
+    if (DataTypeSize(dtype) > 0 && !DataTypeBytes(dtype, nonzero, &nonzero_bytes))
+      return InvalidModelError(fmt::format("{}: shape {} of {} overflows a 64-bit byte count",
+                                           label, ShapeString(shape), DataTypeName(dtype)));
     if (sized && bytes > options_.max_tensor_bytes)
       return InvalidModelError(fmt::format("{}: declares {} bytes, above the limit of {}", label,
                                            bytes, options_.max_tensor_bytes));
+    if (nonzero_bytes > options_.max_tensor_bytes)
+      return InvalidModelError(fmt::format(
+          "{}: shape {} is empty, but its other dimensions span {} bytes, above the limit of {}",
+          label, ShapeString(shape), nonzero_bytes, options_.max_tensor_bytes));
     Model::Bytes data = model_.BufferData(tensor.buffer());
     if (data.size > 0 && sized && !tensor.sparsity() &&
         static_cast<uint64_t>(data.size) < static_cast<uint64_t>(bytes))
@@ -160,6 +184,24 @@ class Checker {
     if (n_zp != 0 && n_zp != n_scale)
       return InvalidModelError(fmt::format("{}: {} scales but {} zero points", label, n_scale,
                                            n_zp));
+    // Kernels divide by scales and narrow zero points to the storage type.
+    for (uint32_t i = 0; i < n_scale; ++i) {
+      const float scale = q.scale()->Get(i);
+      if (!std::isfinite(scale) || !(scale > 0.0f))
+        return InvalidModelError(fmt::format(
+            "{}: quantization scale {} is {}; expected a finite value above 0", label, i, scale));
+    }
+    int64_t zp_min = 0, zp_max = 0;
+    if (ZeroPointRange(tensor.type(), &zp_min, &zp_max)) {
+      for (uint32_t i = 0; i < n_zp; ++i) {
+        const int64_t zp = q.zero_point()->Get(i);
+        if (zp < zp_min || zp > zp_max)
+          return InvalidModelError(fmt::format("{}: zero point {} (index {}) is outside the {} "
+                                               "range [{}, {}]", label, zp, i,
+                                               DataTypeName(static_cast<DataType>(tensor.type())),
+                                               zp_min, zp_max));
+      }
+    }
     const uint32_t rank = VecSize(tensor.shape());
     const int32_t qdim = q.quantized_dimension();
     if (qdim < 0)

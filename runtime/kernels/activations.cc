@@ -19,7 +19,16 @@ namespace {
 namespace ref = reference;
 
 enum class ActKind {
-  kLogistic, kTanh, kRelu, kRelu6, kReluN1To1, kRelu0To1, kLeakyRelu, kHardSwish, kElu, kGelu
+  kLogistic,
+  kTanh,
+  kRelu,
+  kRelu6,
+  kReluN1To1,
+  kRelu0To1,
+  kLeakyRelu,
+  kHardSwish,
+  kElu,
+  kGelu
 };
 
 struct ActivationOpData : OpData {
@@ -58,9 +67,8 @@ void RunActivation(KernelContext& ctx, const Tensor& in, Tensor& out, int64_t mi
                    const Op& op) {
   const float* pi = in.data_as<float>();
   float* po = out.data_as<float>();
-  elementwise::ParallelRange(ctx, in.elements(), min_chunk, [&](int64_t b, int64_t e) {
-    ref::Unary(pi + b, po + b, e - b, op);
-  });
+  elementwise::ParallelRange(ctx, in.elements(), min_chunk,
+                             [&](int64_t b, int64_t e) { ref::Unary(pi + b, po + b, e - b, op); });
 }
 
 template <ActKind K>
@@ -72,19 +80,33 @@ Status ActivationEval(KernelContext& ctx, Node& node) {
     return InternalError(fmt::format("{}: Eval before a successful Prepare", NodeLabel(node)));
   const int64_t chunk = IsCostly(K) ? elementwise::kCostlyMinChunk : elementwise::kCheapMinChunk;
   switch (K) {
-    case ActKind::kLogistic: RunActivation(ctx, *in, *out, chunk, ref::LogisticOp{}); break;
-    case ActKind::kTanh: RunActivation(ctx, *in, *out, chunk, ref::TanhOp{}); break;
-    case ActKind::kRelu: RunActivation(ctx, *in, *out, chunk, ref::ReluOp{}); break;
-    case ActKind::kRelu6: RunActivation(ctx, *in, *out, chunk, ref::ClampOp{0.f, 6.f}); break;
+    case ActKind::kLogistic:
+      RunActivation(ctx, *in, *out, chunk, ref::LogisticOp{});
+      break;
+    case ActKind::kTanh:
+      RunActivation(ctx, *in, *out, chunk, ref::TanhOp{});
+      break;
+    case ActKind::kRelu:
+      RunActivation(ctx, *in, *out, chunk, ref::ReluOp{});
+      break;
+    case ActKind::kRelu6:
+      RunActivation(ctx, *in, *out, chunk, ref::ClampOp{0.f, 6.f});
+      break;
     case ActKind::kReluN1To1:
       RunActivation(ctx, *in, *out, chunk, ref::ClampOp{-1.f, 1.f});
       break;
-    case ActKind::kRelu0To1: RunActivation(ctx, *in, *out, chunk, ref::ClampOp{0.f, 1.f}); break;
+    case ActKind::kRelu0To1:
+      RunActivation(ctx, *in, *out, chunk, ref::ClampOp{0.f, 1.f});
+      break;
     case ActKind::kLeakyRelu:
       RunActivation(ctx, *in, *out, chunk, ref::LeakyReluOp{d->alpha});
       break;
-    case ActKind::kHardSwish: RunActivation(ctx, *in, *out, chunk, ref::HardSwishOp{}); break;
-    case ActKind::kElu: RunActivation(ctx, *in, *out, chunk, ref::EluOp{}); break;
+    case ActKind::kHardSwish:
+      RunActivation(ctx, *in, *out, chunk, ref::HardSwishOp{});
+      break;
+    case ActKind::kElu:
+      RunActivation(ctx, *in, *out, chunk, ref::EluOp{});
+      break;
     case ActKind::kGelu:
       if (d->approximate) {
         RunActivation(ctx, *in, *out, chunk, ref::GeluApproximateOp{});
@@ -97,8 +119,7 @@ Status ActivationEval(KernelContext& ctx, Node& node) {
 }
 
 template <ActKind K>
-KernelRegistration MakeActivation(const char* name, schema::BuiltinOperator op,
-                                  int max_version) {
+KernelRegistration MakeActivation(const char* name, schema::BuiltinOperator op, int max_version) {
   KernelRegistration r;
   r.name = name;
   r.op = static_cast<int32_t>(op);
@@ -125,20 +146,17 @@ KernelRegistration MakeRelu6Kernel() {
   return MakeActivation<ActKind::kRelu6>("RELU6", schema::BuiltinOperator::RELU6, 3);
 }
 KernelRegistration MakeReluN1To1Kernel() {
-  return MakeActivation<ActKind::kReluN1To1>("RELU_N1_TO_1",
-                                             schema::BuiltinOperator::RELU_N1_TO_1, 1);
+  return MakeActivation<ActKind::kReluN1To1>("RELU_N1_TO_1", schema::BuiltinOperator::RELU_N1_TO_1,
+                                             1);
 }
 KernelRegistration MakeRelu0To1Kernel() {
-  return MakeActivation<ActKind::kRelu0To1>("RELU_0_TO_1", schema::BuiltinOperator::RELU_0_TO_1,
-                                            1);
+  return MakeActivation<ActKind::kRelu0To1>("RELU_0_TO_1", schema::BuiltinOperator::RELU_0_TO_1, 1);
 }
 KernelRegistration MakeLeakyReluKernel() {
-  return MakeActivation<ActKind::kLeakyRelu>("LEAKY_RELU", schema::BuiltinOperator::LEAKY_RELU,
-                                             2);
+  return MakeActivation<ActKind::kLeakyRelu>("LEAKY_RELU", schema::BuiltinOperator::LEAKY_RELU, 2);
 }
 KernelRegistration MakeHardSwishKernel() {
-  return MakeActivation<ActKind::kHardSwish>("HARD_SWISH", schema::BuiltinOperator::HARD_SWISH,
-                                             1);
+  return MakeActivation<ActKind::kHardSwish>("HARD_SWISH", schema::BuiltinOperator::HARD_SWISH, 1);
 }
 KernelRegistration MakeEluKernel() {
   return MakeActivation<ActKind::kElu>("ELU", schema::BuiltinOperator::ELU, 1);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -60,8 +61,13 @@ Status BatchMatMulPrepareFloat(KernelContext& ctx, Node& node, const Tensor& lhs
   d->adj_x = opts && opts->adj_x();
   d->adj_y = opts && opts->adj_y();
   std::string error;
-  if (!reference::PlanBatchMatMul(lhs.shape, rhs.shape, d->adj_x, d->adj_y, &d->plan, &error))
-    return InvalidModelError(fmt::format("{}: {}", NodeLabel(node), error));
+  try {
+    if (!reference::PlanBatchMatMul(lhs.shape, rhs.shape, d->adj_x, d->adj_y, &d->plan, &error))
+      return InvalidModelError(fmt::format("{}: {}", NodeLabel(node), error));
+  } catch (const std::bad_alloc&) {
+    return OutOfMemoryError(fmt::format("{}: too many matrices in {} x {}", NodeLabel(node),
+                                        lhs.shape.ToString(), rhs.shape.ToString()));
+  }
   const reference::MatMulPlan& p = d->plan;
   if (p.out_shape.FlatSize(0, p.out_shape.rank() - 2) > INT_MAX)
     return InvalidModelError(fmt::format("{}: output {} has too many matrices", NodeLabel(node),

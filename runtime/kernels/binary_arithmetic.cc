@@ -25,7 +25,16 @@ namespace {
 namespace ref = reference;
 
 enum class BinaryKind {
-  kAdd, kSub, kMul, kDiv, kPow, kSquaredDifference, kMaximum, kMinimum, kFloorDiv, kFloorMod
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kPow,
+  kSquaredDifference,
+  kMaximum,
+  kMinimum,
+  kFloorDiv,
+  kFloorMod
 };
 
 // Element types each op serves without quantization (as TFLite's kernels do).
@@ -70,7 +79,7 @@ constexpr bool RejectsZeroDivisor(BinaryKind k) {
 
 std::string ServedTypes(BinaryKind k) {
   std::string s;
-  const DataType all[] = {DataType::kFloat32, DataType::kInt8, DataType::kUInt8,
+  const DataType all[] = {DataType::kFloat32, DataType::kInt8,  DataType::kUInt8,
                           DataType::kInt16,   DataType::kInt32, DataType::kInt64};
   int n = 0;
   for (DataType t : all) n += Serves(k, t) ? 1 : 0;
@@ -86,28 +95,62 @@ std::string ServedTypes(BinaryKind k) {
 
 template <typename T>
 constexpr DataType TypeOf() {
-  if constexpr (std::is_same_v<T, float>) return DataType::kFloat32;
-  else if constexpr (std::is_same_v<T, int8_t>) return DataType::kInt8;
-  else if constexpr (std::is_same_v<T, uint8_t>) return DataType::kUInt8;
-  else if constexpr (std::is_same_v<T, int16_t>) return DataType::kInt16;
-  else if constexpr (std::is_same_v<T, int32_t>) return DataType::kInt32;
-  else return DataType::kInt64;
+  if constexpr (std::is_same_v<T, float>)
+    return DataType::kFloat32;
+  else if constexpr (std::is_same_v<T, int8_t>)
+    return DataType::kInt8;
+  else if constexpr (std::is_same_v<T, uint8_t>)
+    return DataType::kUInt8;
+  else if constexpr (std::is_same_v<T, int16_t>)
+    return DataType::kInt16;
+  else if constexpr (std::is_same_v<T, int32_t>)
+    return DataType::kInt32;
+  else
+    return DataType::kInt64;
 }
 
 template <BinaryKind K>
 struct OpFor;
-template <> struct OpFor<BinaryKind::kAdd> { using type = ref::AddOp; };
-template <> struct OpFor<BinaryKind::kSub> { using type = ref::SubOp; };
-template <> struct OpFor<BinaryKind::kMul> { using type = ref::MulOp; };
-template <> struct OpFor<BinaryKind::kDiv> { using type = ref::DivOp; };
-template <> struct OpFor<BinaryKind::kPow> { using type = ref::PowOp; };
-template <> struct OpFor<BinaryKind::kSquaredDifference> {
+template <>
+struct OpFor<BinaryKind::kAdd> {
+  using type = ref::AddOp;
+};
+template <>
+struct OpFor<BinaryKind::kSub> {
+  using type = ref::SubOp;
+};
+template <>
+struct OpFor<BinaryKind::kMul> {
+  using type = ref::MulOp;
+};
+template <>
+struct OpFor<BinaryKind::kDiv> {
+  using type = ref::DivOp;
+};
+template <>
+struct OpFor<BinaryKind::kPow> {
+  using type = ref::PowOp;
+};
+template <>
+struct OpFor<BinaryKind::kSquaredDifference> {
   using type = ref::SquaredDifferenceOp;
 };
-template <> struct OpFor<BinaryKind::kMaximum> { using type = ref::MaximumOp; };
-template <> struct OpFor<BinaryKind::kMinimum> { using type = ref::MinimumOp; };
-template <> struct OpFor<BinaryKind::kFloorDiv> { using type = ref::FloorDivOp; };
-template <> struct OpFor<BinaryKind::kFloorMod> { using type = ref::FloorModOp; };
+template <>
+struct OpFor<BinaryKind::kMaximum> {
+  using type = ref::MaximumOp;
+};
+template <>
+struct OpFor<BinaryKind::kMinimum> {
+  using type = ref::MinimumOp;
+};
+template <>
+struct OpFor<BinaryKind::kFloorDiv> {
+  using type = ref::FloorDivOp;
+};
+template <>
+struct OpFor<BinaryKind::kFloorMod> {
+  using type = ref::FloorModOp;
+};
 
 constexpr bool IsCostly(BinaryKind k) {
   return k == BinaryKind::kPow || k == BinaryKind::kFloorDiv || k == BinaryKind::kFloorMod;
@@ -177,9 +220,9 @@ Status CheckRhs(const Node& node, const Tensor& b) {
   if constexpr (K == BinaryKind::kPow && std::is_integral_v<T>) {
     for (int64_t i = 0; i < n; ++i)
       if (p[i] < 0)
-        return InvalidArgumentError(fmt::format(
-            "{} holds {} at element {}; integer POW needs exponents >= 0",
-            elementwise::InputLabel(node, 1, b), static_cast<int64_t>(p[i]), i));
+        return InvalidArgumentError(
+            fmt::format("{} holds {} at element {}; integer POW needs exponents >= 0",
+                        elementwise::InputLabel(node, 1, b), static_cast<int64_t>(p[i]), i));
   }
   return Status::Ok();
 }
@@ -198,13 +241,20 @@ Status CheckRhsIfNeeded(const Node& node, const Tensor& b) {
 template <BinaryKind K>
 Status CheckRhsFor(const Node& node, const Tensor& b) {
   switch (b.type) {
-    case DataType::kFloat32: return CheckRhsIfNeeded<K, float>(node, b);
-    case DataType::kInt8: return CheckRhsIfNeeded<K, int8_t>(node, b);
-    case DataType::kUInt8: return CheckRhsIfNeeded<K, uint8_t>(node, b);
-    case DataType::kInt16: return CheckRhsIfNeeded<K, int16_t>(node, b);
-    case DataType::kInt32: return CheckRhsIfNeeded<K, int32_t>(node, b);
-    case DataType::kInt64: return CheckRhsIfNeeded<K, int64_t>(node, b);
-    default: return Status::Ok();
+    case DataType::kFloat32:
+      return CheckRhsIfNeeded<K, float>(node, b);
+    case DataType::kInt8:
+      return CheckRhsIfNeeded<K, int8_t>(node, b);
+    case DataType::kUInt8:
+      return CheckRhsIfNeeded<K, uint8_t>(node, b);
+    case DataType::kInt16:
+      return CheckRhsIfNeeded<K, int16_t>(node, b);
+    case DataType::kInt32:
+      return CheckRhsIfNeeded<K, int32_t>(node, b);
+    case DataType::kInt64:
+      return CheckRhsIfNeeded<K, int64_t>(node, b);
+    default:
+      return Status::Ok();
   }
 }
 
@@ -216,8 +266,7 @@ Status BinaryPrepare(KernelContext& ctx, Node& node) {
   Tensor& b = *ops->in[1];
   Tensor& out = *ops->out;
   if (!Serves(K, a.type))
-    return TypeError(node, "input", 0, elementwise::InputIndex(node, 0), a,
-                     ServedTypes(K).c_str());
+    return TypeError(node, "input", 0, elementwise::InputIndex(node, 0), a, ServedTypes(K).c_str());
   LS_RETURN_IF_ERROR(elementwise::ExpectSameInputType(node, 1, b, a));
   LS_RETURN_IF_ERROR(elementwise::ExpectOutputType(node, 0, out, a.type));
 
@@ -237,27 +286,21 @@ Status BinaryPrepare(KernelContext& ctx, Node& node) {
 template <typename T, typename Op>
 void RunBinary(KernelContext& ctx, const ref::BroadcastLayout<2>& layout, const T* a, const T* b,
                T* out, const Op& op, int64_t min_chunk) {
-  const int64_t sa = layout.inner_stride(0);
-  const int64_t sb = layout.inner_stride(1);
-  elementwise::ParallelSpans(ctx, layout, min_chunk,
-                             [&](int64_t o, const int64_t* in, int64_t n) {
-                               ref::BinarySpan(a + in[0], sa, b + in[1], sb, out + o, n, op);
-                             });
+  elementwise::ParallelBroadcastBinary(ctx, layout, a, b, out, min_chunk, op);
 }
 
 template <BinaryKind K, typename T>
 Status EvalTyped(KernelContext& ctx, const Node& node, const BinaryOpData& d, const Tensor& a,
                  const Tensor& b, Tensor& out) {
   if constexpr (!Serves(K, TypeOf<T>())) {
-    return InternalError(fmt::format("{}: type {} reached Eval", NodeLabel(node),
-                                     DataTypeName(a.type)));
+    return InternalError(
+        fmt::format("{}: type {} reached Eval", NodeLabel(node), DataTypeName(a.type)));
   } else {
     if constexpr (NeedsRhsCheck<K, T>()) {
       if (!d.rhs_checked) LS_RETURN_IF_ERROR((CheckRhs<K, T>(node, b)));
     }
     using Op = typename OpFor<K>::type;
-    const int64_t chunk = IsCostly(K) ? elementwise::kCostlyMinChunk
-                                      : elementwise::kCheapMinChunk;
+    const int64_t chunk = IsCostly(K) ? elementwise::kCostlyMinChunk : elementwise::kCheapMinChunk;
     const T* pa = a.data_as<T>();
     const T* pb = b.data_as<T>();
     T* po = out.data_as<T>();
@@ -284,12 +327,18 @@ Status BinaryEval(KernelContext& ctx, Node& node) {
     return InternalError(fmt::format("{}: Eval before a successful Prepare", NodeLabel(node)));
   if (d->layout.elements == 0) return Status::Ok();
   switch (a->type) {
-    case DataType::kFloat32: return EvalTyped<K, float>(ctx, node, *d, *a, *b, *out);
-    case DataType::kInt8: return EvalTyped<K, int8_t>(ctx, node, *d, *a, *b, *out);
-    case DataType::kUInt8: return EvalTyped<K, uint8_t>(ctx, node, *d, *a, *b, *out);
-    case DataType::kInt16: return EvalTyped<K, int16_t>(ctx, node, *d, *a, *b, *out);
-    case DataType::kInt32: return EvalTyped<K, int32_t>(ctx, node, *d, *a, *b, *out);
-    case DataType::kInt64: return EvalTyped<K, int64_t>(ctx, node, *d, *a, *b, *out);
+    case DataType::kFloat32:
+      return EvalTyped<K, float>(ctx, node, *d, *a, *b, *out);
+    case DataType::kInt8:
+      return EvalTyped<K, int8_t>(ctx, node, *d, *a, *b, *out);
+    case DataType::kUInt8:
+      return EvalTyped<K, uint8_t>(ctx, node, *d, *a, *b, *out);
+    case DataType::kInt16:
+      return EvalTyped<K, int16_t>(ctx, node, *d, *a, *b, *out);
+    case DataType::kInt32:
+      return EvalTyped<K, int32_t>(ctx, node, *d, *a, *b, *out);
+    case DataType::kInt64:
+      return EvalTyped<K, int64_t>(ctx, node, *d, *a, *b, *out);
     default:
       return TypeError(node, "input", 0, elementwise::InputIndex(node, 0), *a,
                        ServedTypes(K).c_str());

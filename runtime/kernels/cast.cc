@@ -28,10 +28,18 @@ bool IsPacked(DataType t) {
 
 bool IsServed(DataType t) {
   switch (t) {
-    case DataType::kFloat32: case DataType::kFloat16: case DataType::kBFloat16:
-    case DataType::kFloat64: case DataType::kInt8: case DataType::kUInt8:
-    case DataType::kInt16: case DataType::kUInt16: case DataType::kInt32:
-    case DataType::kUInt32: case DataType::kInt64: case DataType::kBool:
+    case DataType::kFloat32:
+    case DataType::kFloat16:
+    case DataType::kBFloat16:
+    case DataType::kFloat64:
+    case DataType::kInt8:
+    case DataType::kUInt8:
+    case DataType::kInt16:
+    case DataType::kUInt16:
+    case DataType::kInt32:
+    case DataType::kUInt32:
+    case DataType::kInt64:
+    case DataType::kBool:
     case DataType::kComplex64:
       return true;
     default:
@@ -68,20 +76,47 @@ void RunCast(KernelContext& ctx, const Tensor& in, Tensor& out) {
 template <typename From>
 bool CastFrom(KernelContext& ctx, const Tensor& in, Tensor& out) {
   switch (out.type) {
-    case DataType::kFloat32: RunCast<From, float>(ctx, in, out); return true;
-    case DataType::kFloat16: RunCast<From, ref::Half>(ctx, in, out); return true;
-    case DataType::kBFloat16: RunCast<From, ref::BFloat16>(ctx, in, out); return true;
-    case DataType::kFloat64: RunCast<From, double>(ctx, in, out); return true;
-    case DataType::kInt8: RunCast<From, int8_t>(ctx, in, out); return true;
-    case DataType::kUInt8: RunCast<From, uint8_t>(ctx, in, out); return true;
-    case DataType::kInt16: RunCast<From, int16_t>(ctx, in, out); return true;
-    case DataType::kUInt16: RunCast<From, uint16_t>(ctx, in, out); return true;
-    case DataType::kInt32: RunCast<From, int32_t>(ctx, in, out); return true;
-    case DataType::kUInt32: RunCast<From, uint32_t>(ctx, in, out); return true;
-    case DataType::kInt64: RunCast<From, int64_t>(ctx, in, out); return true;
-    case DataType::kBool: RunCast<From, bool>(ctx, in, out); return true;
-    case DataType::kComplex64: RunCast<From, std::complex<float>>(ctx, in, out); return true;
-    default: return false;
+    case DataType::kFloat32:
+      RunCast<From, float>(ctx, in, out);
+      return true;
+    case DataType::kFloat16:
+      RunCast<From, ref::Half>(ctx, in, out);
+      return true;
+    case DataType::kBFloat16:
+      RunCast<From, ref::BFloat16>(ctx, in, out);
+      return true;
+    case DataType::kFloat64:
+      RunCast<From, double>(ctx, in, out);
+      return true;
+    case DataType::kInt8:
+      RunCast<From, int8_t>(ctx, in, out);
+      return true;
+    case DataType::kUInt8:
+      RunCast<From, uint8_t>(ctx, in, out);
+      return true;
+    case DataType::kInt16:
+      RunCast<From, int16_t>(ctx, in, out);
+      return true;
+    case DataType::kUInt16:
+      RunCast<From, uint16_t>(ctx, in, out);
+      return true;
+    case DataType::kInt32:
+      RunCast<From, int32_t>(ctx, in, out);
+      return true;
+    case DataType::kUInt32:
+      RunCast<From, uint32_t>(ctx, in, out);
+      return true;
+    case DataType::kInt64:
+      RunCast<From, int64_t>(ctx, in, out);
+      return true;
+    case DataType::kBool:
+      RunCast<From, bool>(ctx, in, out);
+      return true;
+    case DataType::kComplex64:
+      RunCast<From, std::complex<float>>(ctx, in, out);
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -114,20 +149,47 @@ Status CastEval(KernelContext& ctx, Node& node) {
   }
   bool done = false;
   switch (in->type) {
-    case DataType::kFloat32: done = CastFrom<float>(ctx, *in, *out); break;
-    case DataType::kFloat16: done = CastFrom<ref::Half>(ctx, *in, *out); break;
-    case DataType::kBFloat16: done = CastFrom<ref::BFloat16>(ctx, *in, *out); break;
-    case DataType::kFloat64: done = CastFrom<double>(ctx, *in, *out); break;
-    case DataType::kInt8: done = CastFrom<int8_t>(ctx, *in, *out); break;
-    case DataType::kUInt8: done = CastFrom<uint8_t>(ctx, *in, *out); break;
-    case DataType::kInt16: done = CastFrom<int16_t>(ctx, *in, *out); break;
-    case DataType::kUInt16: done = CastFrom<uint16_t>(ctx, *in, *out); break;
-    case DataType::kInt32: done = CastFrom<int32_t>(ctx, *in, *out); break;
-    case DataType::kUInt32: done = CastFrom<uint32_t>(ctx, *in, *out); break;
-    case DataType::kInt64: done = CastFrom<int64_t>(ctx, *in, *out); break;
-    case DataType::kBool: done = CastFrom<ref::BoolByte>(ctx, *in, *out); break;
-    case DataType::kComplex64: done = CastFrom<std::complex<float>>(ctx, *in, *out); break;
-    default: break;
+    case DataType::kFloat32:
+      done = CastFrom<float>(ctx, *in, *out);
+      break;
+    case DataType::kFloat16:
+      done = CastFrom<ref::Half>(ctx, *in, *out);
+      break;
+    case DataType::kBFloat16:
+      done = CastFrom<ref::BFloat16>(ctx, *in, *out);
+      break;
+    case DataType::kFloat64:
+      done = CastFrom<double>(ctx, *in, *out);
+      break;
+    case DataType::kInt8:
+      done = CastFrom<int8_t>(ctx, *in, *out);
+      break;
+    case DataType::kUInt8:
+      done = CastFrom<uint8_t>(ctx, *in, *out);
+      break;
+    case DataType::kInt16:
+      done = CastFrom<int16_t>(ctx, *in, *out);
+      break;
+    case DataType::kUInt16:
+      done = CastFrom<uint16_t>(ctx, *in, *out);
+      break;
+    case DataType::kInt32:
+      done = CastFrom<int32_t>(ctx, *in, *out);
+      break;
+    case DataType::kUInt32:
+      done = CastFrom<uint32_t>(ctx, *in, *out);
+      break;
+    case DataType::kInt64:
+      done = CastFrom<int64_t>(ctx, *in, *out);
+      break;
+    case DataType::kBool:
+      done = CastFrom<ref::BoolByte>(ctx, *in, *out);
+      break;
+    case DataType::kComplex64:
+      done = CastFrom<std::complex<float>>(ctx, *in, *out);
+      break;
+    default:
+      break;
   }
   if (!done)
     return UnsupportedTypeError(fmt::format("{}: cannot cast {} to {}", NodeLabel(node),
@@ -145,8 +207,9 @@ KernelRegistration MakeCastKernel() {
   r.max_version = 8;
   r.prepare = CastPrepare;
   r.eval = CastEval;
-  r.types = "float32,float16,bfloat16,float64,int8,uint8,int16,uint16,int32,uint32,int64,bool,"
-            "complex64,int4,uint4,int2";
+  r.types =
+      "float32,float16,bfloat16,float64,int8,uint8,int16,uint16,int32,uint32,int64,bool,"
+      "complex64,int4,uint4,int2";
   return r;
 }
 

@@ -44,12 +44,30 @@ bool Serves(CompareKind k, DataType t) {
 
 template <CompareKind K>
 struct OpFor;
-template <> struct OpFor<CompareKind::kEqual> { using type = ref::EqualOp; };
-template <> struct OpFor<CompareKind::kNotEqual> { using type = ref::NotEqualOp; };
-template <> struct OpFor<CompareKind::kLess> { using type = ref::LessOp; };
-template <> struct OpFor<CompareKind::kLessEqual> { using type = ref::LessEqualOp; };
-template <> struct OpFor<CompareKind::kGreater> { using type = ref::GreaterOp; };
-template <> struct OpFor<CompareKind::kGreaterEqual> { using type = ref::GreaterEqualOp; };
+template <>
+struct OpFor<CompareKind::kEqual> {
+  using type = ref::EqualOp;
+};
+template <>
+struct OpFor<CompareKind::kNotEqual> {
+  using type = ref::NotEqualOp;
+};
+template <>
+struct OpFor<CompareKind::kLess> {
+  using type = ref::LessOp;
+};
+template <>
+struct OpFor<CompareKind::kLessEqual> {
+  using type = ref::LessEqualOp;
+};
+template <>
+struct OpFor<CompareKind::kGreater> {
+  using type = ref::GreaterOp;
+};
+template <>
+struct OpFor<CompareKind::kGreaterEqual> {
+  using type = ref::GreaterEqualOp;
+};
 
 struct CompareOpData : OpData {
   ref::BroadcastLayout<2> layout;
@@ -80,12 +98,7 @@ void RunCompare(KernelContext& ctx, const ref::BroadcastLayout<2>& layout, const
   const T* pa = a.data_as<T>();
   const T* pb = b.data_as<T>();
   bool* po = out.data_as<bool>();
-  const int64_t sa = layout.inner_stride(0);
-  const int64_t sb = layout.inner_stride(1);
-  elementwise::ParallelSpans(ctx, layout, elementwise::kCheapMinChunk,
-                             [&](int64_t o, const int64_t* in, int64_t n) {
-                               ref::BinarySpan(pa + in[0], sa, pb + in[1], sb, po + o, n, op);
-                             });
+  elementwise::ParallelBroadcastBinary(ctx, layout, pa, pb, po, elementwise::kCheapMinChunk, op);
 }
 
 template <CompareKind K>
@@ -99,10 +112,18 @@ Status CompareEval(KernelContext& ctx, Node& node) {
   if (d->layout.elements == 0) return Status::Ok();
   using Op = typename OpFor<K>::type;
   switch (a->type) {
-    case DataType::kFloat32: RunCompare<float>(ctx, d->layout, *a, *b, *out, Op{}); break;
-    case DataType::kInt16: RunCompare<int16_t>(ctx, d->layout, *a, *b, *out, Op{}); break;
-    case DataType::kInt32: RunCompare<int32_t>(ctx, d->layout, *a, *b, *out, Op{}); break;
-    case DataType::kInt64: RunCompare<int64_t>(ctx, d->layout, *a, *b, *out, Op{}); break;
+    case DataType::kFloat32:
+      RunCompare<float>(ctx, d->layout, *a, *b, *out, Op{});
+      break;
+    case DataType::kInt16:
+      RunCompare<int16_t>(ctx, d->layout, *a, *b, *out, Op{});
+      break;
+    case DataType::kInt32:
+      RunCompare<int32_t>(ctx, d->layout, *a, *b, *out, Op{});
+      break;
+    case DataType::kInt64:
+      RunCompare<int64_t>(ctx, d->layout, *a, *b, *out, Op{});
+      break;
     case DataType::kBool:
       if constexpr (K == CompareKind::kEqual) {
         RunCompare<uint8_t>(ctx, d->layout, *a, *b, *out, ref::BoolEqualOp{});
@@ -143,8 +164,7 @@ KernelRegistration MakeLessKernel() {
   return MakeCompare<CompareKind::kLess>("LESS", schema::BuiltinOperator::LESS, 3);
 }
 KernelRegistration MakeLessEqualKernel() {
-  return MakeCompare<CompareKind::kLessEqual>("LESS_EQUAL", schema::BuiltinOperator::LESS_EQUAL,
-                                              2);
+  return MakeCompare<CompareKind::kLessEqual>("LESS_EQUAL", schema::BuiltinOperator::LESS_EQUAL, 2);
 }
 KernelRegistration MakeGreaterKernel() {
   return MakeCompare<CompareKind::kGreater>("GREATER", schema::BuiltinOperator::GREATER, 2);

@@ -19,9 +19,14 @@ Status ComplexAbsPrepare(KernelContext& ctx, Node& node) {
   Tensor& out = **out_r;
   DataType expected_out;
   switch (in.type) {
-    case DataType::kComplex64: expected_out = DataType::kFloat32; break;
-    case DataType::kComplex128: expected_out = DataType::kFloat64; break;
-    default: return TypeError(node, "input", 0, node.inputs[0], in, "COMPLEX64 or COMPLEX128");
+    case DataType::kComplex64:
+      expected_out = DataType::kFloat32;
+      break;
+    case DataType::kComplex128:
+      expected_out = DataType::kFloat64;
+      break;
+    default:
+      return TypeError(node, "input", 0, node.inputs[0], in, "COMPLEX64 or COMPLEX128");
   }
   if (out.type != expected_out)
     return TypeError(node, "output", 0, node.outputs[0], out, DataTypeName(expected_out));

@@ -53,7 +53,10 @@ Status Feed(const Node& node, Subgraph& sg, const std::vector<const Value*>& val
       reshaped = true;
     }
   }
-  if (reshaped) LS_RETURN_IF_ERROR(sg.AllocateTensors());
+  if (reshaped) {
+    Status s = sg.AllocateTensors();
+    if (!s.ok()) return s.WithContext(fmt::format("{}: subgraph {}", NodeLabel(node), sg.index()));
+  }
   for (size_t i = 0; i < values.size(); ++i) {
     Tensor& in = sg.tensor(sg.inputs()[i]);
     if (in.bytes != values[i]->bytes.size())
@@ -72,6 +75,7 @@ Status CallSubgraph(KernelContext& ctx, const Node& node, Subgraph& sg) {
   ++interp.call_depth();
   Status s = sg.Invoke();
   --interp.call_depth();
+  if (!s.ok()) s = s.WithContext(fmt::format("{}: subgraph {}", NodeLabel(node), sg.index()));
   return s;
 }
 
@@ -93,7 +97,9 @@ Status PrepareCallee(KernelContext& ctx, Node& node, Subgraph& sg, size_t first)
     if (!in) return InvalidModelError(fmt::format("{}: input {} is missing", NodeLabel(node), i));
     LS_RETURN_IF_ERROR(sg.ResizeInput(static_cast<int>(i - first), in->shape));
   }
-  return sg.AllocateTensors();
+  Status s = sg.AllocateTensors();
+  if (!s.ok()) s = s.WithContext(fmt::format("{}: subgraph {}", NodeLabel(node), sg.index()));
+  return s;
 }
 
 // --- WHILE -------------------------------------------------------------------------------
@@ -231,7 +237,8 @@ Status CallOncePrepare(KernelContext& ctx, Node& node) {
   LS_RETURN_IF_ERROR(CheckCallee(node, init, "init", 0, 0));
   if (!node.inputs.empty() || !node.outputs.empty())
     return InvalidModelError(fmt::format("{}: takes no inputs or outputs", NodeLabel(node)));
-  return init->AllocateTensors();
+  return init->AllocateTensors().WithContext(
+      fmt::format("{}: subgraph {}", NodeLabel(node), init->index()));
 }
 
 Status CallOnceEval(KernelContext& ctx, Node& node) {

@@ -8,6 +8,7 @@
 
 #include "runtime/kernels/builtin_kernels.h"
 #include "runtime/kernels/kernel_util.h"
+#include "runtime/kernels/optimized/aligned_buffer.h"
 #include "runtime/kernels/optimized/conv_indirection.h"
 #include "runtime/kernels/optimized/gemm_f32.h"
 #include "runtime/schema/tflite_schema_generated.h"
@@ -37,7 +38,7 @@ struct ConvOpData : OpData {
   const void* packed_bias = nullptr;
   Shape packed_filter_shape;
   // Implicit GEMM: the pointer table is rebuilt when the input moves.
-  std::vector<const float*> indirection;
+  optimized::AlignedBuffer<const float*> indirection;
   const float* indirection_input = nullptr;
   std::vector<float> zero;  // in_c zeros, the padding taps' source
 };
@@ -187,7 +188,9 @@ Status ConvEvalFloat(KernelContext& ctx, Node& node, ConvOpData* d) {
     return Status::Ok();
   }
   if (d->indirection.empty() || d->indirection_input != in_data) {
-    d->indirection.resize(static_cast<size_t>(rows * g.taps()));
+    if (!d->indirection.Resize(static_cast<size_t>(rows * g.taps())))
+      return OutOfMemoryError(fmt::format("{}: cannot allocate the {}-entry indirection table",
+                                          NodeLabel(node), rows * g.taps()));
     optimized::BuildConvIndirection(g, in_data, d->zero.data(), d->indirection.data());
     d->indirection_input = in_data;
   }

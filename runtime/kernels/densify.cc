@@ -1,8 +1,7 @@
 // DENSIFY: turns a constant sparse tensor (Tensor.sparsity in the model) into its dense form.
-// The input is constant, so the dense bytes are computed once in Prepare and copied in Eval.
+// The input is constant, so the output is folded into a constant once, in Prepare.
 //
-// The sparsity description lives only in the model, so the kernel reads it through the
-// Subgraph's model_tensor(); a KernelContext that is not a Subgraph cannot serve DENSIFY.
+// The sparsity description lives only in the model, read through KernelContext::model_tensor.
 #include <fmt/format.h>
 
 #include <cstdint>
@@ -17,19 +16,13 @@
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/reference/densify.h"
 #include "runtime/schema/tflite_schema_generated.h"
-#include "runtime/subgraph.h"
 
 namespace litescope::runtime {
 namespace {
 
-struct DensifyOpData : OpData {
-  std::vector<uint8_t> dense;  // the densified input, computed once
-};
-
 // Copies one SparseIndexVector (int32, uint16 or uint8 values) into `out`. False when the
 // union holds nothing usable.
-bool ReadIndexVector(schema::SparseIndexVector type, const void* table,
-                     std::vector<int64_t>* out) {
+bool ReadIndexVector(schema::SparseIndexVector type, const void* table, std::vector<int64_t>* out) {
   if (!table) return false;
   switch (type) {
     case schema::SparseIndexVector::Int32Vector: {
@@ -70,9 +63,9 @@ Status ReadSparsity(const Node& node, const schema::SparsityParameters& sp,
       level.sparse = true;
       if (!ReadIndexVector(dm->array_segments_type(), dm->array_segments(), &level.segments) ||
           !ReadIndexVector(dm->array_indices_type(), dm->array_indices(), &level.indices))
-        return InvalidModelError(fmt::format(
-            "{}: input (tensor {}) sparsity level {} lacks segments or indices", NodeLabel(node),
-            node.inputs[0], i));
+        return InvalidModelError(
+            fmt::format("{}: input (tensor {}) sparsity level {} lacks segments or indices",
+                        NodeLabel(node), node.inputs[0], i));
     } else {
       level.dense_size = dm ? dm->dense_size() : 0;
     }
@@ -89,20 +82,19 @@ Status DensifyPrepare(KernelContext& ctx, Node& node) {
   if (!out_r.ok()) return out_r.status();
   const Tensor& in = **in_r;
   Tensor& out = **out_r;
-  if (in.type != DataType::kFloat32 && in.type != DataType::kFloat16 &&
-      in.type != DataType::kInt8)
+  if (in.type != DataType::kFloat32 && in.type != DataType::kFloat16 && in.type != DataType::kInt8)
     return TypeError(node, "input", 0, node.inputs[0], in, "FLOAT32, FLOAT16 or INT8");
   if (out.type != in.type)
     return TypeError(node, "output", 0, node.outputs[0], out, DataTypeName(in.type));
   if (!in.is_constant())
-    return InvalidModelError(fmt::format("{}: input (tensor {}) is not constant", NodeLabel(node),
-                                         node.inputs[0]));
-  const auto* subgraph = dynamic_cast<const Subgraph*>(&ctx);
-  const schema::Tensor* fb = subgraph ? subgraph->model_tensor(node.inputs[0]) : nullptr;
+    return InvalidModelError(
+        fmt::format("{}: input (tensor {}) is not constant", NodeLabel(node), node.inputs[0]));
+  const schema::Tensor* fb = ctx.model_tensor(node.inputs[0]);
   if (!fb)
-    return UnsupportedOpError(fmt::format("{}: the model description of input tensor {} is not "
-                                          "reachable from this context", NodeLabel(node),
-                                          node.inputs[0]));
+    return UnsupportedOpError(
+        fmt::format("{}: the model description of input tensor {} is not "
+                    "reachable from this context",
+                    NodeLabel(node), node.inputs[0]));
   if (!fb->sparsity())
     return InvalidModelError(fmt::format("{}: input (tensor {}) has no sparsity parameters",
                                          NodeLabel(node), node.inputs[0]));
@@ -114,32 +106,21 @@ Status DensifyPrepare(KernelContext& ctx, Node& node) {
   if (!DataTypeBytes(in.type, in.elements(), &dense_bytes))
     return InvalidModelError(fmt::format("{}: input (tensor {}) shape {} is too large",
                                          NodeLabel(node), node.inputs[0], in.shape.ToString()));
-  auto data = std::make_unique<DensifyOpData>();
-  try {
-    data->dense.resize(static_cast<size_t>(dense_bytes));
-  } catch (const std::bad_alloc&) {
-    return OutOfMemoryError(fmt::format("{}: no memory for {} dense bytes", NodeLabel(node),
-                                        dense_bytes));
-  }
+  // The input is constant: densify once into a folded constant that consumers can pack.
+  LS_RETURN_IF_ERROR(ctx.FoldToConstant(out, in.shape));
+  if (out.bytes < static_cast<size_t>(dense_bytes))
+    return InternalError(fmt::format("{}: output holds {} bytes; {} needed", NodeLabel(node),
+                                     out.bytes, dense_bytes));
   std::string error;
-  if (!reference::Densify(in.shape, info, in.data,
-                          static_cast<int64_t>(in.bytes / element_bytes), element_bytes,
-                          data->dense.data(), &error))
-    return InvalidModelError(fmt::format("{}: input (tensor {}) sparsity: {}", NodeLabel(node),
-                                         node.inputs[0], error));
-  node.data = std::move(data);
-  return ctx.ResizeTensor(out, in.shape);
+  if (!reference::Densify(in.shape, info, in.data, static_cast<int64_t>(in.bytes / element_bytes),
+                          element_bytes, out.data, &error))
+    return InvalidModelError(
+        fmt::format("{}: input (tensor {}) sparsity: {}", NodeLabel(node), node.inputs[0], error));
+  return Status::Ok();
 }
 
 Status DensifyEval(KernelContext& ctx, Node& node) {
-  const DensifyOpData* data = node.data_as<DensifyOpData>();
-  Tensor& out = *ctx.output(node, 0);
-  if (data->dense.empty()) return Status::Ok();
-  if (out.bytes < data->dense.size())
-    return InternalError(fmt::format("{}: output (tensor {}) holds {} bytes; {} needed",
-                                     NodeLabel(node), node.outputs[0], out.bytes,
-                                     data->dense.size()));
-  std::memcpy(out.data, data->dense.data(), data->dense.size());
+  // All work happened in Prepare (FoldToConstant).
   return Status::Ok();
 }
 

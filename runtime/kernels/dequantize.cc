@@ -14,6 +14,8 @@ namespace {
 
 constexpr const char* kDequantizeTypes = "FLOAT16, INT8, UINT8 or INT16";
 
+Status DequantizeCompute(const Node& node, const Tensor& in, Tensor& out);
+
 Status DequantizePrepare(KernelContext& ctx, Node& node) {
   LS_RETURN_IF_ERROR(ExpectArity(node, 1, 1, 1));
   Result<Tensor*> in_r = RequireInput(ctx, node, 0);
@@ -33,16 +35,16 @@ Status DequantizePrepare(KernelContext& ctx, Node& node) {
         return InvalidModelError(fmt::format("{}: input (tensor {}) has no quantization parameters",
                                              NodeLabel(node), node.inputs[0]));
       if (q.zero_point.size() != q.scale.size())
-        return InvalidModelError(fmt::format("{}: input (tensor {}) has {} scales but {} zero points",
-                                             NodeLabel(node), node.inputs[0], q.scale.size(),
-                                             q.zero_point.size()));
+        return InvalidModelError(
+            fmt::format("{}: input (tensor {}) has {} scales but {} zero points", NodeLabel(node),
+                        node.inputs[0], q.scale.size(), q.zero_point.size()));
       if (q.per_channel()) {
         const int axis = q.quantized_dimension;
         if (axis < 0 || axis >= in.shape.rank() ||
             static_cast<size_t>(in.shape.dim(axis)) != q.scale.size())
           return InvalidModelError(fmt::format(
-              "{}: input (tensor {}) has {} scales along dimension {} of shape {}",
-              NodeLabel(node), node.inputs[0], q.scale.size(), axis, in.shape.ToString()));
+              "{}: input (tensor {}) has {} scales along dimension {} of shape {}", NodeLabel(node),
+              node.inputs[0], q.scale.size(), axis, in.shape.ToString()));
       }
       break;
     }
@@ -51,7 +53,11 @@ Status DequantizePrepare(KernelContext& ctx, Node& node) {
   }
   if (out.type != DataType::kFloat32)
     return TypeError(node, "output", 0, node.outputs[0], out, "FLOAT32");
-  return ctx.ResizeTensor(out, in.shape);
+  if (!in.is_constant()) return ctx.ResizeTensor(out, in.shape);
+  // Constant weights (float16 or int8 storage): dequantize once, so consumers see a constant
+  // they can pack in their own Prepare.
+  LS_RETURN_IF_ERROR(ctx.FoldToConstant(out, in.shape));
+  return DequantizeCompute(node, in, out);
 }
 
 template <typename T>
@@ -68,9 +74,7 @@ void DequantizeAffine(const Tensor& in, float* out) {
                                   q.zero_point.data(), out);
 }
 
-Status DequantizeEval(KernelContext& ctx, Node& node) {
-  const Tensor& in = *ctx.input(node, 0);
-  Tensor& out = *ctx.output(node, 0);
+Status DequantizeCompute(const Node& node, const Tensor& in, Tensor& out) {
   if (out.elements() == 0) return Status::Ok();
   float* y = out.data_as<float>();
   switch (in.type) {
@@ -89,6 +93,12 @@ Status DequantizeEval(KernelContext& ctx, Node& node) {
     default:
       return TypeError(node, "input", 0, node.inputs[0], in, kDequantizeTypes);
   }
+}
+
+Status DequantizeEval(KernelContext& ctx, Node& node) {
+  Tensor& out = *ctx.output(node, 0);
+  if (out.allocation == Allocation::kFolded) return Status::Ok();  // done once in Prepare
+  return DequantizeCompute(node, *ctx.input(node, 0), out);
 }
 
 }  // namespace

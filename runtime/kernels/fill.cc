@@ -25,10 +25,18 @@ constexpr char kValueTypes[] =
 
 bool IsValueType(DataType t) {
   switch (t) {
-    case DataType::kFloat32: case DataType::kFloat16: case DataType::kBFloat16:
-    case DataType::kFloat64: case DataType::kInt8: case DataType::kUInt8:
-    case DataType::kInt16: case DataType::kUInt16: case DataType::kInt32:
-    case DataType::kUInt32: case DataType::kInt64: case DataType::kBool:
+    case DataType::kFloat32:
+    case DataType::kFloat16:
+    case DataType::kBFloat16:
+    case DataType::kFloat64:
+    case DataType::kInt8:
+    case DataType::kUInt8:
+    case DataType::kInt16:
+    case DataType::kUInt16:
+    case DataType::kInt32:
+    case DataType::kUInt32:
+    case DataType::kInt64:
+    case DataType::kBool:
       return true;
     default:
       return false;
@@ -44,19 +52,20 @@ Result<Shape> ShapeFromDims(const Node& node, const Tensor& dims) {
   const int64_t n = dims.elements();
   std::vector<int32_t> shape(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) {
-    const int64_t d = dims.type == DataType::kInt64 ? dims.data_as<int64_t>()[i]
-                                                    : dims.data_as<int32_t>()[i];
+    const int64_t d =
+        dims.type == DataType::kInt64 ? dims.data_as<int64_t>()[i] : dims.data_as<int32_t>()[i];
     if (d < 0 || d > INT32_MAX)
-      return InvalidArgumentError(fmt::format("{} holds {} at element {}; FILL dimensions must "
-                                              "be in [0, 2^31)",
-                                              elementwise::InputLabel(node, 0, dims), d, i));
+      return InvalidArgumentError(
+          fmt::format("{} holds {} at element {}; FILL dimensions must "
+                      "be in [0, 2^31)",
+                      elementwise::InputLabel(node, 0, dims), d, i));
     shape[static_cast<size_t>(i)] = static_cast<int32_t>(d);
   }
   Shape s(std::move(shape));
   int64_t elements = 0;
   if (!s.CheckedFlatSize(&elements))
-    return InvalidArgumentError(fmt::format("{}: FILL shape {} has too many elements",
-                                            NodeLabel(node), s.ToString()));
+    return InvalidArgumentError(
+        fmt::format("{}: FILL shape {} has too many elements", NodeLabel(node), s.ToString()));
   return s;
 }
 
@@ -129,9 +138,15 @@ Status FillEval(KernelContext& ctx, Node& node) {
         RunFill<uint8_t>(ctx, LoadScalar<uint8_t>(*value), *out);
       }
       break;
-    case 2: RunFill<uint16_t>(ctx, LoadScalar<uint16_t>(*value), *out); break;
-    case 4: RunFill<uint32_t>(ctx, LoadScalar<uint32_t>(*value), *out); break;
-    case 8: RunFill<uint64_t>(ctx, LoadScalar<uint64_t>(*value), *out); break;
+    case 2:
+      RunFill<uint16_t>(ctx, LoadScalar<uint16_t>(*value), *out);
+      break;
+    case 4:
+      RunFill<uint32_t>(ctx, LoadScalar<uint32_t>(*value), *out);
+      break;
+    case 8:
+      RunFill<uint64_t>(ctx, LoadScalar<uint64_t>(*value), *out);
+      break;
     default:
       return TypeError(node, "input", 1, elementwise::InputIndex(node, 1), *value, kValueTypes);
   }

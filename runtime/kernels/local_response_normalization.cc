@@ -40,8 +40,8 @@ Status LrnPrepare(KernelContext& ctx, Node& node) {
   data->params.alpha = opts ? opts->alpha() : 0.f;
   data->params.beta = opts ? opts->beta() : 0.f;
   if (data->params.radius < 0)
-    return InvalidModelError(fmt::format("{}: radius {} is negative", NodeLabel(node),
-                                         data->params.radius));
+    return InvalidModelError(
+        fmt::format("{}: radius {} is negative", NodeLabel(node), data->params.radius));
   node.data = std::move(data);
   return ctx.ResizeTensor(out, in.shape);
 }

@@ -29,10 +29,8 @@ Status LogicalBinaryPrepare(KernelContext& ctx, Node& node) {
   Result<elementwise::Operands<2>> ops = elementwise::GetOperands<2>(ctx, node);
   if (!ops.ok()) return ops.status();
   for (int i = 0; i < 2; ++i)
-    LS_RETURN_IF_ERROR(
-        ExpectBool(node, "input", i, elementwise::InputIndex(node, i), *ops->in[i]));
-  LS_RETURN_IF_ERROR(
-      ExpectBool(node, "output", 0, elementwise::OutputIndex(node, 0), *ops->out));
+    LS_RETURN_IF_ERROR(ExpectBool(node, "input", i, elementwise::InputIndex(node, i), *ops->in[i]));
+  LS_RETURN_IF_ERROR(ExpectBool(node, "output", 0, elementwise::OutputIndex(node, 0), *ops->out));
   auto data = std::make_unique<LogicalOpData>();
   LS_RETURN_IF_ERROR(elementwise::PrepareBroadcast(ctx, node, ops->in, *ops->out,
                                                    elementwise::kMaxBinaryRank, &data->layout));
@@ -51,12 +49,8 @@ Status LogicalBinaryEval(KernelContext& ctx, Node& node) {
   const uint8_t* pa = a->data_as<uint8_t>();
   const uint8_t* pb = b->data_as<uint8_t>();
   bool* po = out->data_as<bool>();
-  const int64_t sa = d->layout.inner_stride(0);
-  const int64_t sb = d->layout.inner_stride(1);
-  elementwise::ParallelSpans(ctx, d->layout, elementwise::kCheapMinChunk,
-                             [&](int64_t o, const int64_t* in, int64_t n) {
-                               ref::BinarySpan(pa + in[0], sa, pb + in[1], sb, po + o, n, Op{});
-                             });
+  elementwise::ParallelBroadcastBinary(ctx, d->layout, pa, pb, po, elementwise::kCheapMinChunk,
+                                       Op{});
   return Status::Ok();
 }
 
@@ -64,8 +58,7 @@ Status LogicalNotPrepare(KernelContext& ctx, Node& node) {
   Result<elementwise::Operands<1>> ops = elementwise::GetOperands<1>(ctx, node);
   if (!ops.ok()) return ops.status();
   LS_RETURN_IF_ERROR(ExpectBool(node, "input", 0, elementwise::InputIndex(node, 0), *ops->in[0]));
-  LS_RETURN_IF_ERROR(
-      ExpectBool(node, "output", 0, elementwise::OutputIndex(node, 0), *ops->out));
+  LS_RETURN_IF_ERROR(ExpectBool(node, "output", 0, elementwise::OutputIndex(node, 0), *ops->out));
   return ctx.ResizeTensor(*ops->out, ops->in[0]->shape);
 }
 

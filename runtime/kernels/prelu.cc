@@ -49,13 +49,8 @@ Status PreluEval(KernelContext& ctx, Node& node) {
   const float* px = in->data_as<float>();
   const float* pa = alpha->data_as<float>();
   float* po = out->data_as<float>();
-  const int64_t sx = d->layout.inner_stride(0);
-  const int64_t sa = d->layout.inner_stride(1);
-  elementwise::ParallelSpans(ctx, d->layout, elementwise::kCheapMinChunk,
-                             [&](int64_t o, const int64_t* idx, int64_t n) {
-                               ref::BinarySpan(px + idx[0], sx, pa + idx[1], sa, po + o, n,
-                                               ref::PreluOp{});
-                             });
+  elementwise::ParallelBroadcastBinary(ctx, d->layout, px, pa, po, elementwise::kCheapMinChunk,
+                                       ref::PreluOp{});
   return Status::Ok();
 }
 

@@ -1,17 +1,58 @@
-// QUANTIZE: FLOAT32 -> INT8/UINT8/INT16 with the output's per-tensor or per-channel affine
-// parameters, rounding half away from zero and saturating, as TFLite does. Requantization
-// (integer input) is not served yet.
+// QUANTIZE:
+//  - FLOAT32 -> INT8/UINT8/INT16 with the output's per-tensor or per-channel affine parameters,
+//    rounding half away from zero and saturating, as TFLite does;
+//  - INT8/UINT8/INT16 -> INT8/UINT8/INT16 (requantization, per-tensor) with TFLite's
+//    fixed-point multiplier, so results match it bit for bit.
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <memory>
 
 #include "runtime/kernels/builtin_kernels.h"
+#include "runtime/kernels/fixed_point.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/reference/quantization.h"
 #include "runtime/schema/tflite_schema_generated.h"
 
 namespace litescope::runtime {
 namespace {
+
+constexpr const char* kIntegerTypes = "INT8, UINT8 or INT16";
+
+bool IsQuantizedType(DataType t) {
+  return t == DataType::kInt8 || t == DataType::kUInt8 || t == DataType::kInt16;
+}
+
+struct QuantizeOpData : OpData {
+  int32_t multiplier = 0;  // requantization: in_scale / out_scale in fixed point
+  int shift = 0;
+};
+
+// Checks that `t` has usable affine parameters (positive scales, per-channel ones along a
+// valid dimension of matching size).
+Status CheckQuantParams(const Node& node, const char* role, int tensor_index, const Tensor& t,
+                        bool allow_per_channel) {
+  const QuantParams& q = t.quant;
+  if (q.empty() || q.zero_point.size() != q.scale.size())
+    return InvalidModelError(fmt::format("{}: {} (tensor {}) lacks quantization parameters",
+                                         NodeLabel(node), role, tensor_index));
+  for (float s : q.scale)
+    if (!(s > 0.f))
+      return InvalidModelError(fmt::format("{}: {} (tensor {}) has scale {}; expected > 0",
+                                           NodeLabel(node), role, tensor_index, s));
+  if (!q.per_channel()) return Status::Ok();
+  if (!allow_per_channel)
+    return UnsupportedOpError(
+        fmt::format("{}: {} (tensor {}) is quantized per channel; requantization needs per-tensor",
+                    NodeLabel(node), role, tensor_index));
+  const int axis = q.quantized_dimension;
+  if (axis < 0 || axis >= t.shape.rank() ||
+      static_cast<size_t>(t.shape.dim(axis)) != q.scale.size())
+    return InvalidModelError(
+        fmt::format("{}: {} (tensor {}) has {} scales along dimension {} of shape {}",
+                    NodeLabel(node), role, tensor_index, q.scale.size(), axis, t.shape.ToString()));
+  return Status::Ok();
+}
 
 Status QuantizePrepare(KernelContext& ctx, Node& node) {
   LS_RETURN_IF_ERROR(ExpectArity(node, 1, 1, 1));
@@ -21,27 +62,23 @@ Status QuantizePrepare(KernelContext& ctx, Node& node) {
   if (!out_r.ok()) return out_r.status();
   const Tensor& in = **in_r;
   Tensor& out = **out_r;
-  if (in.type != DataType::kFloat32)
-    return TypeError(node, "input", 0, node.inputs[0], in, "FLOAT32");
-  if (out.type != DataType::kInt8 && out.type != DataType::kUInt8 &&
-      out.type != DataType::kInt16)
-    return TypeError(node, "output", 0, node.outputs[0], out, "INT8, UINT8 or INT16");
-  const QuantParams& q = out.quant;
-  if (q.empty() || q.zero_point.size() != q.scale.size())
-    return InvalidModelError(fmt::format("{}: output (tensor {}) lacks quantization parameters",
-                                         NodeLabel(node), node.outputs[0]));
-  for (float s : q.scale)
-    if (!(s > 0.f))
-      return InvalidModelError(fmt::format("{}: output (tensor {}) has scale {}; expected > 0",
-                                           NodeLabel(node), node.outputs[0], s));
-  if (q.per_channel()) {
-    const int axis = q.quantized_dimension;
-    if (axis < 0 || axis >= in.shape.rank() ||
-        static_cast<size_t>(in.shape.dim(axis)) != q.scale.size())
-      return InvalidModelError(fmt::format(
-          "{}: output (tensor {}) has {} scales along dimension {} of shape {}", NodeLabel(node),
-          node.outputs[0], q.scale.size(), axis, in.shape.ToString()));
+  if (in.type != DataType::kFloat32 && !IsQuantizedType(in.type))
+    return TypeError(node, "input", 0, node.inputs[0], in, "FLOAT32, INT8, UINT8 or INT16");
+  if (!IsQuantizedType(out.type))
+    return TypeError(node, "output", 0, node.outputs[0], out, kIntegerTypes);
+  auto data = std::make_unique<QuantizeOpData>();
+  if (in.type == DataType::kFloat32) {
+    // Per-channel parameters are read against the output's shape, which equals the input's.
+    Tensor shaped = out;
+    shaped.shape = in.shape;
+    LS_RETURN_IF_ERROR(CheckQuantParams(node, "output", node.outputs[0], shaped, true));
+  } else {
+    LS_RETURN_IF_ERROR(CheckQuantParams(node, "input", node.inputs[0], in, false));
+    LS_RETURN_IF_ERROR(CheckQuantParams(node, "output", node.outputs[0], out, false));
+    const double real = static_cast<double>(in.quant.scale[0]) / out.quant.scale[0];
+    fixed_point::QuantizeMultiplier(real, &data->multiplier, &data->shift);
   }
+  node.data = std::move(data);
   return ctx.ResizeTensor(out, in.shape);
 }
 
@@ -59,25 +96,57 @@ void QuantizeAffine(const float* x, const Tensor& in, Tensor& out) {
                                    q.zero_point.data(), y);
 }
 
+template <typename In>
+Status RequantizeFrom(const Node& node, const QuantizeOpData& d, const Tensor& in, Tensor& out) {
+  const In* x = in.data_as<In>();
+  const int64_t n = in.elements();
+  const auto in_zp = static_cast<int32_t>(in.quant.zero_point[0]);
+  const auto out_zp = static_cast<int32_t>(out.quant.zero_point[0]);
+  switch (out.type) {
+    case DataType::kInt8:
+      reference::Requantize(x, n, in_zp, d.multiplier, d.shift, out_zp, out.data_as<int8_t>());
+      return Status::Ok();
+    case DataType::kUInt8:
+      reference::Requantize(x, n, in_zp, d.multiplier, d.shift, out_zp, out.data_as<uint8_t>());
+      return Status::Ok();
+    case DataType::kInt16:
+      reference::Requantize(x, n, in_zp, d.multiplier, d.shift, out_zp, out.data_as<int16_t>());
+      return Status::Ok();
+    default:
+      return TypeError(node, "output", 0, node.outputs[0], out, kIntegerTypes);
+  }
+}
+
 Status QuantizeEval(KernelContext& ctx, Node& node) {
+  const QuantizeOpData& d = *node.data_as<QuantizeOpData>();
   const Tensor& in = *ctx.input(node, 0);
   Tensor& out = *ctx.output(node, 0);
   if (out.elements() == 0) return Status::Ok();
-  if (in.type != DataType::kFloat32)
-    return TypeError(node, "input", 0, node.inputs[0], in, "FLOAT32");
-  const float* x = in.data_as<float>();
-  switch (out.type) {
+  switch (in.type) {
+    case DataType::kFloat32: {
+      const float* x = in.data_as<float>();
+      switch (out.type) {
+        case DataType::kInt8:
+          QuantizeAffine<int8_t>(x, in, out);
+          return Status::Ok();
+        case DataType::kUInt8:
+          QuantizeAffine<uint8_t>(x, in, out);
+          return Status::Ok();
+        case DataType::kInt16:
+          QuantizeAffine<int16_t>(x, in, out);
+          return Status::Ok();
+        default:
+          return TypeError(node, "output", 0, node.outputs[0], out, kIntegerTypes);
+      }
+    }
     case DataType::kInt8:
-      QuantizeAffine<int8_t>(x, in, out);
-      return Status::Ok();
+      return RequantizeFrom<int8_t>(node, d, in, out);
     case DataType::kUInt8:
-      QuantizeAffine<uint8_t>(x, in, out);
-      return Status::Ok();
+      return RequantizeFrom<uint8_t>(node, d, in, out);
     case DataType::kInt16:
-      QuantizeAffine<int16_t>(x, in, out);
-      return Status::Ok();
+      return RequantizeFrom<int16_t>(node, d, in, out);
     default:
-      return TypeError(node, "output", 0, node.outputs[0], out, "INT8, UINT8 or INT16");
+      return TypeError(node, "input", 0, node.inputs[0], in, "FLOAT32, INT8, UINT8 or INT16");
   }
 }
 
@@ -91,7 +160,7 @@ KernelRegistration MakeQuantizeKernel() {
   r.max_version = 5;
   r.prepare = QuantizePrepare;
   r.eval = QuantizeEval;
-  r.types = "float32";
+  r.types = "float32,int8,uint8,int16";
   return r;
 }
 

@@ -5,11 +5,15 @@
 
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "runtime/kernels/builtin_kernels.h"
+#include "runtime/kernels/fixed_point.h"
+#include "runtime/kernels/internal/quant_checks.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/reference/reduce.h"
+#include "runtime/kernels/reference/reduce_quantized.h"
 #include "runtime/schema/tflite_schema_generated.h"
 
 namespace litescope::runtime {
@@ -19,16 +23,22 @@ enum class ReduceOp { kMean, kSum, kProd, kMax, kMin };
 
 struct ReduceOpData : OpData {
   bool keep_dims = false;
-  bool dynamic = false;          // axes known only in Eval
-  std::vector<bool> reduced;     // per input dimension; valid when !dynamic
+  bool dynamic = false;       // axes known only in Eval
+  std::vector<bool> reduced;  // per input dimension; valid when !dynamic
+  // Quantized MEAN: QuantizeMultiplier(in_scale / out_scale).
+  int32_t multiplier = 0;
+  int shift = 0;
 };
+
+bool IsQuantizedType(DataType t) {
+  return t == DataType::kInt8 || t == DataType::kUInt8 || t == DataType::kInt16;
+}
 
 // Reads the axis tensor's values (int32 or int64).
 std::vector<int64_t> AxisValues(const Tensor& axis) {
   std::vector<int64_t> v(static_cast<size_t>(axis.elements()));
   for (size_t i = 0; i < v.size(); ++i)
-    v[i] = axis.type == DataType::kInt32 ? axis.data_as<int32_t>()[i]
-                                         : axis.data_as<int64_t>()[i];
+    v[i] = axis.type == DataType::kInt32 ? axis.data_as<int32_t>()[i] : axis.data_as<int64_t>()[i];
   return v;
 }
 
@@ -40,13 +50,26 @@ Status ResolveNodeAxes(const Node& node, const Tensor& in, const Tensor& axis,
                               reduced, &bad))
     return InvalidArgumentError(fmt::format(
         "{}: axis tensor {} entry {} is {}; expected a value in [{}, {})", NodeLabel(node),
-        node.inputs[1], bad, axes[static_cast<size_t>(bad)], -in.shape.rank(),
-        in.shape.rank()));
+        node.inputs[1], bad, axes[static_cast<size_t>(bad)], -in.shape.rank(), in.shape.rank()));
   return Status::Ok();
 }
 
 const char* ServedTypes(ReduceOp op) {
-  return op == ReduceOp::kMean ? "FLOAT32" : "FLOAT32, INT32 or INT64";
+  switch (op) {
+    case ReduceOp::kMean:
+      return "FLOAT32, INT8, UINT8 or INT16";
+    case ReduceOp::kProd:
+      return "FLOAT32, INT32 or INT64";
+    default:
+      return "FLOAT32, INT32, INT64, INT8, UINT8 or INT16";
+  }
+}
+
+bool TypeServed(ReduceOp op, DataType t) {
+  if (t == DataType::kFloat32) return true;
+  if (t == DataType::kInt32 || t == DataType::kInt64) return op != ReduceOp::kMean;
+  if (IsQuantizedType(t)) return op != ReduceOp::kProd;
+  return false;
 }
 
 template <ReduceOp kOp>
@@ -62,10 +85,8 @@ Status ReducePrepare(KernelContext& ctx, Node& node) {
   const Tensor& axis = **axis_r;
   Tensor& out = **out_r;
 
-  const bool type_ok = in.type == DataType::kFloat32 ||
-                       (kOp != ReduceOp::kMean &&
-                        (in.type == DataType::kInt32 || in.type == DataType::kInt64));
-  if (!type_ok) return TypeError(node, "input", 0, node.inputs[0], in, ServedTypes(kOp));
+  if (!TypeServed(kOp, in.type))
+    return TypeError(node, "input", 0, node.inputs[0], in, ServedTypes(kOp));
   if (out.type != in.type)
     return TypeError(node, "output", 0, node.outputs[0], out, DataTypeName(in.type));
   if (axis.type != DataType::kInt32 && axis.type != DataType::kInt64)
@@ -75,6 +96,20 @@ Status ReducePrepare(KernelContext& ctx, Node& node) {
                                          NodeLabel(node), node.inputs[1], axis.shape.ToString()));
 
   auto data = std::make_unique<ReduceOpData>();
+  if (IsQuantizedType(in.type)) {
+    LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "input", node.inputs[0], in));
+    LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "output", node.outputs[0], out));
+    if (in.type == DataType::kInt16 &&
+        (in.quant.zero_point[0] != 0 || out.quant.zero_point[0] != 0))
+      return InvalidModelError(
+          fmt::format("{}: int16 input and output need zero point 0", NodeLabel(node)));
+    // MAX and MIN compare raw integers: TFLite requires equal parameters.
+    if (kOp == ReduceOp::kMax || kOp == ReduceOp::kMin)
+      LS_RETURN_IF_ERROR(quant_checks::CheckSameQuant(node, in, out));
+    const double real =
+        static_cast<double>(in.quant.scale[0]) / static_cast<double>(out.quant.scale[0]);
+    fixed_point::QuantizeMultiplier(real, &data->multiplier, &data->shift);
+  }
   const schema::ReducerOptions* opts = node.fb->builtin_options_as_ReducerOptions();
   data->keep_dims = opts ? opts->keep_dims() : false;
   if (axis.is_constant()) {
@@ -111,6 +146,42 @@ void RunReduce(ReduceOp op, const Tensor& in, const std::vector<bool>& reduced, 
   }
 }
 
+// TFLite's special MEAN path: keep_dims, rank 4, reducing exactly dimensions 1 and 2.
+bool IsSpatialMean(const Shape& shape, const std::vector<bool>& reduced, bool keep_dims) {
+  return keep_dims && shape.rank() == 4 && !reduced[0] && reduced[1] && reduced[2] && !reduced[3];
+}
+
+template <ReduceOp kOp, typename T>
+Status ReduceEvalQuantized(const ReduceOpData& d, const Tensor& in,
+                           const std::vector<bool>& reduced, Tensor& out) {
+  T* y = out.data_as<T>();
+  const int64_t n = out.elements();
+  if constexpr (kOp == ReduceOp::kMax || kOp == ReduceOp::kMin) {
+    RunReduce<T>(kOp, in, reduced, out);
+    return Status::Ok();
+  } else {
+    if (in.elements() == 0) {  // TFLite leaves zeros
+      for (int64_t i = 0; i < n; ++i) y[i] = T(0);
+      return Status::Ok();
+    }
+    std::vector<int32_t> sums(static_cast<size_t>(n));
+    reference::SumQuantized(in.shape, in.data_as<T>(), reduced, sums.data());
+    const int64_t count = reference::ReducedCount(in.shape, reduced);
+    const float in_scale = in.quant.scale[0];
+    const float out_scale = out.quant.scale[0];
+    const auto in_zp = static_cast<int32_t>(in.quant.zero_point[0]);
+    const auto out_zp = static_cast<int32_t>(out.quant.zero_point[0]);
+    if constexpr (kOp == ReduceOp::kSum) {
+      reference::SumRescale(sums.data(), n, count, in_scale, in_zp, out_scale, out_zp, y);
+    } else if (!std::is_same_v<T, int16_t> && IsSpatialMean(in.shape, reduced, d.keep_dims)) {
+      reference::MeanSpatial4D(sums.data(), n, count, in_scale, in_zp, out_scale, out_zp, y);
+    } else {
+      reference::MeanGeneral(sums.data(), n, count, in_zp, d.multiplier, d.shift, out_zp, y);
+    }
+    return Status::Ok();
+  }
+}
+
 template <ReduceOp kOp>
 Status ReduceEval(KernelContext& ctx, Node& node) {
   ReduceOpData* data = node.data_as<ReduceOpData>();
@@ -138,6 +209,12 @@ Status ReduceEval(KernelContext& ctx, Node& node) {
     case DataType::kInt64:
       RunReduce<int64_t>(kOp, in, *reduced, out);
       return Status::Ok();
+    case DataType::kInt8:
+      return ReduceEvalQuantized<kOp, int8_t>(*data, in, *reduced, out);
+    case DataType::kUInt8:
+      return ReduceEvalQuantized<kOp, uint8_t>(*data, in, *reduced, out);
+    case DataType::kInt16:
+      return ReduceEvalQuantized<kOp, int16_t>(*data, in, *reduced, out);
     default:
       return TypeError(node, "input", 0, node.inputs[0], in, ServedTypes(kOp));
   }
@@ -153,7 +230,17 @@ KernelRegistration MakeReduceKernel(const char* name, schema::BuiltinOperator co
   r.max_version = max_version;
   r.prepare = ReducePrepare<kOp>;
   r.eval = ReduceEval<kOp>;
-  r.types = kOp == ReduceOp::kMean ? "float32" : "float32,int32,int64";
+  switch (kOp) {
+    case ReduceOp::kMean:
+      r.types = "float32,int8,uint8,int16";
+      break;
+    case ReduceOp::kProd:
+      r.types = "float32,int32,int64";
+      break;
+    default:
+      r.types = "float32,int32,int64,int8,uint8,int16";
+      break;
+  }
   return r;
 }
 
@@ -168,8 +255,7 @@ KernelRegistration MakeSumKernel() {
 }
 
 KernelRegistration MakeReduceProdKernel() {
-  return MakeReduceKernel<ReduceOp::kProd>("REDUCE_PROD", schema::BuiltinOperator::REDUCE_PROD,
-                                           2);
+  return MakeReduceKernel<ReduceOp::kProd>("REDUCE_PROD", schema::BuiltinOperator::REDUCE_PROD, 2);
 }
 
 KernelRegistration MakeReduceMaxKernel() {

@@ -2,14 +2,18 @@
 // (new height, new width). A non-constant size tensor makes the output dynamic.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <new>
 
 #include "runtime/data_type.h"
 #include "runtime/kernels/builtin_kernels.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/reference/resize.h"
+#include "runtime/kernels/reference/resize_quantized.h"
 #include "runtime/schema/tflite_schema_generated.h"
+#include "runtime/thread_pool.h"
 
 namespace litescope::runtime {
 namespace {
@@ -23,8 +27,9 @@ struct ResizeOpData : OpData {
 Status ResizeOutputShape(const Node& node, const Tensor& in, const Tensor& size, Shape* shape) {
   const int32_t* s = size.data_as<int32_t>();
   if (s[0] <= 0 || s[1] <= 0)
-    return InvalidArgumentError(fmt::format("{}: size tensor {} is [{}, {}]; expected positive sizes",
-                                            NodeLabel(node), node.inputs[1], s[0], s[1]));
+    return InvalidArgumentError(
+        fmt::format("{}: size tensor {} is [{}, {}]; expected positive sizes", NodeLabel(node),
+                    node.inputs[1], s[0], s[1]));
   *shape = Shape{in.shape.dim(0), s[0], s[1], in.shape.dim(3)};
   return Status::Ok();
 }
@@ -46,12 +51,10 @@ Status ResizePrepare(KernelContext& ctx, Node& node) {
   Tensor& out = **out_r;
 
   const bool bilinear = IsBilinear(node);
-  const bool type_ok = in.type == DataType::kFloat32 ||
-                       (!bilinear && (in.type == DataType::kInt8 || in.type == DataType::kUInt8 ||
-                                      in.type == DataType::kInt16));
+  const bool type_ok = in.type == DataType::kFloat32 || in.type == DataType::kInt8 ||
+                       in.type == DataType::kUInt8 || in.type == DataType::kInt16;
   if (!type_ok)
-    return TypeError(node, "input", 0, node.inputs[0], in,
-                     bilinear ? "FLOAT32" : "FLOAT32, INT8, UINT8 or INT16");
+    return TypeError(node, "input", 0, node.inputs[0], in, "FLOAT32, INT8, UINT8 or INT16");
   if (out.type != in.type)
     return TypeError(node, "output", 0, node.outputs[0], out, DataTypeName(in.type));
   if (in.shape.rank() != 4)
@@ -68,6 +71,9 @@ Status ResizePrepare(KernelContext& ctx, Node& node) {
     const schema::ResizeBilinearOptions* o = node.fb->builtin_options_as_ResizeBilinearOptions();
     data->params.align_corners = o && o->align_corners();
     data->params.half_pixel_centers = o && o->half_pixel_centers();
+    if (data->params.align_corners && data->params.half_pixel_centers)
+      return InvalidModelError(
+          fmt::format("{}: align_corners and half_pixel_centers are both set", NodeLabel(node)));
   } else {
     const schema::ResizeNearestNeighborOptions* o =
         node.fb->builtin_options_as_ResizeNearestNeighborOptions();
@@ -98,16 +104,51 @@ Status ResizeEval(KernelContext& ctx, Node& node) {
   if (out.elements() == 0) return Status::Ok();
   if (in.elements() == 0)
     return InvalidArgumentError(fmt::format("{}: input (tensor {}) of shape {} is empty",
-                                            NodeLabel(node), node.inputs[0],
-                                            in.shape.ToString()));
+                                            NodeLabel(node), node.inputs[0], in.shape.ToString()));
   if (IsBilinear(node)) {
+    // The integer form keeps coordinates in 1/1024 units inside int32.
+    constexpr int32_t kMaxIntegerSize = 1 << 20;
+    if ((in.type == DataType::kInt8 || in.type == DataType::kInt16) &&
+        (in.shape.dim(1) >= kMaxIntegerSize || in.shape.dim(2) >= kMaxIntegerSize ||
+         out.shape.dim(1) >= kMaxIntegerSize || out.shape.dim(2) >= kMaxIntegerSize))
+      return UnsupportedOpError(fmt::format("{}: {} resize from {} to {} is beyond 2^20 pixels",
+                                            NodeLabel(node), DataTypeName(in.type),
+                                            in.shape.ToString(), out.shape.ToString()));
     switch (in.type) {
-      case DataType::kFloat32:
-        reference::ResizeBilinearFloat(data->params, in.shape, in.data_as<float>(), out.shape,
-                                       out.data_as<float>());
+      case DataType::kInt8:
+        reference::ResizeBilinearInteger(data->params, in.shape, in.data_as<int8_t>(), out.shape,
+                                         out.data_as<int8_t>());
         return Status::Ok();
+      case DataType::kInt16:
+        reference::ResizeBilinearInteger(data->params, in.shape, in.data_as<int16_t>(), out.shape,
+                                         out.data_as<int16_t>());
+        return Status::Ok();
+      case DataType::kFloat32:
+      case DataType::kUInt8: {
+        reference::BilinearAxis ys, xs;
+        try {
+          ys = reference::MakeBilinearAxis(in.shape.dim(1), out.shape.dim(1), data->params);
+          xs = reference::MakeBilinearAxis(in.shape.dim(2), out.shape.dim(2), data->params);
+        } catch (const std::bad_alloc&) {
+          return OutOfMemoryError(
+              fmt::format("{}: no memory for interpolation tables", NodeLabel(node)));
+        }
+        const int64_t rows = static_cast<int64_t>(out.shape.dim(0)) * out.shape.dim(1);
+        const int64_t per_row = static_cast<int64_t>(out.shape.dim(2)) * out.shape.dim(3);
+        const int64_t min_rows =
+            std::max<int64_t>(1, (int64_t{1} << 16) / std::max<int64_t>(1, per_row));
+        ctx.thread_pool().ParallelFor(rows, min_rows, [&](int64_t begin, int64_t end) {
+          if (in.type == DataType::kUInt8)
+            reference::ResizeBilinearUint8Rows(in.shape, in.data_as<uint8_t>(), out.shape,
+                                               out.data_as<uint8_t>(), ys, xs, begin, end);
+          else
+            reference::ResizeBilinearFloatRows(in.shape, in.data_as<float>(), out.shape,
+                                               out.data_as<float>(), ys, xs, begin, end);
+        });
+        return Status::Ok();
+      }
       default:
-        return TypeError(node, "input", 0, node.inputs[0], in, "FLOAT32");
+        return TypeError(node, "input", 0, node.inputs[0], in, "FLOAT32, INT8, UINT8 or INT16");
     }
   }
   reference::ResizeNearestNeighbor(data->params, in.shape, in.data, out.shape, out.data,
@@ -131,7 +172,8 @@ KernelRegistration MakeResizeKernel(const char* name, schema::BuiltinOperator op
 }  // namespace
 
 KernelRegistration MakeResizeBilinearKernel() {
-  return MakeResizeKernel("RESIZE_BILINEAR", schema::BuiltinOperator::RESIZE_BILINEAR, "float32");
+  return MakeResizeKernel("RESIZE_BILINEAR", schema::BuiltinOperator::RESIZE_BILINEAR,
+                          "float32,int8,uint8,int16");
 }
 
 KernelRegistration MakeResizeNearestNeighborKernel() {

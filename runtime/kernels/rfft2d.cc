@@ -1,6 +1,6 @@
-// RFFT2D: FLOAT32 input [..., H, W] and an int32 fft_length [2] = (FH, FW), powers of two, give a COMPLEX64
-// output [..., FH, FW/2 + 1]. The input is cropped or zero-padded to FH x FW. A non-constant
-// fft_length makes the output dynamic.
+// RFFT2D: FLOAT32 input [..., H, W] and an int32 fft_length [2] = (FH, FW), powers of two, give a
+// COMPLEX64 output [..., FH, FW/2 + 1]. The input is cropped or zero-padded to FH x FW. A
+// non-constant fft_length makes the output dynamic.
 #include <fmt/format.h>
 
 #include <cstdint>
@@ -91,11 +91,11 @@ Status Rfft2dEval(KernelContext& ctx, Node& node) {
   const int64_t in_w = in.shape.dim(rank - 1);
   const int32_t* f = fft_length.data_as<int32_t>();
   try {
-    reference::Rfft2dFloat(in.data_as<float>(), in.shape.FlatSize(0, rank - 2), in_h, in_w,
-                           f[0], f[1], out.data_as<float>());
+    reference::Rfft2dFloat(in.data_as<float>(), in.shape.FlatSize(0, rank - 2), in_h, in_w, f[0],
+                           f[1], out.data_as<float>());
   } catch (const std::bad_alloc&) {
-    return OutOfMemoryError(fmt::format("{}: no memory for a {}x{} FFT work buffer",
-                                        NodeLabel(node), f[0], f[1]));
+    return OutOfMemoryError(
+        fmt::format("{}: no memory for a {}x{} FFT work buffer", NodeLabel(node), f[0], f[1]));
   }
   return Status::Ok();
 }

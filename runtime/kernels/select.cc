@@ -69,30 +69,31 @@ Status SelectPrepare(KernelContext& ctx, Node& node) {
   }
   if (kV2) {
     Tensor* const inputs[3] = {&cond, &x, &y};
-    LS_RETURN_IF_ERROR(elementwise::PrepareBroadcast(ctx, node, inputs, out,
-                                                     ref::kMaxBroadcastRank, &data->layout));
+    LS_RETURN_IF_ERROR(elementwise::PrepareBroadcast(ctx, node, inputs, out, ref::kMaxBroadcastRank,
+                                                     &data->layout));
     node.data = std::move(data);
     return Status::Ok();
   }
   // SELECT (v1).
   if (x.shape != y.shape)
-    return InvalidModelError(fmt::format("{}: x (tensor {}) has shape {} but y (tensor {}) has "
-                                         "shape {}; SELECT needs equal shapes", NodeLabel(node),
-                                         elementwise::InputIndex(node, 1), x.shape.ToString(),
-                                         elementwise::InputIndex(node, 2), y.shape.ToString()));
+    return InvalidModelError(
+        fmt::format("{}: x (tensor {}) has shape {} but y (tensor {}) has "
+                    "shape {}; SELECT needs equal shapes",
+                    NodeLabel(node), elementwise::InputIndex(node, 1), x.shape.ToString(),
+                    elementwise::InputIndex(node, 2), y.shape.ToString()));
   if (x.shape.rank() > ref::kMaxBroadcastRank)
     return InvalidModelError(fmt::format("{}: x has rank {}; at most {} is supported",
-                                         NodeLabel(node), x.shape.rank(),
-                                         ref::kMaxBroadcastRank));
+                                         NodeLabel(node), x.shape.rank(), ref::kMaxBroadcastRank));
   Shape cond_shape = cond.shape;
   if (cond.shape != x.shape) {
     const bool scalar_cond = cond.shape.rank() == 0;
-    const bool rank_one = cond.shape.rank() == 1 && x.shape.rank() >= 1 &&
-                          cond.shape.dim(0) == x.shape.dim(0);
+    const bool rank_one =
+        cond.shape.rank() == 1 && x.shape.rank() >= 1 && cond.shape.dim(0) == x.shape.dim(0);
     if (!scalar_cond && !rank_one)
       return InvalidModelError(fmt::format(
           "{}: condition (tensor {}) has shape {}; SELECT needs x's shape {}, a scalar, or "
-          "[{}]", NodeLabel(node), elementwise::InputIndex(node, 0), cond.shape.ToString(),
+          "[{}]",
+          NodeLabel(node), elementwise::InputIndex(node, 0), cond.shape.ToString(),
           x.shape.ToString(), x.shape.rank() >= 1 ? x.shape.dim(0) : 1));
     // A rank-1 condition selects slices along dim 0: align it to the left.
     if (rank_one) {
@@ -119,11 +120,10 @@ void RunSelect(KernelContext& ctx, const ref::BroadcastLayout<3>& layout, const 
   const int64_t sc = layout.inner_stride(0);
   const int64_t sx = layout.inner_stride(1);
   const int64_t sy = layout.inner_stride(2);
-  elementwise::ParallelSpans(ctx, layout, elementwise::kCheapMinChunk,
-                             [&](int64_t o, const int64_t* in, int64_t n) {
-                               ref::SelectSpan(pc + in[0], sc, px + in[1], sx, py + in[2], sy,
-                                               po + o, n);
-                             });
+  elementwise::ParallelSpans(
+      ctx, layout, elementwise::kCheapMinChunk, [&](int64_t o, const int64_t* in, int64_t n) {
+        ref::SelectSpan(pc + in[0], sc, px + in[1], sx, py + in[2], sy, po + o, n);
+      });
 }
 
 Status SelectEval(KernelContext& ctx, Node& node) {
@@ -136,10 +136,18 @@ Status SelectEval(KernelContext& ctx, Node& node) {
     return InternalError(fmt::format("{}: Eval before a successful Prepare", NodeLabel(node)));
   if (d->layout.elements == 0) return Status::Ok();
   switch (DataTypeSize(x->type)) {
-    case 1: RunSelect<uint8_t>(ctx, d->layout, *cond, *x, *y, *out); break;
-    case 2: RunSelect<uint16_t>(ctx, d->layout, *cond, *x, *y, *out); break;
-    case 4: RunSelect<uint32_t>(ctx, d->layout, *cond, *x, *y, *out); break;
-    case 8: RunSelect<uint64_t>(ctx, d->layout, *cond, *x, *y, *out); break;
+    case 1:
+      RunSelect<uint8_t>(ctx, d->layout, *cond, *x, *y, *out);
+      break;
+    case 2:
+      RunSelect<uint16_t>(ctx, d->layout, *cond, *x, *y, *out);
+      break;
+    case 4:
+      RunSelect<uint32_t>(ctx, d->layout, *cond, *x, *y, *out);
+      break;
+    case 8:
+      RunSelect<uint64_t>(ctx, d->layout, *cond, *x, *y, *out);
+      break;
     default:
       return TypeError(node, "input", 1, elementwise::InputIndex(node, 1), *x,
                        "a numeric or BOOL type");
@@ -156,15 +164,16 @@ KernelRegistration MakeSelectRegistration(const char* name, schema::BuiltinOpera
   r.max_version = max_version;
   r.prepare = prepare;
   r.eval = SelectEval;
-  r.types = "float32,float16,bfloat16,float64,int8,uint8,int16,uint16,int32,uint32,int64,uint64,bool";
+  r.types =
+      "float32,float16,bfloat16,float64,int8,uint8,int16,uint16,int32,uint32,int64,uint64,bool,"
+      "complex64";
   return r;
 }
 
 }  // namespace
 
 KernelRegistration MakeSelectKernel() {
-  return MakeSelectRegistration("SELECT", schema::BuiltinOperator::SELECT, 4,
-                                SelectPrepare<false>);
+  return MakeSelectRegistration("SELECT", schema::BuiltinOperator::SELECT, 4, SelectPrepare<false>);
 }
 KernelRegistration MakeSelectV2Kernel() {
   return MakeSelectRegistration("SELECT_V2", schema::BuiltinOperator::SELECT_V2, 2,

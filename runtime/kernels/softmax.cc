@@ -6,8 +6,10 @@
 #include <memory>
 
 #include "runtime/kernels/builtin_kernels.h"
+#include "runtime/kernels/internal/quant_checks.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/reference/softmax.h"
+#include "runtime/kernels/reference/softmax_quantized.h"
 #include "runtime/schema/tflite_schema_generated.h"
 #include "runtime/thread_pool.h"
 
@@ -16,7 +18,22 @@ namespace {
 
 struct SoftmaxOpData : OpData {
   float beta = 1.f;
+  // SOFTMAX on int8/uint8 inputs: exp table over input-step differences, output parameters.
+  float table[reference::kSoftmaxTableSize] = {};
+  float output_scale = 1.f;
+  int32_t output_zero_point = 0;
 };
+
+bool IsSoftmax(const Node& node) {
+  return node.op == static_cast<int32_t>(schema::BuiltinOperator::SOFTMAX);
+}
+
+// SOFTMAX serves int8 -> int8/int16 and uint8 -> uint8/int16 (TFLite's quantized forms).
+bool QuantizedPairOk(DataType in, DataType out) {
+  if (in == DataType::kInt8) return out == DataType::kInt8 || out == DataType::kInt16;
+  if (in == DataType::kUInt8) return out == DataType::kUInt8 || out == DataType::kInt16;
+  return false;
+}
 
 Status SoftmaxPrepare(KernelContext& ctx, Node& node) {
   LS_RETURN_IF_ERROR(ExpectArity(node, 1, 1, 1));
@@ -26,9 +43,15 @@ Status SoftmaxPrepare(KernelContext& ctx, Node& node) {
   if (!out_r.ok()) return out_r.status();
   const Tensor& in = **in_r;
   Tensor& out = **out_r;
-  if (in.type != DataType::kFloat32)
-    return TypeError(node, "input", 0, node.inputs[0], in, "FLOAT32");
-  if (out.type != in.type)
+  const bool quantized =
+      IsSoftmax(node) && (in.type == DataType::kInt8 || in.type == DataType::kUInt8);
+  if (in.type != DataType::kFloat32 && !quantized)
+    return TypeError(node, "input", 0, node.inputs[0], in,
+                     IsSoftmax(node) ? "FLOAT32, INT8 or UINT8" : "FLOAT32");
+  if (quantized && !QuantizedPairOk(in.type, out.type))
+    return TypeError(node, "output", 0, node.outputs[0], out,
+                     in.type == DataType::kInt8 ? "INT8 or INT16" : "UINT8 or INT16");
+  if (!quantized && out.type != in.type)
     return TypeError(node, "output", 0, node.outputs[0], out, DataTypeName(in.type));
   if (in.shape.rank() < 1)
     return InvalidModelError(fmt::format("{}: input (tensor {}) is a scalar; expected rank >= 1",
@@ -37,6 +60,13 @@ Status SoftmaxPrepare(KernelContext& ctx, Node& node) {
   if (node.op == static_cast<int32_t>(schema::BuiltinOperator::SOFTMAX)) {
     const schema::SoftmaxOptions* opts = node.fb->builtin_options_as_SoftmaxOptions();
     data->beta = opts ? opts->beta() : 1.f;
+  }
+  if (quantized) {
+    LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "input", node.inputs[0], in));
+    LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "output", node.outputs[0], out));
+    reference::PopulateSoftmaxTable(in.quant.scale[0], data->beta, data->table);
+    data->output_scale = out.quant.scale[0];
+    data->output_zero_point = static_cast<int32_t>(out.quant.zero_point[0]);
   }
   node.data = std::move(data);
   return ctx.ResizeTensor(out, in.shape);
@@ -49,8 +79,21 @@ void ForRows(KernelContext& ctx, int64_t outer, int64_t depth, const Fn& fn) {
   ctx.thread_pool().ParallelFor(outer, min_rows, fn);
 }
 
+template <typename In, typename Out>
+Status SoftmaxEvalQuantized(KernelContext& ctx, const SoftmaxOpData& d, const Tensor& in,
+                            Tensor& out, int64_t outer, int64_t depth) {
+  const In* x = in.data_as<In>();
+  Out* y = out.data_as<Out>();
+  ForRows(ctx, outer, depth, [&](int64_t b, int64_t e) {
+    reference::SoftmaxQuantized<In, Out>(d.table, d.output_scale, d.output_zero_point,
+                                         x + b * depth, y + b * depth, e - b, depth);
+  });
+  return Status::Ok();
+}
+
 Status SoftmaxEval(KernelContext& ctx, Node& node) {
-  const float beta = node.data_as<SoftmaxOpData>()->beta;
+  const SoftmaxOpData& d = *node.data_as<SoftmaxOpData>();
+  const float beta = d.beta;
   const Tensor& in = *ctx.input(node, 0);
   Tensor& out = *ctx.output(node, 0);
   if (out.elements() == 0) return Status::Ok();
@@ -65,8 +108,16 @@ Status SoftmaxEval(KernelContext& ctx, Node& node) {
       });
       return Status::Ok();
     }
+    case DataType::kInt8:
+      if (out.type == DataType::kInt16)
+        return SoftmaxEvalQuantized<int8_t, int16_t>(ctx, d, in, out, outer, depth);
+      return SoftmaxEvalQuantized<int8_t, int8_t>(ctx, d, in, out, outer, depth);
+    case DataType::kUInt8:
+      if (out.type == DataType::kInt16)
+        return SoftmaxEvalQuantized<uint8_t, int16_t>(ctx, d, in, out, outer, depth);
+      return SoftmaxEvalQuantized<uint8_t, uint8_t>(ctx, d, in, out, outer, depth);
     default:
-      return TypeError(node, "input", 0, node.inputs[0], in, "FLOAT32");
+      return TypeError(node, "input", 0, node.inputs[0], in, "FLOAT32, INT8 or UINT8");
   }
 }
 
@@ -100,7 +151,7 @@ KernelRegistration MakeSoftmaxKernel() {
   r.max_version = 3;
   r.prepare = SoftmaxPrepare;
   r.eval = SoftmaxEval;
-  r.types = "float32";
+  r.types = "float32,int8,uint8";
   return r;
 }
 

@@ -44,13 +44,16 @@ Status PackTransposeConvWeights(const Node& node, const Tensor& filter, Transpos
   const int taps = filter.shape.dim(1) * filter.shape.dim(2);
   const int c = filter.shape.dim(3);
   // Reorder [OC, taps, C] to [taps, OC, C], then B's column (tap, oc) is one contiguous row.
-  std::vector<float> reordered(static_cast<size_t>(filter.elements()));
+  optimized::AlignedBuffer<float> reordered;
+  if (!reordered.Resize(static_cast<size_t>(filter.elements())))
+    return OutOfMemoryError(fmt::format("{}: cannot allocate a copy of the filter (tensor {})",
+                                        NodeLabel(node), node.inputs[kFilter]));
   const float* f = filter.data_as<float>();
   for (int o = 0; o < oc; ++o)
     for (int t = 0; t < taps; ++t)
       std::copy(f + (static_cast<int64_t>(o) * taps + t) * c,
                 f + (static_cast<int64_t>(o) * taps + t + 1) * c,
-                reordered.begin() + (static_cast<int64_t>(t) * oc + o) * c);
+                reordered.data() + (static_cast<int64_t>(t) * oc + o) * c);
   if (!d->weights.Pack(reordered.data(), c, taps * oc, /*k_stride=*/1, /*n_stride=*/c, nullptr))
     return OutOfMemoryError(fmt::format("{}: cannot allocate the packed filter (tensor {})",
                                         NodeLabel(node), node.inputs[kFilter]));

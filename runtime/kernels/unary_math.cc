@@ -18,7 +18,19 @@ namespace {
 namespace ref = reference;
 
 enum class UnaryKind {
-  kExp, kLog, kSqrt, kRsqrt, kSquare, kAbs, kNeg, kSin, kCos, kFloor, kCeil, kRound, kSign
+  kExp,
+  kLog,
+  kSqrt,
+  kRsqrt,
+  kSquare,
+  kAbs,
+  kNeg,
+  kSin,
+  kCos,
+  kFloor,
+  kCeil,
+  kRound,
+  kSign
 };
 
 bool Serves(UnaryKind k, const Tensor& t) {
@@ -39,10 +51,14 @@ bool Serves(UnaryKind k, const Tensor& t) {
 
 const char* ServedTypes(UnaryKind k) {
   switch (k) {
-    case UnaryKind::kAbs: return "FLOAT32, INT32 or INT16 (not quantized)";
-    case UnaryKind::kNeg: return "FLOAT32, INT32 or INT64";
-    case UnaryKind::kSign: return "FLOAT32, FLOAT64 or INT32";
-    default: return "FLOAT32";
+    case UnaryKind::kAbs:
+      return "FLOAT32, INT32 or INT16 (not quantized)";
+    case UnaryKind::kNeg:
+      return "FLOAT32, INT32 or INT64";
+    case UnaryKind::kSign:
+      return "FLOAT32, FLOAT64 or INT32";
+    default:
+      return "FLOAT32";
   }
 }
 
@@ -64,13 +80,11 @@ Status UnaryPrepare(KernelContext& ctx, Node& node) {
 }
 
 template <typename T, typename Op>
-void RunUnary(KernelContext& ctx, const Tensor& in, Tensor& out, int64_t min_chunk,
-              const Op& op) {
+void RunUnary(KernelContext& ctx, const Tensor& in, Tensor& out, int64_t min_chunk, const Op& op) {
   const T* pi = in.data_as<T>();
   T* po = out.data_as<T>();
-  elementwise::ParallelRange(ctx, in.elements(), min_chunk, [&](int64_t b, int64_t e) {
-    ref::Unary(pi + b, po + b, e - b, op);
-  });
+  elementwise::ParallelRange(ctx, in.elements(), min_chunk,
+                             [&](int64_t b, int64_t e) { ref::Unary(pi + b, po + b, e - b, op); });
 }
 
 template <UnaryKind K>
@@ -81,35 +95,65 @@ Status UnaryEval(KernelContext& ctx, Node& node) {
     return InternalError(fmt::format("{}: Eval before a successful Prepare", NodeLabel(node)));
   const int64_t chunk = IsCostly(K) ? elementwise::kCostlyMinChunk : elementwise::kCheapMinChunk;
   if constexpr (K == UnaryKind::kAbs || K == UnaryKind::kNeg || K == UnaryKind::kSign) {
-    using Op = std::conditional_t<K == UnaryKind::kAbs, ref::AbsOp,
-                                  std::conditional_t<K == UnaryKind::kNeg, ref::NegOp,
-                                                     ref::SignOp>>;
+    using Op =
+        std::conditional_t<K == UnaryKind::kAbs, ref::AbsOp,
+                           std::conditional_t<K == UnaryKind::kNeg, ref::NegOp, ref::SignOp>>;
     switch (in->type) {
-      case DataType::kFloat32: RunUnary<float>(ctx, *in, *out, chunk, Op{}); break;
-      case DataType::kFloat64: RunUnary<double>(ctx, *in, *out, chunk, Op{}); break;
-      case DataType::kInt16: RunUnary<int16_t>(ctx, *in, *out, chunk, Op{}); break;
-      case DataType::kInt32: RunUnary<int32_t>(ctx, *in, *out, chunk, Op{}); break;
-      case DataType::kInt64: RunUnary<int64_t>(ctx, *in, *out, chunk, Op{}); break;
+      case DataType::kFloat32:
+        RunUnary<float>(ctx, *in, *out, chunk, Op{});
+        break;
+      case DataType::kFloat64:
+        RunUnary<double>(ctx, *in, *out, chunk, Op{});
+        break;
+      case DataType::kInt16:
+        RunUnary<int16_t>(ctx, *in, *out, chunk, Op{});
+        break;
+      case DataType::kInt32:
+        RunUnary<int32_t>(ctx, *in, *out, chunk, Op{});
+        break;
+      case DataType::kInt64:
+        RunUnary<int64_t>(ctx, *in, *out, chunk, Op{});
+        break;
       default:
-        return TypeError(node, "input", 0, elementwise::InputIndex(node, 0), *in,
-                         ServedTypes(K));
+        return TypeError(node, "input", 0, elementwise::InputIndex(node, 0), *in, ServedTypes(K));
     }
     return Status::Ok();
   } else {
     if (in->type != DataType::kFloat32)
       return TypeError(node, "input", 0, elementwise::InputIndex(node, 0), *in, ServedTypes(K));
     switch (K) {
-      case UnaryKind::kExp: RunUnary<float>(ctx, *in, *out, chunk, ref::ExpOp{}); break;
-      case UnaryKind::kLog: RunUnary<float>(ctx, *in, *out, chunk, ref::LogOp{}); break;
-      case UnaryKind::kSqrt: RunUnary<float>(ctx, *in, *out, chunk, ref::SqrtOp{}); break;
-      case UnaryKind::kRsqrt: RunUnary<float>(ctx, *in, *out, chunk, ref::RsqrtOp{}); break;
-      case UnaryKind::kSquare: RunUnary<float>(ctx, *in, *out, chunk, ref::SquareOp{}); break;
-      case UnaryKind::kSin: RunUnary<float>(ctx, *in, *out, chunk, ref::SinOp{}); break;
-      case UnaryKind::kCos: RunUnary<float>(ctx, *in, *out, chunk, ref::CosOp{}); break;
-      case UnaryKind::kFloor: RunUnary<float>(ctx, *in, *out, chunk, ref::FloorOp{}); break;
-      case UnaryKind::kCeil: RunUnary<float>(ctx, *in, *out, chunk, ref::CeilOp{}); break;
-      case UnaryKind::kRound: RunUnary<float>(ctx, *in, *out, chunk, ref::RoundOp{}); break;
-      default: break;
+      case UnaryKind::kExp:
+        RunUnary<float>(ctx, *in, *out, chunk, ref::ExpOp{});
+        break;
+      case UnaryKind::kLog:
+        RunUnary<float>(ctx, *in, *out, chunk, ref::LogOp{});
+        break;
+      case UnaryKind::kSqrt:
+        RunUnary<float>(ctx, *in, *out, chunk, ref::SqrtOp{});
+        break;
+      case UnaryKind::kRsqrt:
+        RunUnary<float>(ctx, *in, *out, chunk, ref::RsqrtOp{});
+        break;
+      case UnaryKind::kSquare:
+        RunUnary<float>(ctx, *in, *out, chunk, ref::SquareOp{});
+        break;
+      case UnaryKind::kSin:
+        RunUnary<float>(ctx, *in, *out, chunk, ref::SinOp{});
+        break;
+      case UnaryKind::kCos:
+        RunUnary<float>(ctx, *in, *out, chunk, ref::CosOp{});
+        break;
+      case UnaryKind::kFloor:
+        RunUnary<float>(ctx, *in, *out, chunk, ref::FloorOp{});
+        break;
+      case UnaryKind::kCeil:
+        RunUnary<float>(ctx, *in, *out, chunk, ref::CeilOp{});
+        break;
+      case UnaryKind::kRound:
+        RunUnary<float>(ctx, *in, *out, chunk, ref::RoundOp{});
+        break;
+      default:
+        break;
     }
     return Status::Ok();
   }
@@ -147,12 +191,10 @@ KernelRegistration MakeSquareKernel() {
   return MakeUnary<UnaryKind::kSquare>("SQUARE", schema::BuiltinOperator::SQUARE, 1, "float32");
 }
 KernelRegistration MakeAbsKernel() {
-  return MakeUnary<UnaryKind::kAbs>("ABS", schema::BuiltinOperator::ABS, 5,
-                                    "float32,int32,int16");
+  return MakeUnary<UnaryKind::kAbs>("ABS", schema::BuiltinOperator::ABS, 5, "float32,int32,int16");
 }
 KernelRegistration MakeNegKernel() {
-  return MakeUnary<UnaryKind::kNeg>("NEG", schema::BuiltinOperator::NEG, 1,
-                                    "float32,int32,int64");
+  return MakeUnary<UnaryKind::kNeg>("NEG", schema::BuiltinOperator::NEG, 1, "float32,int32,int64");
 }
 KernelRegistration MakeSinKernel() {
   return MakeUnary<UnaryKind::kSin>("SIN", schema::BuiltinOperator::SIN, 1, "float32");

@@ -38,8 +38,12 @@ Status ZerosLikeEval(KernelContext& ctx, Node& node) {
   if (!out)
     return InternalError(fmt::format("{}: Eval before a successful Prepare", NodeLabel(node)));
   switch (DataTypeSize(out->type)) {
-    case 4: RunZeros<uint32_t>(ctx, *out); break;
-    case 8: RunZeros<uint64_t>(ctx, *out); break;
+    case 4:
+      RunZeros<uint32_t>(ctx, *out);
+      break;
+    case 8:
+      RunZeros<uint64_t>(ctx, *out);
+      break;
     default:
       return TypeError(node, "output", 0, elementwise::OutputIndex(node, 0), *out,
                        "FLOAT32, INT32 or INT64");

@@ -31,11 +31,13 @@ inline constexpr int kMaxBinaryRank = 6;
 // Tensor index of input/output `slot` (for messages); -1 when absent.
 inline int InputIndex(const Node& node, int slot) {
   return slot >= 0 && static_cast<size_t>(slot) < node.inputs.size()
-             ? node.inputs[static_cast<size_t>(slot)] : -1;
+             ? node.inputs[static_cast<size_t>(slot)]
+             : -1;
 }
 inline int OutputIndex(const Node& node, int slot) {
   return slot >= 0 && static_cast<size_t>(slot) < node.outputs.size()
-             ? node.outputs[static_cast<size_t>(slot)] : -1;
+             ? node.outputs[static_cast<size_t>(slot)]
+             : -1;
 }
 
 // "FLOAT32, INT32 or INT64"
@@ -110,19 +112,33 @@ inline Status PrepareBroadcast(KernelContext& ctx, const Node& node, Tensor* con
     if (!reference::BroadcastShape(shape, inputs[k]->shape, &next))
       return InvalidModelError(fmt::format(
           "{}: input {} (tensor {}) has shape {}, which does not broadcast with {}",
-          NodeLabel(node), k, InputIndex(node, k), inputs[k]->shape.ToString(),
-          shape.ToString()));
+          NodeLabel(node), k, InputIndex(node, k), inputs[k]->shape.ToString(), shape.ToString()));
     shape = std::move(next);
   }
-  if (shape.rank() > max_rank)
-    return InvalidModelError(fmt::format("{}: broadcast output shape {} has rank {}; at most {} "
-                                         "is supported", NodeLabel(node), shape.ToString(),
-                                         shape.rank(), max_rank));
+  bool same = true;
+  for (int k = 0; k < N; ++k) same = same && inputs[k]->shape == shape;
+  if (same && shape.rank() > reference::kMaxBroadcastRank) {
+    // No broadcasting: any rank works, as one flat dimension.
+    int64_t elements = 0;
+    if (!shape.CheckedFlatSize(&elements) || elements > INT32_MAX)
+      return InvalidModelError(fmt::format("{}: output shape {} is invalid or too large",
+                                           NodeLabel(node), shape.ToString()));
+    const Shape flat{static_cast<int32_t>(elements)};
+    const Shape* shapes[N];
+    for (int k = 0; k < N; ++k) shapes[k] = &flat;
+    layout->Init(shapes, flat);
+    return ctx.ResizeTensor(out, shape);
+  }
+  if (!same && shape.rank() > max_rank)
+    return InvalidModelError(
+        fmt::format("{}: broadcast output shape {} has rank {}; at most {} "
+                    "is supported",
+                    NodeLabel(node), shape.ToString(), shape.rank(), max_rank));
   const Shape* shapes[N];
   for (int k = 0; k < N; ++k) shapes[k] = &inputs[k]->shape;
   if (!layout->Init(shapes, shape))
-    return InternalError(fmt::format("{}: cannot lay out broadcast to {}", NodeLabel(node),
-                                     shape.ToString()));
+    return InternalError(
+        fmt::format("{}: cannot lay out broadcast to {}", NodeLabel(node), shape.ToString()));
   return ctx.ResizeTensor(out, shape);
 }
 
@@ -142,15 +158,25 @@ inline void ParallelRange(KernelContext& ctx, int64_t n, int64_t min_chunk, cons
 template <int N, typename SpanFn>
 inline void ParallelSpans(KernelContext& ctx, const reference::BroadcastLayout<N>& layout,
                           int64_t min_chunk, const SpanFn& fn) {
-  ParallelRange(ctx, layout.elements, min_chunk, [&](int64_t b, int64_t e) {
-    reference::ForEachSpan(layout, b, e, fn);
+  ParallelRange(ctx, layout.elements, min_chunk,
+                [&](int64_t b, int64_t e) { reference::ForEachSpan(layout, b, e, fn); });
+}
+
+// out = op(a, b) over a prepared binary broadcast (reference::BroadcastBinaryRange), split between
+// threads when the output is large.
+template <typename T, typename Out, typename Op>
+inline void ParallelBroadcastBinary(KernelContext& ctx, const reference::BroadcastLayout<2>& layout,
+                                    const T* a, const T* b, Out* out, int64_t min_chunk,
+                                    const Op& op) {
+  ParallelRange(ctx, layout.elements, min_chunk, [&](int64_t begin, int64_t end) {
+    reference::BroadcastBinaryRange(layout, a, b, out, begin, end, op);
   });
 }
 
 // "node 4 (FLOOR_DIV): input 1 (tensor 2 'y') ..." prefix for data-dependent errors.
 inline std::string InputLabel(const Node& node, int slot, const Tensor& t) {
-  return fmt::format("{}: input {} (tensor {} '{}')", NodeLabel(node), slot,
-                     InputIndex(node, slot), t.name);
+  return fmt::format("{}: input {} (tensor {} '{}')", NodeLabel(node), slot, InputIndex(node, slot),
+                     t.name);
 }
 
 }  // namespace litescope::runtime::elementwise

@@ -49,7 +49,7 @@ inline void DwChannelBlock(const float* in, const float* w, const float* bias, f
       if (bias) {
         std::memcpy(&init[v], bias + 8 * v, sizeof(Float8));
       } else {
-        init[v] = Float8{} ;
+        init[v] = Float8{};
       }
     }
     for (int p = 0; p < kPixels; ++p)
@@ -118,17 +118,17 @@ inline void DwPixels(const float* in, const float* w, const float* bias, float* 
                                 in_row_stride, pixel_stride, tap_x_stride, w_row_stride, c, ky0,
                                 ky1, kx0, kx1, lo, hi);
   for (; c0 + 8 <= c; c0 += 8)
-    DwChannelBlock<8, kPixels>(in + c0, w + c0, bias ? bias + c0 : nullptr, out + c0,
-                               in_row_stride, pixel_stride, tap_x_stride, w_row_stride, c, ky0,
-                               ky1, kx0, kx1, lo, hi);
+    DwChannelBlock<8, kPixels>(in + c0, w + c0, bias ? bias + c0 : nullptr, out + c0, in_row_stride,
+                               pixel_stride, tap_x_stride, w_row_stride, c, ky0, ky1, kx0, kx1, lo,
+                               hi);
   for (; c0 + 4 <= c; c0 += 4)
-    DwChannelBlock<4, kPixels>(in + c0, w + c0, bias ? bias + c0 : nullptr, out + c0,
-                               in_row_stride, pixel_stride, tap_x_stride, w_row_stride, c, ky0,
-                               ky1, kx0, kx1, lo, hi);
+    DwChannelBlock<4, kPixels>(in + c0, w + c0, bias ? bias + c0 : nullptr, out + c0, in_row_stride,
+                               pixel_stride, tap_x_stride, w_row_stride, c, ky0, ky1, kx0, kx1, lo,
+                               hi);
   for (; c0 < c; ++c0)
-    DwChannelBlock<1, kPixels>(in + c0, w + c0, bias ? bias + c0 : nullptr, out + c0,
-                               in_row_stride, pixel_stride, tap_x_stride, w_row_stride, c, ky0,
-                               ky1, kx0, kx1, lo, hi);
+    DwChannelBlock<1, kPixels>(in + c0, w + c0, bias ? bias + c0 : nullptr, out + c0, in_row_stride,
+                               pixel_stride, tap_x_stride, w_row_stride, c, ky0, ky1, kx0, kx1, lo,
+                               hi);
 }
 
 // First tap index t in [0, k) with origin + t * step >= 0, and one past the last with
@@ -175,7 +175,8 @@ inline void DepthwiseConvFloatRows(const reference::DepthwiseParams& p, const Sh
   if (p.pad_left > 0) ox_lo = (p.pad_left + p.stride_w - 1) / p.stride_w;
   const int64_t reach = static_cast<int64_t>(g.k_w - 1) * p.dilation_w;
   const int64_t hi_num = static_cast<int64_t>(g.in_w) - 1 - reach + p.pad_left;
-  int ox_hi = hi_num < 0 ? 0 : static_cast<int>(std::min<int64_t>(hi_num / p.stride_w + 1, g.out_w));
+  int ox_hi =
+      hi_num < 0 ? 0 : static_cast<int>(std::min<int64_t>(hi_num / p.stride_w + 1, g.out_w));
   ox_lo = std::min(ox_lo, g.out_w);
   if (ox_hi < ox_lo) ox_hi = ox_lo;
 
@@ -188,8 +189,7 @@ inline void DepthwiseConvFloatRows(const reference::DepthwiseParams& p, const Sh
     const int iy0 = oy * p.stride_h - p.pad_top;
     int ky0, ky1;
     ValidTaps(iy0, p.dilation_h, g.k_h, g.in_h, &ky0, &ky1);
-    // Input at (b, row of tap ky = 0, column 0, channel 0); may point before the image when
-    // ky0 > 0, so only offsets for valid taps are ever formed from it.
+    // Start of image b; pixel pointers are formed only for taps inside the image.
     const float* in_b = input + b * in_image;
     float* out_row = output + row * static_cast<int64_t>(g.out_w) * g.out_c;
 
@@ -237,22 +237,19 @@ inline void DepthwiseConvFloatRows(const reference::DepthwiseParams& p, const Sh
       const float* w_first = filter + ky0 * w_tap_y + static_cast<int64_t>(kx0) * g.out_c;
       float* op = out_row + static_cast<int64_t>(ox) * g.out_c;
       if (g.out_c <= 16 && interior && ox + 8 <= ox_hi) {
-        internal::DwPixels<8>(in_first, w_first, bias, op, tap_y_stride, pixel_stride,
-                              tap_x_stride, w_tap_y, g.out_c, 0, ky1 - ky0, 0, kx1 - kx0,
-                              p.act_min, p.act_max);
+        internal::DwPixels<8>(in_first, w_first, bias, op, tap_y_stride, pixel_stride, tap_x_stride,
+                              w_tap_y, g.out_c, 0, ky1 - ky0, 0, kx1 - kx0, p.act_min, p.act_max);
         ox += 7;
         continue;
       }
       if (interior && ox + 4 <= ox_hi) {
-        internal::DwPixels<4>(in_first, w_first, bias, op, tap_y_stride, pixel_stride,
-                              tap_x_stride, w_tap_y, g.out_c, 0, ky1 - ky0, 0, kx1 - kx0,
-                              p.act_min, p.act_max);
+        internal::DwPixels<4>(in_first, w_first, bias, op, tap_y_stride, pixel_stride, tap_x_stride,
+                              w_tap_y, g.out_c, 0, ky1 - ky0, 0, kx1 - kx0, p.act_min, p.act_max);
         ox += 3;
         continue;
       }
-      internal::DwPixels<1>(in_first, w_first, bias, op, tap_y_stride, pixel_stride,
-                            tap_x_stride, w_tap_y, g.out_c, 0, ky1 - ky0, 0, kx1 - kx0,
-                            p.act_min, p.act_max);
+      internal::DwPixels<1>(in_first, w_first, bias, op, tap_y_stride, pixel_stride, tap_x_stride,
+                            w_tap_y, g.out_c, 0, ky1 - ky0, 0, kx1 - kx0, p.act_min, p.act_max);
     }
   }
 }

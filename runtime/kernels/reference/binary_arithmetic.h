@@ -20,8 +20,8 @@ namespace litescope::runtime::reference {
 // Unsigned type in which an integer T computes with wrap-around; at least `unsigned` so that
 // narrow types do not promote to (overflowing) int.
 template <typename T>
-using WrapType = std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned,
-                                    std::make_unsigned_t<T>>;
+using WrapType =
+    std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, std::make_unsigned_t<T>>;
 
 template <typename T>
 inline T WrapAdd(T a, T b) {
@@ -43,24 +43,30 @@ inline T WrapNeg(T a) {
 struct AddOp {
   template <typename T>
   T operator()(T a, T b) const {
-    if constexpr (std::is_integral_v<T>) return WrapAdd(a, b);
-    else return a + b;
+    if constexpr (std::is_integral_v<T>)
+      return WrapAdd(a, b);
+    else
+      return a + b;
   }
 };
 
 struct SubOp {
   template <typename T>
   T operator()(T a, T b) const {
-    if constexpr (std::is_integral_v<T>) return WrapSub(a, b);
-    else return a - b;
+    if constexpr (std::is_integral_v<T>)
+      return WrapSub(a, b);
+    else
+      return a - b;
   }
 };
 
 struct MulOp {
   template <typename T>
   T operator()(T a, T b) const {
-    if constexpr (std::is_integral_v<T>) return WrapMul(a, b);
-    else return a * b;
+    if constexpr (std::is_integral_v<T>)
+      return WrapMul(a, b);
+    else
+      return a * b;
   }
 };
 
@@ -115,12 +121,16 @@ struct SquaredDifferenceOp {
 // TFLite's comparisons, so NaN handling matches: MAXIMUM(NaN, x) = x, MAXIMUM(x, NaN) = NaN.
 struct MaximumOp {
   template <typename T>
-  T operator()(T a, T b) const { return a > b ? a : b; }
+  T operator()(T a, T b) const {
+    return a > b ? a : b;
+  }
 };
 
 struct MinimumOp {
   template <typename T>
-  T operator()(T a, T b) const { return a < b ? a : b; }
+  T operator()(T a, T b) const {
+    return a < b ? a : b;
+  }
 };
 
 // floor(a / b). Floats divide in double and round down, as TFLite does. Integers use exact

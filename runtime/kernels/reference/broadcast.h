@@ -23,6 +23,9 @@
 //      input k advances by inner_stride(k), which is 0 or 1, so kernels write one tight,
 //      vectorizable loop per stride pattern. Ranges may start anywhere, which lets a kernel
 //      split the output between threads.
+//   4. BroadcastBinaryRange() adds one shortcut for binary ops: when rows are short and one
+//      operand repeats a row that the other walks contiguously (a per-channel bias on NHWC data),
+//      the row is tiled into a small buffer and many rows run as one long span.
 namespace litescope::runtime::reference {
 
 // Highest rank the helpers handle (TFLite broadcasts up to 6 dims for most ops, 8 for SELECT_V2).
@@ -53,10 +56,10 @@ inline bool BroadcastShape(const Shape& a, const Shape& b, Shape* out) {
 // Strides of N inputs broadcast to one output, with dims merged as far as possible (see above).
 template <int N>
 struct BroadcastLayout {
-  int rank = 1;                                  // >= 1 after Init
-  int64_t dims[kMaxBroadcastRank] = {1};         // merged output dims, outermost first
-  int64_t strides[N][kMaxBroadcastRank] = {};    // element strides per input; 0 = broadcast
-  int64_t elements = 1;                          // output elements
+  int rank = 1;                                // >= 1 after Init
+  int64_t dims[kMaxBroadcastRank] = {1};       // merged output dims, outermost first
+  int64_t strides[N][kMaxBroadcastRank] = {};  // element strides per input; 0 = broadcast
+  int64_t elements = 1;                        // output elements
 
   int64_t inner_stride(int k) const { return strides[k][rank - 1]; }
 
@@ -178,10 +181,76 @@ inline void BinarySpan(const T* a, int64_t sa, const T* b, int64_t sb, Out* out,
   }
 }
 
+// Rows shorter than this take the tiled path of BroadcastBinaryRange.
+inline constexpr int64_t kShortRow = 32;
+// Elements in the tile buffer of that path.
+inline constexpr int64_t kTileElements = 256;
+
+// The tiled path: `x` is contiguous over the last two dims while `t` repeats one short row
+// across the second-to-last dim (a per-channel bias on NHWC data, say). The repeated row is
+// copied several times into a small buffer, so that many rows run as one long contiguous span
+// instead of one short span each. kTileFirst: the repeated operand is op's first argument.
+template <bool kTileFirst, typename T, typename Out, typename Op>
+inline void TiledRowsRange(const BroadcastLayout<2>& layout, const T* x, const T* t, Out* out,
+                           int64_t begin, int64_t end, const Op& op) {
+  const int r = layout.rank;
+  const int64_t inner = layout.dims[r - 1];
+  const int kx = kTileFirst ? 1 : 0;
+  const int kt = 1 - kx;
+  BroadcastLayout<2> merged = layout;
+  merged.rank = r - 1;
+  merged.dims[r - 2] = layout.dims[r - 2] * inner;
+  merged.strides[kx][r - 2] = 1;
+  merged.strides[kt][r - 2] = 0;
+  const int64_t row = merged.dims[r - 2];
+  const int64_t tile_len = (kTileElements / inner) * inner;
+  T tile[kTileElements];
+  int64_t tile_base = -1;
+  ForEachSpan(merged, begin, end, [&](int64_t o, const int64_t* in, int64_t n) {
+    if (in[kt] != tile_base) {
+      for (int64_t i = 0; i < tile_len; ++i) tile[i] = t[in[kt] + i % inner];
+      tile_base = in[kt];
+    }
+    int64_t col = (o % row) % inner;
+    const T* xp = x + in[kx];
+    Out* dst = out + o;
+    while (n > 0) {
+      const int64_t len = std::min(n, tile_len - col);
+      if (kTileFirst) {
+        BinarySpan(tile + col, int64_t{1}, xp, int64_t{1}, dst, len, op);
+      } else {
+        BinarySpan(xp, int64_t{1}, tile + col, int64_t{1}, dst, len, op);
+      }
+      xp += len;
+      dst += len;
+      n -= len;
+      col = 0;
+    }
+  });
+}
+
 // out[j] = op(a[..], b[..]) for output indices j in [begin, end) of a prepared layout.
 template <typename T, typename Out, typename Op>
-inline void BroadcastBinaryRange(const BroadcastLayout<2>& layout, const T* a, const T* b,
-                                 Out* out, int64_t begin, int64_t end, const Op& op) {
+inline void BroadcastBinaryRange(const BroadcastLayout<2>& layout, const T* a, const T* b, Out* out,
+                                 int64_t begin, int64_t end, const Op& op) {
+  const int r = layout.rank;
+  if (r >= 2 && layout.dims[r - 1] < kShortRow) {
+    const int64_t inner = layout.dims[r - 1];
+    auto repeats = [&](int k) {
+      return layout.strides[k][r - 1] == 1 && layout.strides[k][r - 2] == 0;
+    };
+    auto contiguous = [&](int k) {
+      return layout.strides[k][r - 1] == 1 && layout.strides[k][r - 2] == inner;
+    };
+    if (contiguous(0) && repeats(1)) {
+      TiledRowsRange<false>(layout, a, b, out, begin, end, op);
+      return;
+    }
+    if (repeats(0) && contiguous(1)) {
+      TiledRowsRange<true>(layout, b, a, out, begin, end, op);
+      return;
+    }
+  }
   const int64_t sa = layout.inner_stride(0);
   const int64_t sb = layout.inner_stride(1);
   ForEachSpan(layout, begin, end, [&](int64_t o, const int64_t* in, int64_t n) {

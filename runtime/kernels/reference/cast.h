@@ -122,8 +122,9 @@ inline void PackFromFloat(const float* in, uint8_t* out, int64_t n, int bits, in
   for (int64_t b = 0; b < bytes; ++b) out[b] = 0;
   for (int64_t i = 0; i < n; ++i) {
     const float x = in[i];
-    const float c = !(x < static_cast<float>(hi)) ? static_cast<float>(hi)
-                    : (x < static_cast<float>(lo) ? static_cast<float>(lo) : x);
+    const float c = !(x < static_cast<float>(hi))
+                        ? static_cast<float>(hi)
+                        : (x < static_cast<float>(lo) ? static_cast<float>(lo) : x);
     const int v = static_cast<int>(c);
     const int shift = static_cast<int>(i % per_byte) * bits;
     out[i / per_byte] = static_cast<uint8_t>(out[i / per_byte] | ((v & mask) << shift));

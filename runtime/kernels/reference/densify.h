@@ -24,10 +24,10 @@
 namespace litescope::runtime::reference {
 
 struct SparseLevel {
-  bool sparse = false;             // SPARSE_CSR when true, DENSE otherwise
-  int32_t dense_size = 0;          // DENSE: positions in this level
-  std::vector<int64_t> segments;   // SPARSE_CSR
-  std::vector<int64_t> indices;    // SPARSE_CSR
+  bool sparse = false;            // SPARSE_CSR when true, DENSE otherwise
+  int32_t dense_size = 0;         // DENSE: positions in this level
+  std::vector<int64_t> segments;  // SPARSE_CSR
+  std::vector<int64_t> indices;   // SPARSE_CSR
 };
 
 struct SparsityInfo {
@@ -40,20 +40,24 @@ namespace internal {
 
 class Densifier {
  public:
-  Densifier(const Shape& shape, const SparsityInfo& s, const uint8_t* values,
-            int64_t value_count, size_t element_bytes, uint8_t* output)
-      : shape_(shape), s_(s), values_(values), value_count_(value_count),
-        element_bytes_(element_bytes), output_(output) {}
+  Densifier(const Shape& shape, const SparsityInfo& s, const uint8_t* values, int64_t value_count,
+            size_t element_bytes, uint8_t* output)
+      : shape_(shape),
+        s_(s),
+        values_(values),
+        value_count_(value_count),
+        element_bytes_(element_bytes),
+        output_(output) {}
 
   bool Run(std::string* error) {
     const int rank = shape_.rank();
     const size_t levels = s_.levels.size();
     const size_t blocks = s_.block_map.size();
     if (s_.traversal_order.size() != levels || levels != static_cast<size_t>(rank) + blocks)
-      return Fail(error, "traversal_order has " + std::to_string(s_.traversal_order.size()) +
-                             " entries and dim_metadata " + std::to_string(levels) +
-                             "; expected rank + block dimensions = " +
-                             std::to_string(rank + blocks));
+      return Fail(error,
+                  "traversal_order has " + std::to_string(s_.traversal_order.size()) +
+                      " entries and dim_metadata " + std::to_string(levels) +
+                      "; expected rank + block dimensions = " + std::to_string(rank + blocks));
     std::vector<bool> seen(levels, false);
     for (int t : s_.traversal_order) {
       if (t < 0 || static_cast<size_t>(t) >= levels || seen[static_cast<size_t>(t)])
@@ -111,9 +115,8 @@ class Densifier {
       const size_t k = static_cast<size_t>(d);
       const int64_t coord = outer_[k] * block_size_[k] + inner_[k];
       if (coord < 0 || coord >= shape_.dim(d))
-        return Fail(error, "index " + std::to_string(coord) + " of dimension " +
-                               std::to_string(d) + " is outside the dense shape " +
-                               shape_.ToString());
+        return Fail(error, "index " + std::to_string(coord) + " of dimension " + std::to_string(d) +
+                               " is outside the dense shape " + shape_.ToString());
       flat = flat * shape_.dim(d) + coord;
     }
     std::memcpy(output_ + static_cast<size_t>(flat) * element_bytes_,
@@ -142,10 +145,9 @@ class Densifier {
     const int64_t begin = lv.segments[static_cast<size_t>(parent)];
     const int64_t end = lv.segments[static_cast<size_t>(parent) + 1];
     if (begin < 0 || end < begin || static_cast<size_t>(end) > lv.indices.size())
-      return Fail(error, "level " + std::to_string(level) + " segment [" +
-                             std::to_string(begin) + ", " + std::to_string(end) +
-                             ") is outside its " + std::to_string(lv.indices.size()) +
-                             " indices");
+      return Fail(error, "level " + std::to_string(level) + " segment [" + std::to_string(begin) +
+                             ", " + std::to_string(end) + ") is outside its " +
+                             std::to_string(lv.indices.size()) + " indices");
     for (int64_t k = begin; k < end; ++k) {
       SetCoordinate(level, lv.indices[static_cast<size_t>(k)]);
       if (!Visit(level + 1, k, error)) return false;
@@ -173,8 +175,7 @@ class Densifier {
 // zero (all-zero bytes, which is 0 for every numeric type). `values` holds value_count stored
 // elements. Returns false with a one-line reason in *error when the description is invalid.
 inline bool Densify(const Shape& dense_shape, const SparsityInfo& sparsity, const void* values,
-                    int64_t value_count, size_t element_bytes, void* output,
-                    std::string* error) {
+                    int64_t value_count, size_t element_bytes, void* output, std::string* error) {
   internal::Densifier d(dense_shape, sparsity, static_cast<const uint8_t*>(values), value_count,
                         element_bytes, static_cast<uint8_t*>(output));
   return d.Run(error);

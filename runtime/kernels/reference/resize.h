@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "runtime/shape.h"
 
@@ -32,41 +33,71 @@ inline void BilinearSource(int i, float scale, bool half_pixel_centers, int in_s
   *hi = std::min(static_cast<int>(std::ceil(*pos)), in_size - 1);
 }
 
-// input [N, H, W, C] -> output [N, OH, OW, C]; OH, OW >= 1 and H, W >= 1.
-inline void ResizeBilinearFloat(const ResizeParams& p, const Shape& input_shape,
-                                const float* input, const Shape& output_shape, float* output) {
-  const int batches = input_shape.dim(0);
+// Source neighbours and weight of the upper neighbour, for every output index of one axis.
+struct BilinearAxis {
+  std::vector<int> lo;
+  std::vector<int> hi;
+  std::vector<float> frac;  // pos - lo; may fall outside [0, 1] at the borders, as in TFLite
+};
+
+inline BilinearAxis MakeBilinearAxis(int in_size, int out_size, const ResizeParams& p) {
+  BilinearAxis a;
+  a.lo.resize(static_cast<size_t>(out_size));
+  a.hi.resize(static_cast<size_t>(out_size));
+  a.frac.resize(static_cast<size_t>(out_size));
+  const float scale = ResizeScale(in_size, out_size, p.align_corners);
+  for (int i = 0; i < out_size; ++i) {
+    float pos;
+    const size_t k = static_cast<size_t>(i);
+    BilinearSource(i, scale, p.half_pixel_centers, in_size, &pos, &a.lo[k], &a.hi[k]);
+    a.frac[k] = pos - static_cast<float>(a.lo[k]);
+  }
+  return a;
+}
+
+// Output rows [row_begin, row_end) (row = batch * OH + y) of a bilinear resize, given the
+// tables of both axes. input [N, H, W, C] -> output [N, OH, OW, C]; H, W >= 1.
+inline void ResizeBilinearFloatRows(const Shape& input_shape, const float* input,
+                                    const Shape& output_shape, float* output,
+                                    const BilinearAxis& ys, const BilinearAxis& xs,
+                                    int64_t row_begin, int64_t row_end) {
   const int in_h = input_shape.dim(1);
   const int in_w = input_shape.dim(2);
   const int depth = input_shape.dim(3);
   const int out_h = output_shape.dim(1);
   const int out_w = output_shape.dim(2);
-  const float scale_h = ResizeScale(in_h, out_h, p.align_corners);
-  const float scale_w = ResizeScale(in_w, out_w, p.align_corners);
-  for (int b = 0; b < batches; ++b) {
-    const float* img = input + static_cast<int64_t>(b) * in_h * in_w * depth;
-    for (int y = 0; y < out_h; ++y) {
-      float in_y;
-      int y0, y1;
-      BilinearSource(y, scale_h, p.half_pixel_centers, in_h, &in_y, &y0, &y1);
-      const float dy = in_y - static_cast<float>(y0);
-      for (int x = 0; x < out_w; ++x) {
-        float in_x;
-        int x0, x1;
-        BilinearSource(x, scale_w, p.half_pixel_centers, in_w, &in_x, &x0, &x1);
-        const float dx = in_x - static_cast<float>(x0);
-        const float* p00 = img + (static_cast<int64_t>(y0) * in_w + x0) * depth;
-        const float* p10 = img + (static_cast<int64_t>(y1) * in_w + x0) * depth;
-        const float* p01 = img + (static_cast<int64_t>(y0) * in_w + x1) * depth;
-        const float* p11 = img + (static_cast<int64_t>(y1) * in_w + x1) * depth;
-        float* out = output + ((static_cast<int64_t>(b) * out_h + y) * out_w + x) * depth;
-        for (int c = 0; c < depth; ++c) {
-          out[c] = p00[c] * (1 - dy) * (1 - dx) + p10[c] * dy * (1 - dx) +
-                   p01[c] * (1 - dy) * dx + p11[c] * dy * dx;
-        }
-      }
+  for (int64_t row = row_begin; row < row_end; ++row) {
+    const int64_t b = row / out_h;
+    const size_t y = static_cast<size_t>(row % out_h);
+    const float dy = ys.frac[y];
+    const float* img = input + b * in_h * in_w * depth;
+    const float* r0 = img + static_cast<int64_t>(ys.lo[y]) * in_w * depth;
+    const float* r1 = img + static_cast<int64_t>(ys.hi[y]) * in_w * depth;
+    float* out = output + row * out_w * depth;
+    for (int x = 0; x < out_w; ++x, out += depth) {
+      const size_t k = static_cast<size_t>(x);
+      const float dx = xs.frac[k];
+      const float w00 = (1 - dy) * (1 - dx);
+      const float w10 = dy * (1 - dx);
+      const float w01 = (1 - dy) * dx;
+      const float w11 = dy * dx;
+      const float* p00 = r0 + static_cast<int64_t>(xs.lo[k]) * depth;
+      const float* p01 = r0 + static_cast<int64_t>(xs.hi[k]) * depth;
+      const float* p10 = r1 + static_cast<int64_t>(xs.lo[k]) * depth;
+      const float* p11 = r1 + static_cast<int64_t>(xs.hi[k]) * depth;
+      for (int c = 0; c < depth; ++c)
+        out[c] = p00[c] * w00 + p10[c] * w10 + p01[c] * w01 + p11[c] * w11;
     }
   }
+}
+
+// Whole tensor: input [N, H, W, C] -> output [N, OH, OW, C]; H, W >= 1.
+inline void ResizeBilinearFloat(const ResizeParams& p, const Shape& input_shape, const float* input,
+                                const Shape& output_shape, float* output) {
+  const BilinearAxis ys = MakeBilinearAxis(input_shape.dim(1), output_shape.dim(1), p);
+  const BilinearAxis xs = MakeBilinearAxis(input_shape.dim(2), output_shape.dim(2), p);
+  ResizeBilinearFloatRows(input_shape, input, output_shape, output, ys, xs, 0,
+                          static_cast<int64_t>(output_shape.dim(0)) * output_shape.dim(1));
 }
 
 // Source index of output index `i` for nearest-neighbour resizing.

@@ -50,8 +50,7 @@ inline void ComplexDft(std::complex<double>* data, int64_t n, int64_t stride,
     std::complex<double> sum = 0.0;
     for (int64_t t = 0; t < n; ++t) {
       // Reduce k*t mod n first so the angle stays accurate for large n.
-      const double ang =
-          -2.0 * kPi * static_cast<double>((k * t) % n) / static_cast<double>(n);
+      const double ang = -2.0 * kPi * static_cast<double>((k * t) % n) / static_cast<double>(n);
       sum += a[t] * std::complex<double>(std::cos(ang), std::sin(ang));
     }
     data[k * stride] = sum;

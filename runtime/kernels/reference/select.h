@@ -9,8 +9,8 @@ namespace litescope::runtime::reference {
 
 // One span: out[i] = c[i * sc] ? x[i * sx] : y[i * sy] for i in [0, n); each stride 0 or 1.
 template <typename T>
-inline void SelectSpan(const uint8_t* c, int64_t sc, const T* x, int64_t sx, const T* y,
-                       int64_t sy, T* out, int64_t n) {
+inline void SelectSpan(const uint8_t* c, int64_t sc, const T* x, int64_t sx, const T* y, int64_t sy,
+                       T* out, int64_t n) {
   if (sc == 1 && sx == 1 && sy == 1) {
     for (int64_t i = 0; i < n; ++i) out[i] = c[i] != 0 ? x[i] : y[i];
   } else if (sc == 0) {

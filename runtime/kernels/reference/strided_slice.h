@@ -78,7 +78,7 @@ inline bool PlanStridedSlice(const Shape& input, const StridedSliceParams& p, Sl
   int ellipsis_start = eff_rank;
   int ellipsis_extra = 0;  // effective dims covered by the ellipsis beyond its own entry
   for (int i = 0; i < eff_rank;) {
-    if (ellipsis_start == eff_rank && Bit(p.ellipsis_mask, i)) {
+    if (ellipsis_start == eff_rank && i < n && Bit(p.ellipsis_mask, i)) {
       ellipsis_start = i;
       int end = i + 1 + num_new_axes + rank - n;
       if (end > eff_rank) end = eff_rank;

@@ -60,16 +60,20 @@ struct RoundOp {
 struct AbsOp {
   template <typename T>
   T operator()(T x) const {
-    if constexpr (std::is_integral_v<T>) return x < 0 ? WrapNeg(x) : x;
-    else return std::fabs(x);
+    if constexpr (std::is_integral_v<T>)
+      return x < 0 ? WrapNeg(x) : x;
+    else
+      return std::fabs(x);
   }
 };
 
 struct NegOp {
   template <typename T>
   T operator()(T x) const {
-    if constexpr (std::is_integral_v<T>) return WrapNeg(x);
-    else return -x;
+    if constexpr (std::is_integral_v<T>)
+      return WrapNeg(x);
+    else
+      return -x;
   }
 };
 

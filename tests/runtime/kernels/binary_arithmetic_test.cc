@@ -91,8 +91,7 @@ TEST_CASE("Pow of integers follows std::pow", "[runtime][kernels][binary_arithme
   CHECK(op(2.f, 0.5f) == Approx(std::sqrt(2.f)));
 }
 
-TEST_CASE("Maximum and Minimum treat NaN as TFLite does",
-          "[runtime][kernels][binary_arithmetic]") {
+TEST_CASE("Maximum and Minimum treat NaN as TFLite does", "[runtime][kernels][binary_arithmetic]") {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   CHECK(ref::MaximumOp{}(nan, 1.f) == 1.f);
   CHECK(std::isnan(ref::MaximumOp{}(1.f, nan)));
@@ -202,6 +201,30 @@ TEST_CASE("Binary kernels reject mismatched types and shapes",
     const litescope::Status s = m.Build();
     REQUIRE_FALSE(s.ok());
     CHECK(s.message().find("does not broadcast") != std::string::npos);
+  }
+}
+
+TEST_CASE("Binary kernels limit the rank only when broadcasting",
+          "[runtime][kernels][binary_arithmetic]") {
+  SECTION("same shapes of rank 9") {
+    SingleOpModel m(schema::BuiltinOperator::MUL);
+    const int a = m.AddInput(DataType::kFloat32, {1, 1, 1, 1, 1, 1, 1, 1, 2});
+    const int b = m.AddInput(DataType::kFloat32, {1, 1, 1, 1, 1, 1, 1, 1, 2});
+    const int out = m.AddOutput(DataType::kFloat32, {1, 1, 1, 1, 1, 1, 1, 1, 2});
+    REQUIRE(m.Build().ok());
+    m.SetInput<float>(a, {2.f, 3.f});
+    m.SetInput<float>(b, {4.f, 5.f});
+    REQUIRE(m.Invoke().ok());
+    CHECK(m.Output<float>(out) == std::vector<float>{8.f, 15.f});
+  }
+  SECTION("broadcast to rank 7") {
+    SingleOpModel m(schema::BuiltinOperator::MUL);
+    m.AddInput(DataType::kFloat32, {1, 1, 1, 1, 1, 2, 2});
+    m.AddInput(DataType::kFloat32, {2});
+    m.AddOutput(DataType::kFloat32, {1, 1, 1, 1, 1, 2, 2});
+    const litescope::Status s = m.Build();
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.message().find("rank 7") != std::string::npos);
   }
 }
 

@@ -118,6 +118,9 @@ TEST_CASE("BroadcastBinary matches a naive broadcast", "[runtime][kernels][broad
       {Shape{}, Shape{2, 2}},
       {Shape{2, 1, 3, 1, 2, 1}, Shape{1, 2, 1, 4, 1, 3}},
       {Shape{1, 1, 1}, Shape{1}},
+      {Shape{200, 7}, Shape{7}},           // tiled path, longer than one tile
+      {Shape{7}, Shape{200, 7}},           // tiled path, repeated row first
+      {Shape{3, 100, 5}, Shape{3, 1, 5}},  // tiled path, repeated row changes with dim 0
   };
   for (const Case& c : cases) {
     Shape os;

@@ -73,9 +73,9 @@ TEST_CASE("Packed INT4 and INT2 convert to and from float", "[runtime][kernels][
   const float in[5] = {-1.7f, 100.f, kNaN, -100.f, 0.5f};
   uint8_t packed[3];
   ref::PackFromFloat(in, packed, 5, 4, -8, 7);
-  CHECK(packed[0] == 0x7f);  // -1, 7
-  CHECK(packed[1] == 0x87);  // 7 (NaN), -8
-  CHECK(packed[2] == 0x00);  // 0
+  CHECK(packed[0] == 0x7f);              // -1, 7
+  CHECK(packed[1] == 0x87);              // 7 (NaN), -8
+  CHECK(packed[2] == 0x00);              // 0
   const uint8_t int2[1] = {0b11100100};  // 0, 1, -2, -1
   float out2[4];
   ref::UnpackToFloat(int2, out2, 4, 2, true);

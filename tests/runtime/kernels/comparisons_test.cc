@@ -36,8 +36,7 @@ TEST_CASE("Comparisons broadcast and return bools", "[runtime][kernels][comparis
         std::vector<bool>{true, false, false, true, false, false});
   REQUIRE(ref::BroadcastBinary(Shape{2, 3}, a.data(), Shape{2, 1}, b.data(), Shape{2, 3}, out,
                                ref::GreaterEqualOp{}));
-  CHECK(std::vector<bool>(out, out + 6) ==
-        std::vector<bool>{false, true, true, false, true, true});
+  CHECK(std::vector<bool>(out, out + 6) == std::vector<bool>{false, true, true, false, true, true});
   const float nan = std::numeric_limits<float>::quiet_NaN();
   CHECK_FALSE(ref::EqualOp{}(nan, nan));
   CHECK(ref::NotEqualOp{}(nan, nan));

@@ -29,9 +29,8 @@ std::vector<float> Run(const Shape& shape, const reference::SparsityInfo& s,
                        const std::vector<float>& values, std::string* error = nullptr) {
   std::vector<float> out(static_cast<size_t>(shape.FlatSize()), -1.f);
   std::string e;
-  const bool ok = reference::Densify(shape, s, values.data(),
-                                     static_cast<int64_t>(values.size()), sizeof(float),
-                                     out.data(), &e);
+  const bool ok = reference::Densify(shape, s, values.data(), static_cast<int64_t>(values.size()),
+                                     sizeof(float), out.data(), &e);
   if (error) *error = e;
   if (!ok) return {};
   return out;

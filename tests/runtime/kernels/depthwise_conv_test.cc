@@ -117,11 +117,15 @@ TEST_CASE("DepthwiseConvFloat applies the depth multiplier", "[runtime][kernels]
 
 TEST_CASE("Optimized depthwise matches the reference", "[runtime][kernels][depthwise]") {
   const int channels = GENERATE(1, 3, 4, 8, 13, 16, 40);
-  SECTION("3x3 stride 1 SAME") { CheckAgainstReference({1, 9, 11, channels, 1, 3, 3, 1, 1, true, true}); }
+  SECTION("3x3 stride 1 SAME") {
+    CheckAgainstReference({1, 9, 11, channels, 1, 3, 3, 1, 1, true, true});
+  }
   SECTION("3x3 stride 2 VALID, no bias") {
     CheckAgainstReference({2, 10, 9, channels, 1, 3, 3, 2, 1, false, false});
   }
-  SECTION("5x3 dilation 2 SAME") { CheckAgainstReference({1, 12, 13, channels, 1, 5, 3, 1, 2, true, true}); }
+  SECTION("5x3 dilation 2 SAME") {
+    CheckAgainstReference({1, 12, 13, channels, 1, 5, 3, 1, 2, true, true});
+  }
   SECTION("multiplier 3, stride 2 SAME") {
     CheckAgainstReference({1, 7, 8, channels, 3, 3, 3, 2, 1, true, true});
   }
@@ -158,14 +162,12 @@ TEST_CASE("DEPTHWISE_CONV_2D without bias, on two threads", "[runtime][kernels][
   m.SetOptions([](flatbuffers::FlatBufferBuilder& b) {
     // depth_multiplier in the options is ignored; the shapes say 2.
     return std::make_pair(schema::BuiltinOptions::DepthwiseConv2DOptions,
-                          schema::CreateDepthwiseConv2DOptions(
-                              b, schema::Padding::VALID, 1, 1, 0,
-                              schema::ActivationFunctionType::RELU)
+                          schema::CreateDepthwiseConv2DOptions(b, schema::Padding::VALID, 1, 1, 0,
+                                                               schema::ActivationFunctionType::RELU)
                               .Union());
   });
   REQUIRE(m.Build(/*num_threads=*/2).ok());
   m.SetInput<float>(in, {1, -1, 2, -2, 3, -3, 4, -4});
   REQUIRE(m.Invoke().ok());
-  CHECK(m.Output<float>(out) == std::vector<float>{1, 2, 0, 0, 2, 4, 0, 0,
-                                                   3, 6, 0, 0, 4, 8, 0, 0});
+  CHECK(m.Output<float>(out) == std::vector<float>{1, 2, 0, 0, 2, 4, 0, 0, 3, 6, 0, 0, 4, 8, 0, 0});
 }

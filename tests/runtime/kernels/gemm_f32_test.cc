@@ -109,19 +109,21 @@ TEST_CASE("GemmF32 propagates NaN through a fused clamp", "[runtime][kernels][ge
 }
 
 TEST_CASE("GemmF32 reads A through an indirection table", "[runtime][kernels][gemm]") {
-  // 5 rows, 3 taps of 4 floats each, taken from a pool of source vectors or the zero vector;
-  // the offset selects the second half of each 8-float source (a channel group).
-  const int rows = 5, taps = 3, tap_k = 4, n = 19;
-  const std::vector<float> src = RandomVector(6 * 8, 7);
-  const std::vector<float> zero(tap_k, 0.f);
+  // 21 rows, 3 taps of tap_k floats each, taken from a pool of source vectors or the zero
+  // vector; the offset selects the second half of each source (a channel group). Short taps
+  // take the gather path, long ones the kernel's own pointer walk.
+  const int tap_k = GENERATE(4, 20);
+  const int rows = 21, taps = 3, n = 19;
+  const std::vector<float> src = RandomVector(6 * 2 * tap_k, 7);
+  const std::vector<float> zero(static_cast<size_t>(tap_k), 0.f);
   std::vector<const float*> table;
   std::vector<float> dense;  // the same A, materialized
   for (int r = 0; r < rows; ++r) {
     for (int t = 0; t < taps; ++t) {
       const bool pad = (r + t) % 4 == 0;
-      const float* p = pad ? zero.data() : src.data() + ((r * 5 + t) % 6) * 8;
+      const float* p = pad ? zero.data() : src.data() + ((r * 5 + t) % 6) * 2 * tap_k;
       table.push_back(p);
-      for (int i = 0; i < tap_k; ++i) dense.push_back(pad ? 0.f : p[4 + i]);
+      for (int i = 0; i < tap_k; ++i) dense.push_back(pad ? 0.f : p[tap_k + i]);
     }
   }
   const int k = taps * tap_k;
@@ -133,8 +135,9 @@ TEST_CASE("GemmF32 reads A through an indirection table", "[runtime][kernels][ge
                      -std::numeric_limits<float>::infinity(),
                      std::numeric_limits<float>::infinity());
   std::vector<float> got(expected.size());
-  GemmF32(GemmInputF32::Indirect(table.data(), taps, tap_k, /*offset=*/4, zero.data()), rows,
+  ThreadPool pool(2);
+  GemmF32(GemmInputF32::Indirect(table.data(), taps, tap_k, /*offset=*/tap_k, zero.data()), rows,
           packed, got.data(), n, -std::numeric_limits<float>::infinity(),
-          std::numeric_limits<float>::infinity(), nullptr);
+          std::numeric_limits<float>::infinity(), &pool);
   for (size_t i = 0; i < got.size(); ++i) CHECK(got[i] == Approx(expected[i]).margin(1e-5));
 }

@@ -39,9 +39,9 @@ TEST_CASE("LOCAL_RESPONSE_NORMALIZATION reads its options", "[runtime][kernels][
   const int in = m.AddInput(litescope::runtime::DataType::kFloat32, {1, 1, 1, 2});
   const int out = m.AddOutput(litescope::runtime::DataType::kFloat32, {1, 1, 1, 2});
   m.SetOptions([](flatbuffers::FlatBufferBuilder& b) {
-    return std::make_pair(schema::BuiltinOptions::LocalResponseNormalizationOptions,
-                          schema::CreateLocalResponseNormalizationOptions(b, 0, 1.f, 1.f, 1.f)
-                              .Union());
+    return std::make_pair(
+        schema::BuiltinOptions::LocalResponseNormalizationOptions,
+        schema::CreateLocalResponseNormalizationOptions(b, 0, 1.f, 1.f, 1.f).Union());
   });
   REQUIRE(m.Build().ok());
   m.SetInput<float>(in, {1.f, 2.f});

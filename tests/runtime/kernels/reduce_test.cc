@@ -21,15 +21,15 @@ const std::vector<float> kValues = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
 std::vector<bool> Axes(std::vector<int64_t> axes, int rank = 3) {
   std::vector<bool> reduced;
   int64_t bad = -1;
-  REQUIRE(reference::ResolveAxes(rank, axes.data(), static_cast<int64_t>(axes.size()), &reduced,
-                                 &bad));
+  REQUIRE(
+      reference::ResolveAxes(rank, axes.data(), static_cast<int64_t>(axes.size()), &reduced, &bad));
   return reduced;
 }
 
 template <ReduceKind kKind>
 std::vector<float> Reduce(const std::vector<bool>& reduced) {
-  std::vector<float> out(static_cast<size_t>(reference::ReducedShape(kShape, reduced, false)
-                                                 .FlatSize()));
+  std::vector<float> out(
+      static_cast<size_t>(reference::ReducedShape(kShape, reduced, false).FlatSize()));
   reference::ReduceInto<float, kKind>(kShape, kValues.data(), reduced, out.data());
   return out;
 }
@@ -68,7 +68,9 @@ TEST_CASE("Reductions over outer, middle and inner axes", "[runtime][kernels][re
     CHECK(Reduce<ReduceKind::kProd>(Axes({0, 2})) ==
           std::vector<float>{1 * 2 * 7 * 8, 3 * 4 * 9 * 10, 5 * 6 * 11 * 12});
   }
-  SECTION("sum over everything") { CHECK(Reduce<ReduceKind::kSum>(Axes({0, 1, 2})) == std::vector<float>{78}); }
+  SECTION("sum over everything") {
+    CHECK(Reduce<ReduceKind::kSum>(Axes({0, 1, 2})) == std::vector<float>{78});
+  }
   SECTION("no axes copies the input") { CHECK(Reduce<ReduceKind::kMax>(Axes({})) == kValues); }
 }
 

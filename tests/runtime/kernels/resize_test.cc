@@ -24,7 +24,8 @@ TEST_CASE("NearestSource follows TFLite's coordinate rules", "[runtime][kernels]
   CHECK(reference::NearestSource(2, 4, 3, false, true) == 3);
 }
 
-TEST_CASE("ResizeBilinearFloat interpolates and clamps at the border", "[runtime][kernels][resize]") {
+TEST_CASE("ResizeBilinearFloat interpolates and clamps at the border",
+          "[runtime][kernels][resize]") {
   // 1x1x2x1 [0, 10] -> 1x1x4x1. Plain: x * 0.5 -> 0, 5, 10, 10.
   const Shape in_shape{1, 1, 2, 1}, out_shape{1, 1, 4, 1};
   const std::vector<float> in = {0.f, 10.f};

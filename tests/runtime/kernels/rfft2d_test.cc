@@ -14,13 +14,15 @@
 namespace {
 namespace reference = litescope::runtime::reference;
 
+constexpr double kPi = 3.14159265358979323846;
+
 // Direct evaluation of the definition, for comparison.
 std::complex<double> NaiveBin(const std::vector<float>& x, int h, int w, int fh, int fw, int k1,
                               int k2) {
   std::complex<double> sum = 0.0;
   for (int n1 = 0; n1 < std::min(h, fh); ++n1)
     for (int n2 = 0; n2 < std::min(w, fw); ++n2) {
-      const double ang = -2.0 * M_PI * (double(k1) * n1 / fh + double(k2) * n2 / fw);
+      const double ang = -2.0 * kPi * (double(k1) * n1 / fh + double(k2) * n2 / fw);
       sum += double(x[size_t(n1 * w + n2)]) * std::complex<double>(std::cos(ang), std::sin(ang));
     }
   return sum;

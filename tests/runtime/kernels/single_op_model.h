@@ -43,8 +43,8 @@ class SingleOpModel {
   // A constant input of the operator.
   template <typename T>
   void AddConstInput(runtime::DataType type, std::vector<int32_t> shape, std::vector<T> values) {
-    op_inputs_.push_back(builder_.AddConstTensor<T>(
-        0, "const" + std::to_string(op_inputs_.size()), type, shape, values));
+    op_inputs_.push_back(builder_.AddConstTensor<T>(0, "const" + std::to_string(op_inputs_.size()),
+                                                    type, shape, values));
   }
   // An output of the operator; returns its handle for Output.
   int AddOutput(runtime::DataType type, std::vector<int32_t> shape) {

@@ -1,0 +1,141 @@
+#include "fuzz/fuzz_harness.h"
+
+#include <cstring>
+#include <memory>
+
+#include "analyzers/model_summary.h"
+#include "runtime/op_registry.h"
+#include "runtime/schema/tflite_schema_generated.h"
+
+namespace litescope::fuzz {
+namespace {
+
+// Reads bytes so that the sanitizers check them and the compiler cannot drop the loads.
+void Touch(const void* data, size_t bytes) {
+  if (!data || bytes == 0) return;
+  const auto* p = static_cast<const uint8_t*>(data);
+  uint8_t sum = 0;
+  for (size_t i = 0; i < bytes; ++i) sum = static_cast<uint8_t>(sum + p[i]);
+  volatile uint8_t sink = sum;
+  (void)sink;
+}
+
+const runtime::OpRegistry& Registry() {
+  static const runtime::OpRegistry kRegistry = runtime::OpRegistry::WithBuiltins();
+  return kRegistry;
+}
+
+// An element of the fill pattern: small values, a few of them zero.
+int64_t PatternValue(size_t i, int salt) {
+  const uint64_t h = (static_cast<uint64_t>(i) + 1) * 0x9e3779b97f4a7c15ull +
+                     static_cast<uint64_t>(salt) * 0x632be59bd9b4e5bull;
+  return static_cast<int64_t>((h >> 33) % 9) - 3;  // [-3, 5]
+}
+
+}  // namespace
+
+runtime::LoadOptions FuzzLoadOptions() {
+  runtime::LoadOptions options;
+  options.max_tensor_bytes = int64_t{64} << 20;
+  return options;
+}
+
+runtime::InterpreterOptions FuzzInterpreterOptions() {
+  runtime::InterpreterOptions options;
+  options.num_threads = 1;
+  options.max_arena_bytes = int64_t{64} << 20;
+  options.max_while_iterations = 1000;
+  options.max_subgraph_depth = 16;
+  return options;
+}
+
+void FillInput(runtime::Tensor& tensor, int salt) {
+  using runtime::DataType;
+  if (!tensor.data || tensor.bytes == 0 || tensor.is_constant()) return;
+  auto* bytes = static_cast<uint8_t*>(tensor.data);
+  auto fill = [&](auto tag) {
+    using T = decltype(tag);
+    const size_t n = tensor.bytes / sizeof(T);
+    for (size_t i = 0; i < n; ++i) {
+      const T v = static_cast<T>(PatternValue(i, salt));
+      std::memcpy(bytes + i * sizeof(T), &v, sizeof(T));
+    }
+  };
+  switch (tensor.type) {
+    case DataType::kFloat32: {
+      const size_t n = tensor.bytes / sizeof(float);
+      for (size_t i = 0; i < n; ++i) {
+        const float v = static_cast<float>(PatternValue(i, salt)) * 0.5f;
+        std::memcpy(bytes + i * sizeof(float), &v, sizeof(float));
+      }
+      return;
+    }
+    case DataType::kFloat64: {
+      const size_t n = tensor.bytes / sizeof(double);
+      for (size_t i = 0; i < n; ++i) {
+        const double v = static_cast<double>(PatternValue(i, salt)) * 0.5;
+        std::memcpy(bytes + i * sizeof(double), &v, sizeof(double));
+      }
+      return;
+    }
+    case DataType::kBool:
+      for (size_t i = 0; i < tensor.bytes; ++i) bytes[i] = static_cast<uint8_t>((i + salt) & 1);
+      return;
+    case DataType::kInt8: return fill(int8_t{});
+    case DataType::kUInt8: return fill(uint8_t{});
+    case DataType::kInt16: return fill(int16_t{});
+    case DataType::kUInt16: return fill(uint16_t{});
+    case DataType::kInt32: return fill(int32_t{});
+    case DataType::kUInt32: return fill(uint32_t{});
+    case DataType::kInt64: return fill(int64_t{});
+    case DataType::kUInt64: return fill(uint64_t{});
+    default:
+      // Half floats, packed and string types: a byte pattern is as good as any other.
+      for (size_t i = 0; i < tensor.bytes; ++i)
+        bytes[i] = static_cast<uint8_t>(PatternValue(i, salt) & 0x3f);
+      return;
+  }
+}
+
+void RunLoad(const uint8_t* data, size_t size) {
+  auto model = runtime::Model::FromBuffer(data, size, "fuzz.tflite", FuzzLoadOptions());
+  if (!model.ok()) return;
+  const runtime::Model& m = **model;
+  for (const runtime::OpCodeInfo& code : m.op_codes()) Touch(code.name.data(), code.name.size());
+  const auto* buffers = m.fb()->buffers();
+  for (uint32_t i = 0; buffers && i < buffers->size(); ++i) {
+    const runtime::Model::Bytes b = m.BufferData(static_cast<int>(i));
+    Touch(b.data, b.size);
+  }
+  const analyzers::ModelSummary summary = analyzers::SummarizeModel(m);
+  Touch(summary.sha256.data(), summary.sha256.size());
+  auto interp = runtime::Interpreter::Create(*model, Registry(), FuzzInterpreterOptions());
+  if (!interp.ok()) return;
+  for (int s = 0; s < (*interp)->subgraph_count(); ++s) {
+    const runtime::Subgraph& sg = *(*interp)->subgraph(s);
+    for (const runtime::Tensor& t : sg.tensors())
+      if (t.is_constant()) Touch(t.data, t.bytes);
+  }
+}
+
+void RunInvoke(const uint8_t* data, size_t size, runtime::Delegate* delegate) {
+  auto model = runtime::Model::FromBuffer(data, size, "fuzz.tflite", FuzzLoadOptions());
+  if (!model.ok()) return;
+  auto created = runtime::Interpreter::Create(*model, Registry(), FuzzInterpreterOptions());
+  if (!created.ok()) return;
+  runtime::Interpreter& interp = **created;
+  if (delegate && !interp.ApplyDelegate(*delegate).ok()) return;
+  if (!interp.AllocateTensors().ok()) return;
+  for (int i = 0; i < interp.input_count(); ++i) FillInput(*interp.input(i), i);
+  // Twice: the second run reuses the arena, CALL_ONCE skips its subgraph and WHILE loops start
+  // from callee state left by the first run.
+  for (int run = 0; run < 2; ++run) {
+    if (!interp.Invoke().ok()) return;
+    for (int o = 0; o < interp.output_count(); ++o) {
+      const runtime::Tensor* out = interp.output(o);
+      if (out) Touch(out->data, out->bytes);
+    }
+  }
+}
+
+}  // namespace litescope::fuzz

@@ -1,0 +1,117 @@
+#include "reports/benchmark_json.h"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "reports/gbench_json.h"
+#include "reports/trace_events.h"
+
+namespace lp = litescope::profiler;
+namespace lrep = litescope::reports;
+namespace lr = litescope::runtime;
+
+namespace {
+
+lrep::BenchmarkResult Result() {
+  lrep::BenchmarkResult r;
+  r.model_path = "models/m.tflite";
+  r.model_sha256 = std::string(64, 'a');
+  r.model_size_bytes = 1234;
+  r.date = "2025-01-02T03:04:05+00:00";
+  for (int64_t us : {100, 110, 120, 130}) {
+    lrep::RunRecord run;
+    run.start_ns = us * 10000;
+    run.wall_ns = us * 1000;
+    run.cpu_ns = us * 900;
+    r.regular_runs.push_back(run);
+  }
+  r.warmup_runs.push_back(r.regular_runs[0]);
+  lrep::FlagRecord f;
+  f.name = "num_runs";
+  f.type = lrep::FlagRecord::Type::kInt;
+  f.int_value = 4;
+  f.set = true;
+  r.flags.push_back(f);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("BenchmarkToJson writes a versioned report", "[reports][json]") {
+  const nlohmann::json j = lrep::BenchmarkToJson(Result());
+  CHECK(j["schema_version"] == lrep::kBenchmarkSchemaVersion);
+  CHECK(j["name"] == "benchmark_model/m.tflite");
+  CHECK(j["model"]["size_bytes"] == 1234);
+  CHECK(j["flags"]["num_runs"] == nlohmann::json({{"value", 4}, {"type", "int"}, {"set", true}}));
+  CHECK(j["latency"]["regular"]["samples_us"] == nlohmann::json({100.0, 110.0, 120.0, 130.0}));
+  CHECK(j["latency"]["regular"]["stats"]["mean"] == Approx(115));
+  CHECK(j["latency"]["regular"]["stats"]["median"] == Approx(120));
+  CHECK(j["latency"]["warmup"]["stats"]["count"] == 1);
+  CHECK(j["memory"]["peak_rss_bytes"].is_null());
+  CHECK(j["op_profiling"]["regular"].empty());
+  CHECK_FALSE(std::string(j["environment"]["compiler"]).empty());
+  CHECK(j["environment"]["git_revision"] == LITESCOPE_GIT_REVISION);
+}
+
+TEST_CASE("GbenchToJson follows Google Benchmark's JSON layout", "[reports][gbench]") {
+  lrep::BenchmarkResult r = Result();
+  r.benchmark_name = "mobilenet";
+  r.output_prefix = "ci/";
+  const nlohmann::json j = lrep::GbenchToJson(r);
+  CHECK(j["context"]["json_schema_version"] == 1);
+  const nlohmann::json& b = j["benchmarks"];
+  REQUIRE(b.size() == 4 + 4);
+  CHECK(b[0]["name"] == "ci/mobilenet");
+  CHECK(b[0]["run_type"] == "iteration");
+  CHECK(b[0]["iterations"] == 1);
+  CHECK(b[0]["repetitions"] == 4);
+  CHECK(b[3]["repetition_index"] == 3);
+  CHECK(b[0]["real_time"] == Approx(100));
+  CHECK(b[0]["cpu_time"] == Approx(90));
+  CHECK(b[0]["time_unit"] == "us");
+  CHECK(b[4]["name"] == "ci/mobilenet_mean");
+  CHECK(b[4]["run_type"] == "aggregate");
+  CHECK(b[4]["aggregate_name"] == "mean");
+  CHECK(b[4]["real_time"] == Approx(115));
+  CHECK(b[5]["aggregate_name"] == "median");
+  CHECK(b[6]["aggregate_name"] == "stddev");
+  CHECK(b[6]["real_time"] == Approx(12.9099).epsilon(1e-4));  // sample std of 100..130
+  CHECK(b[7]["aggregate_name"] == "cv");
+  CHECK(b[7]["aggregate_unit"] == "percentage");
+}
+
+TEST_CASE("TraceToJson writes complete events per node and run", "[reports][trace]") {
+  lrep::BenchmarkResult r = Result();
+  std::vector<lp::SubgraphLabels> labels(1);
+  labels[0].nodes = {{"[out]:0", "cpu"}};
+  lp::ProfileEvent e;
+  e.kind = lr::EventKind::kInvoke;
+  e.tag = "ADD";
+  e.node = 0;
+  e.phase = lp::Phase::kRegular;
+  e.run = 2;
+  e.begin_ns = 5'000'000;
+  e.end_ns = 5'002'500;
+  lp::ProfileEvent open = e;
+  open.end_ns = 0;  // never ended: skipped
+  const nlohmann::json j = lrep::TraceToJson(r, {e, open}, labels, 1'000'000, 1'000'000, 2'000'000);
+  CHECK(j["displayTimeUnit"] == "ms");
+  int complete = 0, ops = 0;
+  for (const auto& ev : j["traceEvents"]) {
+    CHECK((ev["ph"] == "X" || ev["ph"] == "M"));
+    if (ev["ph"] != "X") continue;
+    ++complete;
+    if (ev["name"] == "ADD") {
+      ++ops;
+      CHECK(ev["ts"] == Approx(4000.0));
+      CHECK(ev["dur"] == Approx(2.5));
+      CHECK(ev["tid"] == 3);
+      CHECK(ev["args"]["name"] == "[out]:0");
+      CHECK(ev["args"]["run"] == 2);
+      CHECK(ev["cat"] == "regular,op");
+    }
+  }
+  CHECK(ops == 1);
+  CHECK(complete == 1 + 1 + 4 + 1);  // Initialize, warmup run, regular runs, the op
+}
