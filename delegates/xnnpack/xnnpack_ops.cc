@@ -1337,6 +1337,13 @@ SupportResult CheckFp16(XnnpackLowering& ctx, const Node& node, Op op) {
       return ctx.Reject(SupportCode::kUnsupportedOp,
                         "has no fp16 path in this XNNPACK snapshot (force_fp16 is on)");
   }
+  if (op == Op::ADD || op == Op::MUL)
+    for (int t : node.inputs)
+      if (ctx.IsStatic(t))
+        return ctx.Reject(SupportCode::kNonConstantWeights,
+                          fmt::format("constant operand tensor {}: this XNNPACK snapshot's fp16 "
+                                      "rewrite takes only run-time operands for {} (force_fp16 "
+                                      "is on)", t, node.op_name));
   const int in = InputAt(node, op == Op::TRANSPOSE_CONV ? 2 : 0);
   if (in >= 0 && ctx.type(in) != DataType::kFloat32)
     return ctx.Reject(SupportCode::kInputType,

@@ -1,18 +1,26 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
+#include <type_traits>
 
 #include "runtime/kernels/builtin_kernels.h"
 #include "runtime/kernels/internal/elementwise.h"
+#include "runtime/kernels/internal/quant_checks.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/reference/activations.h"
+#include "runtime/kernels/reference/activations_quantized.h"
 #include "runtime/kernels/reference/unary_math.h"
 #include "runtime/schema/tflite_schema_generated.h"
 
 // LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1, RELU_0_TO_1, LEAKY_RELU, HARD_SWISH, ELU and GELU
 // on FLOAT32 tensors: one input, one output of the same shape. LEAKY_RELU reads alpha and GELU
-// its approximate flag in Prepare. Quantized (int8/uint8/int16) variants are not served yet.
+// its approximate flag in Prepare. INT8 and UINT8 (per-tensor quantized) for all but GELU and
+// (UINT8) ELU, as TensorFlow Lite: LOGISTIC, TANH and ELU through a table built in Prepare, the
+// others in fixed point (reference/activations_quantized.h). INT16 is not served yet.
 namespace litescope::runtime {
 namespace {
 
@@ -34,7 +42,96 @@ enum class ActKind {
 struct ActivationOpData : OpData {
   float alpha = 0.f;         // LEAKY_RELU
   bool approximate = false;  // GELU
+  // Quantized inputs: the parameters of the kind's integer form, filled once in Prepare.
+  ref::QuantRescaleParams relu;
+  ref::QuantLeakyReluParams leaky;
+  ref::QuantHardSwishParams hard_swish;
+  int8_t lut_i8[256] = {};
+  uint8_t lut_u8[256] = {};
 };
+
+constexpr bool UsesLut(ActKind k) {
+  return k == ActKind::kLogistic || k == ActKind::kTanh || k == ActKind::kElu;
+}
+
+// Whether TFLite's kernel serves `t` quantized for kind K.
+constexpr bool ServesQuantized(ActKind k, DataType t) {
+  if (k == ActKind::kGelu) return false;
+  if (k == ActKind::kElu) return t == DataType::kInt8;
+  return t == DataType::kInt8 || t == DataType::kUInt8;
+}
+
+// The table of element type T.
+template <typename T, typename D>
+auto* LutFor(D& d) {
+  if constexpr (std::is_same_v<T, int8_t>) {
+    return d.lut_i8;
+  } else {
+    return d.lut_u8;
+  }
+}
+
+// Fills the integer parameters of kind K for input scale/zero point (si, zi) and output
+// (so, zo); T is the element type.
+template <ActKind K, typename T>
+Status PrepareQuantizedTyped(const Node& node, ActivationOpData& d, float si, int32_t zi, float so,
+                             int32_t zo) {
+  const int32_t qmin = fixed_point::TypeMin<T>();
+  const int32_t qmax = fixed_point::TypeMax<T>();
+  if constexpr (K == ActKind::kLogistic) {
+    ref::PopulateLut8<T>(
+        si, zi, so, zo, [](float v) { return 1.0f / (1.0f + std::exp(-v)); }, LutFor<T>(d));
+  } else if constexpr (K == ActKind::kTanh) {
+    ref::PopulateLut8<T>(
+        si, zi, so, zo, [](float v) { return std::tanh(v); }, LutFor<T>(d));
+  } else if constexpr (K == ActKind::kElu) {
+    ref::PopulateLut8<T>(
+        si, zi, so, zo, [](float v) { return v < 0.0f ? std::expm1(v) : v; }, LutFor<T>(d));
+  } else if constexpr (K == ActKind::kLeakyRelu) {
+    d.leaky.input_zp = zi;
+    d.leaky.output_zp = zo;
+    // TFLite forms both ratios in float before widening them.
+    ref::QuantizeSignedMultiplier(static_cast<double>(si * d.alpha / so), &d.leaky.mult_alpha,
+                                  &d.leaky.shift_alpha);
+    fixed_point::QuantizeMultiplier(static_cast<double>(si / so), &d.leaky.mult_identity,
+                                    &d.leaky.shift_identity);
+  } else if constexpr (K == ActKind::kHardSwish) {
+    if (!d.hard_swish.Init(si, zi, so, zo))
+      return UnsupportedOpError(
+          fmt::format("{}: input scale {} / output scale {} needs an output multiplier above 1/128",
+                      NodeLabel(node), si, so));
+  } else {
+    // RELU family: rescale, then clamp to the activation's bounds on the output scale.
+    float lo = 0.f;
+    float hi = std::numeric_limits<float>::infinity();
+    if (K == ActKind::kRelu6) hi = 6.f;
+    if (K == ActKind::kReluN1To1) {
+      lo = -1.f;
+      hi = 1.f;
+    }
+    if (K == ActKind::kRelu0To1) hi = 1.f;
+    d.relu.input_zp = zi;
+    d.relu.output_zp = zo;
+    fixed_point::QuantizeMultiplier(static_cast<double>(si / so), &d.relu.mult, &d.relu.shift);
+    d.relu.act_min = std::max(qmin, zo + static_cast<int32_t>(std::round(lo / so)));
+    d.relu.act_max =
+        std::isinf(hi) ? qmax : std::min(qmax, zo + static_cast<int32_t>(std::round(hi / so)));
+  }
+  return Status::Ok();
+}
+
+template <ActKind K>
+Status PrepareQuantized(const Node& node, const Tensor& in, const Tensor& out,
+                        ActivationOpData& d) {
+  LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "input", node.inputs[0], in));
+  LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "output", node.outputs[0], out));
+  const float si = in.quant.scale[0];
+  const float so = out.quant.scale[0];
+  const auto zi = static_cast<int32_t>(in.quant.zero_point[0]);
+  const auto zo = static_cast<int32_t>(out.quant.zero_point[0]);
+  if (in.type == DataType::kInt8) return PrepareQuantizedTyped<K, int8_t>(node, d, si, zi, so, zo);
+  return PrepareQuantizedTyped<K, uint8_t>(node, d, si, zi, so, zo);
+}
 
 constexpr bool IsCostly(ActKind k) {
   return k == ActKind::kLogistic || k == ActKind::kTanh || k == ActKind::kElu ||
@@ -47,13 +144,18 @@ Status ActivationPrepare(KernelContext& ctx, Node& node) {
   if (!ops.ok()) return ops.status();
   const Tensor& in = *ops->in[0];
   Tensor& out = *ops->out;
-  if (in.type != DataType::kFloat32)
-    return TypeError(node, "input", 0, elementwise::InputIndex(node, 0), in, "FLOAT32");
+  const bool quantized = ServesQuantized(K, in.type);
+  if (in.type != DataType::kFloat32 && !quantized)
+    return TypeError(node, "input", 0, elementwise::InputIndex(node, 0), in,
+                     K == ActKind::kGelu  ? "FLOAT32"
+                     : K == ActKind::kElu ? "FLOAT32 or INT8"
+                                          : "FLOAT32, INT8 or UINT8");
   LS_RETURN_IF_ERROR(elementwise::ExpectOutputType(node, 0, out, in.type));
   auto data = std::make_unique<ActivationOpData>();
   if constexpr (K == ActKind::kLeakyRelu) {
     if (const auto* o = node.fb->builtin_options_as_LeakyReluOptions()) data->alpha = o->alpha();
   }
+  if (quantized) LS_RETURN_IF_ERROR(PrepareQuantized<K>(node, in, out, *data));
   if constexpr (K == ActKind::kGelu) {
     if (const auto* o = node.fb->builtin_options_as_GeluOptions())
       data->approximate = o->approximate();
@@ -71,6 +173,28 @@ void RunActivation(KernelContext& ctx, const Tensor& in, Tensor& out, int64_t mi
                              [&](int64_t b, int64_t e) { ref::Unary(pi + b, po + b, e - b, op); });
 }
 
+template <typename T, typename Op>
+void RunQuantized(KernelContext& ctx, const Tensor& in, Tensor& out, const Op& op) {
+  const T* pi = in.data_as<T>();
+  T* po = out.data_as<T>();
+  elementwise::ParallelRange(ctx, in.elements(), elementwise::kCheapMinChunk,
+                             [&](int64_t b, int64_t e) { ref::Unary(pi + b, po + b, e - b, op); });
+}
+
+template <ActKind K, typename T>
+void EvalQuantized(KernelContext& ctx, const ActivationOpData& d, const Tensor& in, Tensor& out) {
+  if constexpr (UsesLut(K)) {
+    const T* lut = LutFor<T>(d);
+    RunQuantized<T>(ctx, in, out, ref::LutOp<T>{lut});
+  } else if constexpr (K == ActKind::kLeakyRelu) {
+    RunQuantized<T>(ctx, in, out, ref::QuantLeakyReluOp<T>{&d.leaky});
+  } else if constexpr (K == ActKind::kHardSwish) {
+    RunQuantized<T>(ctx, in, out, ref::QuantHardSwishOp<T>{&d.hard_swish});
+  } else {
+    RunQuantized<T>(ctx, in, out, ref::QuantReluOp<T>{&d.relu});
+  }
+}
+
 template <ActKind K>
 Status ActivationEval(KernelContext& ctx, Node& node) {
   const ActivationOpData* d = node.data_as<ActivationOpData>();
@@ -78,6 +202,16 @@ Status ActivationEval(KernelContext& ctx, Node& node) {
   Tensor* out = ctx.output(node, 0);
   if (!d || !in || !out)
     return InternalError(fmt::format("{}: Eval before a successful Prepare", NodeLabel(node)));
+  if constexpr (K != ActKind::kGelu) {
+    if (in->type == DataType::kInt8) {
+      EvalQuantized<K, int8_t>(ctx, *d, *in, *out);
+      return Status::Ok();
+    }
+    if (in->type == DataType::kUInt8) {
+      EvalQuantized<K, uint8_t>(ctx, *d, *in, *out);
+      return Status::Ok();
+    }
+  }
   const int64_t chunk = IsCostly(K) ? elementwise::kCostlyMinChunk : elementwise::kCheapMinChunk;
   switch (K) {
     case ActKind::kLogistic:
@@ -120,6 +254,9 @@ Status ActivationEval(KernelContext& ctx, Node& node) {
 
 template <ActKind K>
 KernelRegistration MakeActivation(const char* name, schema::BuiltinOperator op, int max_version) {
+  constexpr const char* kTypes = K == ActKind::kGelu  ? "float32"
+                                 : K == ActKind::kElu ? "float32,int8"
+                                                      : "float32,int8,uint8";
   KernelRegistration r;
   r.name = name;
   r.op = static_cast<int32_t>(op);
@@ -127,7 +264,7 @@ KernelRegistration MakeActivation(const char* name, schema::BuiltinOperator op, 
   r.max_version = max_version;
   r.prepare = ActivationPrepare<K>;
   r.eval = ActivationEval<K>;
-  r.types = "float32";
+  r.types = kTypes;
   return r;
 }
 

@@ -10,10 +10,13 @@
 #include <vector>
 
 #include "runtime/kernels/builtin_kernels.h"
+#include "runtime/kernels/fixed_point.h"
+#include "runtime/kernels/internal/quant_checks.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/optimized/aligned_buffer.h"
 #include "runtime/kernels/optimized/gemm_f32.h"
 #include "runtime/kernels/reference/batch_matmul.h"
+#include "runtime/kernels/reference/fully_connected_quantized.h"
 #include "runtime/schema/tflite_schema_generated.h"
 #include "runtime/thread_pool.h"
 
@@ -31,6 +34,13 @@ struct BatchMatMulOpData : OpData {
   std::vector<optimized::PackedMatrixF32> rhs;  // one per rhs matrix
   bool rhs_packed = false;                      // constant rhs, packed in Prepare
   optimized::AlignedBuffer<float> lhs_t;        // adj_x: lhs matrices as [M, K]
+  // int8: minus the input zero points, the output zero point and TFLite's legacy multiplier
+  // (lhs_scale * rhs_scale in float, divided by output_scale in double).
+  int32_t lhs_offset = 0;
+  int32_t rhs_offset = 0;
+  int32_t output_offset = 0;
+  int32_t multiplier = 0;
+  int shift = 0;
 };
 
 Status PackRhs(const Node& node, const Tensor& rhs, BatchMatMulOpData* d) {
@@ -84,6 +94,41 @@ Status BatchMatMulPrepareFloat(KernelContext& ctx, Node& node, const Tensor& lhs
   return ctx.ResizeTensor(out, out_shape);
 }
 
+Status BatchMatMulPrepareInt8(KernelContext& ctx, Node& node, const Tensor& lhs,
+                              const Tensor& rhs, Tensor& out) {
+  if (rhs.type != DataType::kInt8)
+    return TypeError(node, "input", 1, node.inputs[1], rhs, "INT8");
+  if (out.type != DataType::kInt8)
+    return TypeError(node, "output", 0, node.outputs[0], out, "INT8");
+  LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "lhs", node.inputs[0], lhs));
+  LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "rhs", node.inputs[1], rhs));
+  LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "output", node.outputs[0], out));
+  const schema::BatchMatMulOptions* opts = node.fb->builtin_options_as_BatchMatMulOptions();
+  auto d = std::make_unique<BatchMatMulOpData>();
+  d->adj_x = opts && opts->adj_x();
+  d->adj_y = opts && opts->adj_y();
+  std::string error;
+  try {
+    if (!reference::PlanBatchMatMul(lhs.shape, rhs.shape, d->adj_x, d->adj_y, &d->plan, &error))
+      return InvalidModelError(fmt::format("{}: {}", NodeLabel(node), error));
+  } catch (const std::bad_alloc&) {
+    return OutOfMemoryError(fmt::format("{}: too many matrices in {} x {}", NodeLabel(node),
+                                        lhs.shape.ToString(), rhs.shape.ToString()));
+  }
+  if (d->plan.out_shape.FlatSize(0, d->plan.out_shape.rank() - 2) > INT_MAX)
+    return InvalidModelError(fmt::format("{}: output {} has too many matrices", NodeLabel(node),
+                                         d->plan.out_shape.ToString()));
+  d->lhs_offset = -static_cast<int32_t>(lhs.quant.zero_point[0]);
+  d->rhs_offset = -static_cast<int32_t>(rhs.quant.zero_point[0]);
+  d->output_offset = static_cast<int32_t>(out.quant.zero_point[0]);
+  const double real = static_cast<double>(lhs.quant.scale[0] * rhs.quant.scale[0]) /
+                      static_cast<double>(out.quant.scale[0]);
+  fixed_point::QuantizeMultiplier(real, &d->multiplier, &d->shift);
+  Shape out_shape = d->plan.out_shape;
+  node.data = std::move(d);
+  return ctx.ResizeTensor(out, out_shape);
+}
+
 Status BatchMatMulPrepare(KernelContext& ctx, Node& node) {
   LS_RETURN_IF_ERROR(ExpectArity(node, 2, 2, 1));
   Result<Tensor*> lhs = RequireInput(ctx, node, 0);
@@ -95,8 +140,10 @@ Status BatchMatMulPrepare(KernelContext& ctx, Node& node) {
   switch ((*lhs)->type) {
     case DataType::kFloat32:
       return BatchMatMulPrepareFloat(ctx, node, **lhs, **rhs, **out);
+    case DataType::kInt8:
+      return BatchMatMulPrepareInt8(ctx, node, **lhs, **rhs, **out);
     default:
-      return TypeError(node, "input", 0, node.inputs[0], **lhs, "FLOAT32");
+      return TypeError(node, "input", 0, node.inputs[0], **lhs, "FLOAT32 or INT8");
   }
 }
 
@@ -145,14 +192,48 @@ Status BatchMatMulEvalFloat(KernelContext& ctx, Node& node, BatchMatMulOpData* d
   return Status::Ok();
 }
 
+Status BatchMatMulEvalInt8(KernelContext& ctx, Node& node, BatchMatMulOpData* d) {
+  const Tensor& lhs = *ctx.input(node, 0);
+  const Tensor& rhs = *ctx.input(node, 1);
+  Tensor& out = *ctx.output(node, 0);
+  const reference::MatMulPlan& p = d->plan;
+  if (out.elements() == 0) return Status::Ok();
+  const int64_t lhs_size = static_cast<int64_t>(p.m) * p.k;
+  const int64_t rhs_size = static_cast<int64_t>(p.k) * p.n;
+  const int64_t out_size = static_cast<int64_t>(p.m) * p.n;
+  // lhs is [M, K] ([K, M] with adj_x); rhs is [K, N] ([N, K] with adj_y).
+  const int64_t lhs_row = d->adj_x ? 1 : p.k;
+  const int64_t lhs_col = d->adj_x ? p.m : 1;
+  const int64_t rhs_row = d->adj_y ? 1 : p.n;
+  const int64_t rhs_col = d->adj_y ? p.k : 1;
+  const int8_t* l = lhs.data_as<int8_t>();
+  const int8_t* r = rhs.data_as<int8_t>();
+  int8_t* o = out.data_as<int8_t>();
+  const int64_t batches = static_cast<int64_t>(p.lhs_batch.size());
+  ctx.thread_pool().ParallelFor(
+      batches, std::max<int64_t>(1, 65536 / std::max<int64_t>(1, out_size * p.k)),
+      [&](int64_t begin, int64_t end) {
+        for (int64_t b = begin; b < end; ++b) {
+          const size_t i = static_cast<size_t>(b);
+          reference::BatchMatMulQuantized<int8_t>(
+              p.m, p.k, p.n, l + p.lhs_batch[i] * lhs_size, lhs_row, lhs_col, d->lhs_offset,
+              r + p.rhs_batch[i] * rhs_size, rhs_row, rhs_col, d->rhs_offset, d->multiplier,
+              d->shift, d->output_offset, -128, 127, o + b * out_size);
+        }
+      });
+  return Status::Ok();
+}
+
 Status BatchMatMulEval(KernelContext& ctx, Node& node) {
   BatchMatMulOpData* d = node.data_as<BatchMatMulOpData>();
   const Tensor& lhs = *ctx.input(node, 0);
   switch (lhs.type) {
     case DataType::kFloat32:
       return BatchMatMulEvalFloat(ctx, node, d);
+    case DataType::kInt8:
+      return BatchMatMulEvalInt8(ctx, node, d);
     default:
-      return TypeError(node, "input", 0, node.inputs[0], lhs, "FLOAT32");
+      return TypeError(node, "input", 0, node.inputs[0], lhs, "FLOAT32 or INT8");
   }
 }
 
@@ -166,7 +247,7 @@ KernelRegistration MakeBatchMatMulKernel() {
   r.max_version = 4;
   r.prepare = BatchMatMulPrepare;
   r.eval = BatchMatMulEval;
-  r.types = "float32";
+  r.types = "float32,int8";
   return r;
 }
 

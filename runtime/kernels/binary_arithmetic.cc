@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -7,9 +8,12 @@
 #include <type_traits>
 
 #include "runtime/kernels/builtin_kernels.h"
+#include "runtime/kernels/fixed_point.h"
 #include "runtime/kernels/internal/elementwise.h"
+#include "runtime/kernels/internal/quant_checks.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/reference/binary_arithmetic.h"
+#include "runtime/kernels/reference/binary_arithmetic_quantized.h"
 #include "runtime/kernels/reference/broadcast.h"
 #include "runtime/schema/tflite_schema_generated.h"
 
@@ -17,8 +21,10 @@
 // float and integer tensors, with NumPy broadcasting up to rank 6 and the fused activation of
 // ADD/SUB/MUL/DIV. The ops differ only in their functor (reference/binary_arithmetic.h), the
 // element types they serve and their checks on the divisor or exponent.
-// Quantized (int8/uint8/int16) ADD, SUB, MUL, DIV and SQUARED_DIFFERENCE are not served yet:
-// their Prepare reports the type as unsupported.
+// Quantized INT8/UINT8 ADD, SUB and MUL, INT8 SQUARED_DIFFERENCE and INT16 (zero points 0) ADD
+// and MUL follow TensorFlow Lite's integer rules (reference/binary_arithmetic_quantized.h),
+// multipliers computed in Prepare. Not served yet: quantized INT16 SUB, INT16 ADD with the
+// legacy power-of-two-scale form (pot_scale_int16), quantized DIV.
 namespace litescope::runtime {
 namespace {
 
@@ -63,6 +69,21 @@ constexpr bool Serves(BinaryKind k, DataType t) {
   return false;
 }
 
+// Element types each op serves as per-tensor quantized values (TFLite's quantized kernels).
+constexpr bool ServesQuantized(BinaryKind k, DataType t) {
+  switch (k) {
+    case BinaryKind::kAdd:
+    case BinaryKind::kMul:
+      return t == DataType::kInt8 || t == DataType::kUInt8 || t == DataType::kInt16;
+    case BinaryKind::kSub:
+      return t == DataType::kInt8 || t == DataType::kUInt8;
+    case BinaryKind::kSquaredDifference:
+      return t == DataType::kInt8;
+    default:
+      return false;
+  }
+}
+
 constexpr bool HasActivation(BinaryKind k) {
   return k == BinaryKind::kAdd || k == BinaryKind::kSub || k == BinaryKind::kMul ||
          k == BinaryKind::kDiv;
@@ -82,10 +103,10 @@ std::string ServedTypes(BinaryKind k) {
   const DataType all[] = {DataType::kFloat32, DataType::kInt8,  DataType::kUInt8,
                           DataType::kInt16,   DataType::kInt32, DataType::kInt64};
   int n = 0;
-  for (DataType t : all) n += Serves(k, t) ? 1 : 0;
+  for (DataType t : all) n += (Serves(k, t) || ServesQuantized(k, t)) ? 1 : 0;
   int i = 0;
   for (DataType t : all) {
-    if (!Serves(k, t)) continue;
+    if (!Serves(k, t) && !ServesQuantized(k, t)) continue;
     if (i > 0) s += (i + 1 == n) ? " or " : ", ";
     s += DataTypeName(t);
     ++i;
@@ -159,7 +180,10 @@ constexpr bool IsCostly(BinaryKind k) {
 struct BinaryOpData : OpData {
   ref::BroadcastLayout<2> layout;
   FusedActivation activation = FusedActivation::kNone;
-  bool rhs_checked = false;  // constant divisor/exponent validated once, in Prepare
+  bool rhs_checked = false;        // constant divisor/exponent validated once, in Prepare
+  bool quantized = false;          // INT8/UINT8 with TFLite's integer rules (below)
+  ref::QuantAddSubParams add_sub;  // ADD, SUB, SQUARED_DIFFERENCE
+  ref::QuantMulParams mul;         // MUL
 };
 
 FusedActivation ReadActivation(BinaryKind k, const Node& node) {
@@ -258,6 +282,85 @@ Status CheckRhsFor(const Node& node, const Tensor& b) {
   }
 }
 
+// TFLite's CheckedLog2: whether `x` is within 1e-3 (in log2) of a power of two.
+bool IsPowerOfTwo(float x) {
+  const float log2 = std::log(x) * (1.0f / std::log(2.0f));
+  return std::fabs(log2 - std::round(log2)) < 1e-3f;
+}
+
+// Multipliers, offsets and the clamp range of the quantized forms.
+template <BinaryKind K>
+Status PrepareQuantized(const Node& node, const Tensor& a, const Tensor& b, const Tensor& out,
+                        BinaryOpData& d) {
+  LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "input 0", node.inputs[0], a));
+  LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "input 1", node.inputs[1], b));
+  LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "output", node.outputs[0], out));
+  const float sa = a.quant.scale[0];
+  const float sb = b.quant.scale[0];
+  const float so = out.quant.scale[0];
+  const auto za = static_cast<int32_t>(a.quant.zero_point[0]);
+  const auto zb = static_cast<int32_t>(b.quant.zero_point[0]);
+  const auto zo = static_cast<int32_t>(out.quant.zero_point[0]);
+  int64_t qmin64 = 0;
+  int64_t qmax64 = 0;
+  quant_checks::IntegerRange(a.type, &qmin64, &qmax64);
+  const auto qmin = static_cast<int32_t>(qmin64);
+  const auto qmax = static_cast<int32_t>(qmax64);
+  const bool is_int16 = a.type == DataType::kInt16;
+  if (is_int16) {
+    if (za != 0 || zb != 0 || zo != 0)
+      return InvalidModelError(
+          fmt::format("{}: quantized INT16 needs zero points 0; got {}, {} and output {}",
+                      NodeLabel(node), za, zb, zo));
+    if constexpr (K == BinaryKind::kAdd) {
+      const auto* o = node.fb->builtin_options_as_AddOptions();
+      if ((o == nullptr || o->pot_scale_int16()) && IsPowerOfTwo(sa) && IsPowerOfTwo(sb) &&
+          IsPowerOfTwo(so))
+        return UnsupportedOpError(fmt::format(
+            "{}: INT16 ADD with power-of-two scales and pot_scale_int16 set is not supported",
+            NodeLabel(node)));
+    }
+  }
+  int32_t act_min = qmin;
+  int32_t act_max = qmax;
+  // TFLite's arithmetic kernels clamp for RELU, RELU6 and RELU_N1_TO_1 only.
+  fixed_point::QuantizedActivationRange(d.activation, so, zo, qmin, qmax, &act_min, &act_max);
+  d.quantized = true;
+  if constexpr (K == BinaryKind::kMul) {
+    d.mul.Init(sa, za, sb, zb, so, zo);
+    d.mul.act_min = act_min;
+    d.mul.act_max = act_max;
+  } else {
+    const bool squared = K == BinaryKind::kSquaredDifference;
+    d.add_sub.Init(sa, za, sb, zb, so, zo, squared ? 7 : (is_int16 ? 15 : 20), squared);
+    d.add_sub.act_min = act_min;
+    d.add_sub.act_max = act_max;
+  }
+  return Status::Ok();
+}
+
+template <BinaryKind K, typename T>
+void EvalQuantized(KernelContext& ctx, const BinaryOpData& d, const Tensor& a, const Tensor& b,
+                   Tensor& out) {
+  const T* pa = a.data_as<T>();
+  const T* pb = b.data_as<T>();
+  T* po = out.data_as<T>();
+  const int64_t chunk = elementwise::kCheapMinChunk;
+  if constexpr (K == BinaryKind::kAdd) {
+    elementwise::ParallelBroadcastBinary(ctx, d.layout, pa, pb, po, chunk,
+                                         ref::QuantAddOp<T>{&d.add_sub});
+  } else if constexpr (K == BinaryKind::kSub) {
+    elementwise::ParallelBroadcastBinary(ctx, d.layout, pa, pb, po, chunk,
+                                         ref::QuantSubOp<T>{&d.add_sub});
+  } else if constexpr (K == BinaryKind::kMul) {
+    elementwise::ParallelBroadcastBinary(ctx, d.layout, pa, pb, po, chunk,
+                                         ref::QuantMulOp<T>{&d.mul});
+  } else if constexpr (K == BinaryKind::kSquaredDifference) {
+    elementwise::ParallelBroadcastBinary(ctx, d.layout, pa, pb, po, chunk,
+                                         ref::QuantSquaredDifferenceOp<T>{&d.add_sub});
+  }
+}
+
 template <BinaryKind K>
 Status BinaryPrepare(KernelContext& ctx, Node& node) {
   Result<elementwise::Operands<2>> ops = elementwise::GetOperands<2>(ctx, node);
@@ -265,13 +368,14 @@ Status BinaryPrepare(KernelContext& ctx, Node& node) {
   Tensor& a = *ops->in[0];
   Tensor& b = *ops->in[1];
   Tensor& out = *ops->out;
-  if (!Serves(K, a.type))
+  if (!Serves(K, a.type) && !ServesQuantized(K, a.type))
     return TypeError(node, "input", 0, elementwise::InputIndex(node, 0), a, ServedTypes(K).c_str());
   LS_RETURN_IF_ERROR(elementwise::ExpectSameInputType(node, 1, b, a));
   LS_RETURN_IF_ERROR(elementwise::ExpectOutputType(node, 0, out, a.type));
 
   auto data = std::make_unique<BinaryOpData>();
   if (HasActivation(K)) data->activation = ReadActivation(K, node);
+  if (ServesQuantized(K, a.type)) LS_RETURN_IF_ERROR(PrepareQuantized<K>(node, a, b, out, *data));
   Tensor* const inputs[2] = {&a, &b};
   LS_RETURN_IF_ERROR(elementwise::PrepareBroadcast(ctx, node, inputs, out,
                                                    elementwise::kMaxBinaryRank, &data->layout));
@@ -326,6 +430,17 @@ Status BinaryEval(KernelContext& ctx, Node& node) {
   if (!d || !a || !b || !out)
     return InternalError(fmt::format("{}: Eval before a successful Prepare", NodeLabel(node)));
   if (d->layout.elements == 0) return Status::Ok();
+  if (d->quantized) {
+    if (a->type == DataType::kInt8) {
+      EvalQuantized<K, int8_t>(ctx, *d, *a, *b, *out);
+    } else if (a->type == DataType::kInt16) {
+      if constexpr (K == BinaryKind::kAdd || K == BinaryKind::kMul)
+        EvalQuantized<K, int16_t>(ctx, *d, *a, *b, *out);
+    } else {
+      EvalQuantized<K, uint8_t>(ctx, *d, *a, *b, *out);
+    }
+    return Status::Ok();
+  }
   switch (a->type) {
     case DataType::kFloat32:
       return EvalTyped<K, float>(ctx, node, *d, *a, *b, *out);
@@ -363,15 +478,15 @@ KernelRegistration MakeBinary(const char* name, schema::BuiltinOperator op, int 
 
 KernelRegistration MakeAddKernel() {
   return MakeBinary<BinaryKind::kAdd>("ADD", schema::BuiltinOperator::ADD, 5,
-                                      "float32,int32,int64");
+                                      "float32,int8,uint8,int16,int32,int64");
 }
 KernelRegistration MakeSubKernel() {
   return MakeBinary<BinaryKind::kSub>("SUB", schema::BuiltinOperator::SUB, 5,
-                                      "float32,int32,int64");
+                                      "float32,int8,uint8,int32,int64");
 }
 KernelRegistration MakeMulKernel() {
   return MakeBinary<BinaryKind::kMul>("MUL", schema::BuiltinOperator::MUL, 7,
-                                      "float32,int32,int64");
+                                      "float32,int8,uint8,int16,int32,int64");
 }
 KernelRegistration MakeDivKernel() {
   return MakeBinary<BinaryKind::kDiv>("DIV", schema::BuiltinOperator::DIV, 2, "float32,int32");
@@ -381,7 +496,7 @@ KernelRegistration MakePowKernel() {
 }
 KernelRegistration MakeSquaredDifferenceKernel() {
   return MakeBinary<BinaryKind::kSquaredDifference>(
-      "SQUARED_DIFFERENCE", schema::BuiltinOperator::SQUARED_DIFFERENCE, 2, "float32,int32");
+      "SQUARED_DIFFERENCE", schema::BuiltinOperator::SQUARED_DIFFERENCE, 2, "float32,int8,int32");
 }
 KernelRegistration MakeMaximumKernel() {
   return MakeBinary<BinaryKind::kMaximum>("MAXIMUM", schema::BuiltinOperator::MAXIMUM, 4,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "runtime/kernels/builtin_kernels.h"
+#include "runtime/kernels/conv_2d_quantized.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/optimized/aligned_buffer.h"
 #include "runtime/kernels/optimized/conv_indirection.h"
@@ -161,6 +162,8 @@ Status ConvPrepare(KernelContext& ctx, Node& node) {
   Result<Tensor*> out = RequireOutput(ctx, node, 0);
   if (!out.ok()) return out.status();
   const Tensor* bias = ctx.input(node, 2);  // optional: absent means zeros
+  if (ConvIsQuantizedOrHybrid((*in)->type, (*filter)->type))  // conv_2d_quantized.cc
+    return ConvPrepareQuantized(ctx, node, **in, **filter, bias, **out);
   switch ((*in)->type) {
     case DataType::kFloat32:
       return ConvPrepareFloat(ctx, node, **in, **filter, bias, **out);
@@ -206,8 +209,10 @@ Status ConvEvalFloat(KernelContext& ctx, Node& node, ConvOpData* d) {
 }
 
 Status ConvEval(KernelContext& ctx, Node& node) {
-  ConvOpData* d = node.data_as<ConvOpData>();
   const Tensor& in = *ctx.input(node, 0);
+  if (ConvIsQuantizedOrHybrid(in.type, ctx.input(node, 1)->type))
+    return ConvEvalQuantized(ctx, node);
+  ConvOpData* d = node.data_as<ConvOpData>();
   switch (in.type) {
     case DataType::kFloat32:
       return ConvEvalFloat(ctx, node, d);
@@ -226,7 +231,7 @@ KernelRegistration MakeConv2DKernel() {
   r.max_version = 8;
   r.prepare = ConvPrepare;
   r.eval = ConvEval;
-  r.types = "float32";
+  r.types = "float32,int8,uint8";
   return r;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "runtime/kernels/builtin_kernels.h"
+#include "runtime/kernels/fully_connected_quantized.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/optimized/gemm_f32.h"
 #include "runtime/schema/tflite_schema_generated.h"
@@ -113,6 +114,8 @@ Status FullyConnectedPrepare(KernelContext& ctx, Node& node) {
   Result<Tensor*> out = RequireOutput(ctx, node, 0);
   if (!out.ok()) return out.status();
   const Tensor* bias = ctx.input(node, 2);  // optional: absent means zeros
+  if (FullyConnectedIsQuantizedOrHybrid((*in)->type, (*w)->type))  // fully_connected_quantized.cc
+    return FullyConnectedPrepareQuantized(ctx, node, **in, **w, bias, **out);
   switch ((*in)->type) {
     case DataType::kFloat32:
       return FullyConnectedPrepareFloat(ctx, node, **in, **w, bias, **out);
@@ -139,8 +142,10 @@ Status FullyConnectedEvalFloat(KernelContext& ctx, Node& node, FullyConnectedOpD
 }
 
 Status FullyConnectedEval(KernelContext& ctx, Node& node) {
-  FullyConnectedOpData* d = node.data_as<FullyConnectedOpData>();
   const Tensor& in = *ctx.input(node, 0);
+  if (FullyConnectedIsQuantizedOrHybrid(in.type, ctx.input(node, 1)->type))
+    return FullyConnectedEvalQuantized(ctx, node);
+  FullyConnectedOpData* d = node.data_as<FullyConnectedOpData>();
   switch (in.type) {
     case DataType::kFloat32:
       return FullyConnectedEvalFloat(ctx, node, d);
@@ -159,7 +164,7 @@ KernelRegistration MakeFullyConnectedKernel() {
   r.max_version = 14;
   r.prepare = FullyConnectedPrepare;
   r.eval = FullyConnectedEval;
-  r.types = "float32";
+  r.types = "float32,int8,uint8";
   return r;
 }
 

@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "runtime/kernels/builtin_kernels.h"
+#include "runtime/kernels/internal/conv_quant_params.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/optimized/aligned_buffer.h"
 #include "runtime/kernels/optimized/gemm_f32.h"
+#include "runtime/kernels/reference/conv_quantized.h"
 #include "runtime/kernels/reference/transpose_conv.h"
 #include "runtime/schema/tflite_schema_generated.h"
 #include "runtime/thread_pool.h"
@@ -37,6 +39,9 @@ struct TransposeConvOpData : OpData {
   optimized::PackedMatrixF32 weights;
   bool packed = false;
   optimized::AlignedBuffer<float> cols;  // M x (KH*KW*OC)
+  // int8: per output channel multipliers and the int32 accumulator of the whole output.
+  conv_quant::ConvQuantData quant;
+  std::vector<int32_t> scratch;
 };
 
 Status PackTransposeConvWeights(const Node& node, const Tensor& filter, TransposeConvOpData* d) {
@@ -156,6 +161,58 @@ Status TransposeConvPrepareFloat(KernelContext& ctx, Node& node, const Tensor& s
   return resized;
 }
 
+Status TransposeConvPrepareInt8(KernelContext& ctx, Node& node, const Tensor& shape_tensor,
+                                const Tensor& filter, const Tensor& in, const Tensor* bias,
+                                Tensor& out) {
+  if (filter.type != DataType::kInt8)
+    return TypeError(node, "input", kFilter, node.inputs[kFilter], filter, "INT8");
+  if (bias && bias->type != DataType::kInt32)
+    return TypeError(node, "input", kBias, node.inputs[kBias], *bias, "INT32");
+  if (out.type != DataType::kInt8)
+    return TypeError(node, "output", 0, node.outputs[0], out, "INT8");
+  if (shape_tensor.type != DataType::kInt32)
+    return TypeError(node, "input", kOutputShape, node.inputs[kOutputShape], shape_tensor,
+                     "INT32");
+  if (shape_tensor.shape.rank() != 1 || shape_tensor.elements() != 4)
+    return InvalidModelError(fmt::format("{}: output_shape (tensor {}) has shape {}; expected [4]",
+                                         NodeLabel(node), node.inputs[kOutputShape],
+                                         shape_tensor.shape.ToString()));
+  if (in.shape.rank() != 4)
+    return InvalidModelError(fmt::format("{}: input (tensor {}) has shape {}; expected rank 4",
+                                         NodeLabel(node), node.inputs[kInput],
+                                         in.shape.ToString()));
+  if (filter.shape.rank() != 4 || filter.shape.dim(3) != in.shape.dim(3))
+    return InvalidModelError(fmt::format(
+        "{}: filter (tensor {}) has shape {}; expected [OC, KH, KW, {}]", NodeLabel(node),
+        node.inputs[kFilter], filter.shape.ToString(), in.shape.dim(3)));
+  const int out_c = filter.shape.dim(0);
+  if (bias && bias->elements() != out_c)
+    return InvalidModelError(fmt::format("{}: bias (tensor {}) has shape {}; expected [{}]",
+                                         NodeLabel(node), node.inputs[kBias],
+                                         bias->shape.ToString(), out_c));
+  const schema::TransposeConvOptions* opts = node.fb->builtin_options_as_TransposeConvOptions();
+  auto d = std::make_unique<TransposeConvOpData>();
+  d->padding = opts ? static_cast<int>(opts->padding()) : 0;
+  d->params.stride_h = opts ? opts->stride_h() : 1;
+  d->params.stride_w = opts ? opts->stride_w() : 1;
+  if (d->params.stride_h <= 0 || d->params.stride_w <= 0)
+    return InvalidModelError(fmt::format("{}: invalid stride {}x{}", NodeLabel(node),
+                                         d->params.stride_h, d->params.stride_w));
+  const auto act = opts ? static_cast<FusedActivation>(opts->fused_activation_function())
+                        : FusedActivation::kNone;
+  LS_RETURN_IF_ERROR(conv_quant::PrepareConvQuant(node, kInput, kFilter, in, filter, out, 0,
+                                                  out_c, act, conv_quant::ScaleProduct::kDouble,
+                                                  &d->quant));
+  Status resized = Status::Ok();
+  if (shape_tensor.is_constant()) {
+    resized = ApplyOutputShape(ctx, node, shape_tensor, in, filter, out, d.get());
+  } else {
+    ctx.SetDynamic(out);  // sized in Eval, once output_shape is known
+  }
+  node.data = std::move(d);
+  return resized;
+}
+
 Status TransposeConvPrepare(KernelContext& ctx, Node& node) {
   LS_RETURN_IF_ERROR(ExpectArity(node, 3, 4, 1));
   Result<Tensor*> shape = RequireInput(ctx, node, kOutputShape);
@@ -170,8 +227,10 @@ Status TransposeConvPrepare(KernelContext& ctx, Node& node) {
   switch ((*in)->type) {
     case DataType::kFloat32:
       return TransposeConvPrepareFloat(ctx, node, **shape, **filter, **in, bias, **out);
+    case DataType::kInt8:
+      return TransposeConvPrepareInt8(ctx, node, **shape, **filter, **in, bias, **out);
     default:
-      return TypeError(node, "input", kInput, node.inputs[kInput], **in, "FLOAT32");
+      return TypeError(node, "input", kInput, node.inputs[kInput], **in, "FLOAT32 or INT8");
   }
 }
 
@@ -249,14 +308,48 @@ Status TransposeConvEvalFloat(KernelContext& ctx, Node& node, TransposeConvOpDat
   return Status::Ok();
 }
 
+Status TransposeConvEvalInt8(KernelContext& ctx, Node& node, TransposeConvOpData* d) {
+  const Tensor& shape_tensor = *ctx.input(node, kOutputShape);
+  const Tensor& filter = *ctx.input(node, kFilter);
+  const Tensor& in = *ctx.input(node, kInput);
+  const Tensor* bias = ctx.input(node, kBias);
+  Tensor& out = *ctx.output(node, 0);
+  if (!shape_tensor.is_constant())
+    LS_RETURN_IF_ERROR(ApplyOutputShape(ctx, node, shape_tensor, in, filter, out, d));
+  if (out.elements() == 0) return Status::Ok();
+  // The forward convolution from the output back to the input.
+  optimized::ConvGeometry g;
+  g.batches = out.shape.dim(0);
+  g.in_h = out.shape.dim(1);
+  g.in_w = out.shape.dim(2);
+  g.in_c = out.shape.dim(3);
+  g.out_h = in.shape.dim(1);
+  g.out_w = in.shape.dim(2);
+  g.k_h = filter.shape.dim(1);
+  g.k_w = filter.shape.dim(2);
+  g.stride_h = d->params.stride_h;
+  g.stride_w = d->params.stride_w;
+  g.pad_top = d->params.pad_top;
+  g.pad_left = d->params.pad_left;
+  d->scratch.resize(static_cast<size_t>(out.elements()));
+  reference::TransposeConvQuantized<int8_t>(g, in.shape.dim(3), out.shape.dim(3),
+                                            d->quant.params, in.data_as<int8_t>(),
+                                            filter.data_as<int8_t>(),
+                                            bias ? bias->data_as<int32_t>() : nullptr,
+                                            out.data_as<int8_t>(), d->scratch.data());
+  return Status::Ok();
+}
+
 Status TransposeConvEval(KernelContext& ctx, Node& node) {
   TransposeConvOpData* d = node.data_as<TransposeConvOpData>();
   const Tensor& in = *ctx.input(node, kInput);
   switch (in.type) {
     case DataType::kFloat32:
       return TransposeConvEvalFloat(ctx, node, d);
+    case DataType::kInt8:
+      return TransposeConvEvalInt8(ctx, node, d);
     default:
-      return TypeError(node, "input", kInput, node.inputs[kInput], in, "FLOAT32");
+      return TypeError(node, "input", kInput, node.inputs[kInput], in, "FLOAT32 or INT8");
   }
 }
 
@@ -270,7 +363,7 @@ KernelRegistration MakeTransposeConvKernel() {
   r.max_version = 5;
   r.prepare = TransposeConvPrepare;
   r.eval = TransposeConvEval;
-  r.types = "float32";
+  r.types = "float32,int8";
   return r;
 }
 

@@ -323,9 +323,11 @@ def test_input_layer_value_files():
 
 
 def test_require_full_delegation():
-    r = failure("--require_full_delegation=true")
+    r = failure("--require_full_delegation=true")  # no delegate: everything on the CPU
     check("Disallowed CPU fallback detected." in r.err, r.describe())
     ok("--require_full_delegation=false")
+    r = ok("--require_full_delegation=true", "--use_xnnpack=true")  # XNNPACK takes ADD and MUL
+    check("completely executed by the delegate" in r.out, r.describe())
 
 
 def test_enable_op_profiling():
@@ -408,17 +410,31 @@ def test_output_filepath():
 
 
 def test_use_xnnpack():
-    r = failure("--use_xnnpack=true")
-    check("XNNPACK" in r.err, r.describe())
-    r = ok("--use_xnnpack=false")
-    check("Use xnnpack: [0]" in r.out, r.describe())
+    out = path("xnnpack_out.bin")
+    r, rep = report("--use_xnnpack=true", "--enable_op_profiling=true",
+                    "--input_layer_value_range=a,1,1:b,2,2", "--output_filepath=" + out)
+    check("Use xnnpack: [1]" in r.out, r.describe())
+    check("Explicitly applied XNNPACK delegate, and the model graph will be completely executed "
+          "by the delegate." in r.out, r.describe())
+    check(all(v == 6.0 for v in read_floats(out)), "XNNPACK computes (1 + 2) * 2 = 6")
+    check(rep["execution"]["backend"] == "XNNPACK", str(rep["execution"]))
+    tables = {t["graph"]: t for t in rep["op_profiling"]["regular"]}
+    check([n["type"] for n in tables["primary"]["nodes"]] == ["XNNPACK"], str(tables["primary"]))
+    internal = tables["delegate_internal"]["nodes"]
+    check([n["type"] for n in internal] == ["ADD", "MUL"], str(internal))
+    check(all(n["backend"] == "XNNPACK" for n in internal), str(internal))
+    check("Delegate internal: " in r.out, r.describe())
+    r, rep = report("--use_xnnpack=false")
+    check("Use xnnpack: [0]" in r.out and rep["execution"]["backend"] == "cpu", r.describe())
     usage_error("--use_xnnpack=2")
 
 
 def test_xnnpack_force_fp16():
     r = ok("--xnnpack_force_fp16=true")
     check("no effect without --use_xnnpack" in r.err, r.describe())
-    failure("--use_xnnpack=1", "--xnnpack_force_fp16=1")
+    # fp16 runs where the CPU can; otherwise the partition stays on the CPU kernels.
+    r = ok("--use_xnnpack=1", "--xnnpack_force_fp16=1")
+    check("Force fp16 inference in xnnpack: [1]" in r.out, r.describe())
     usage_error("--xnnpack_force_fp16=half")
 
 
@@ -477,6 +493,13 @@ def test_trace_file():
     check(any(e["ph"] == "X" and e["cat"].startswith("init") for e in events), "init events")
     check(sum(1 for e in events if e.get("name") == "Invoke" and e["cat"] == "regular,run") == 4,
           "one Invoke per regular run")
+    # Ops a delegate reports from inside its kernel go to their own track.
+    ok("--use_xnnpack=true", "--trace_file=" + f, "--num_runs=2", graph=MOBILENET)
+    with open(f) as fh:
+        delegated = [e for e in json.load(fh)["traceEvents"]
+                     if e.get("cat") == "regular,delegate_op"]
+    check(len(delegated) == 2 * 31 and all(e["tid"] == 4 for e in delegated),
+          "delegate-internal events: %d" % len(delegated))
     # Events on one thread nest (Perfetto requires it): children lie inside their run.
     runs = sorted((e["ts"], e["ts"] + e["dur"]) for e in events
                   if e.get("name") == "Invoke" and e["tid"] == 3)
@@ -539,6 +562,17 @@ def test_node_times_add_up():
     check(abs(rep["op_profiling"]["regular_node_sum_us_per_run"] - node_sum) < 1e-6 * avg, "sum")
     print("node sum %.1f us, inference average %.1f us (%.2f%%)" %
           (node_sum, avg, 100.0 * (node_sum - avg) / avg))
+    # Through XNNPACK: the ops the delegate reports add up as well.
+    _, rep = report("--enable_op_profiling=true", "--num_runs=30", "--use_xnnpack=true",
+                    graph=MOBILENET)
+    tables = {t["graph"]: t for t in rep["op_profiling"]["regular"]}
+    avg = rep["latency"]["regular"]["stats"]["mean"]
+    for graph in ("primary", "delegate_internal"):
+        node_sum = sum(n["avg_us_per_run"] for n in tables[graph]["nodes"])
+        check(abs(node_sum - avg) <= 0.05 * avg,
+              "XNNPACK %s: node sum %.1f us vs inference average %.1f us" % (graph, node_sum, avg))
+        print("XNNPACK %s: node sum %.1f us, inference average %.1f us (%.2f%%)" %
+              (graph, node_sum, avg, 100.0 * (node_sum - avg) / avg))
 
 
 def test_bad_flags():

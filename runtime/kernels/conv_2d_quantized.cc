@@ -1,0 +1,205 @@
+#include "runtime/kernels/conv_2d_quantized.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "runtime/kernels/internal/conv_quant_params.h"
+#include "runtime/kernels/internal/quant_checks.h"
+#include "runtime/kernels/kernel_util.h"
+#include "runtime/kernels/optimized/conv_indirection.h"
+#include "runtime/kernels/reference/conv_quantized.h"
+#include "runtime/kernels/reference/hybrid.h"
+#include "runtime/schema/tflite_schema_generated.h"
+#include "runtime/thread_pool.h"
+
+// Quantized CONV_2D: TFLite's integer rules (reference/conv_quantized.h) and hybrid rules
+// (reference/hybrid.h), multipliers computed once here in Prepare.
+namespace litescope::runtime {
+namespace {
+
+struct ConvQuantOpData : OpData {
+  optimized::ConvGeometry geo;
+  int group_in_c = 0;
+  int out_c = 0;
+  conv_quant::ConvQuantData quant;  // int8 / uint8
+  // Hybrid: per-channel scales (ones when the filter is per tensor, whose scale is folded into
+  // the input's), whether inputs are quantized asymmetrically, float clamp, scratch.
+  bool hybrid = false;
+  bool hybrid_asymmetric = false;
+  float filter_scale = 1.f;
+  std::vector<float> channel_scale;
+  float act_min = 0.f;
+  float act_max = 0.f;
+  std::vector<int8_t> q_input;
+  std::vector<float> scales;
+  std::vector<int32_t> zero_points;
+};
+
+bool IsQuantized(DataType t) { return t == DataType::kInt8 || t == DataType::kUInt8; }
+
+// Chunks of at least ~256k multiply-adds per thread-pool task.
+int64_t MinRowsPerChunk(const optimized::ConvGeometry& g, int group_in_c, int out_c) {
+  constexpr int64_t kMinMacsPerChunk = int64_t{1} << 18;
+  const int64_t macs = std::max<int64_t>(
+      1, static_cast<int64_t>(g.taps()) * group_in_c * out_c);
+  return std::max<int64_t>(1, kMinMacsPerChunk / macs);
+}
+
+}  // namespace
+
+bool ConvIsQuantizedOrHybrid(DataType input, DataType filter) {
+  return IsQuantized(input) || (input == DataType::kFloat32 && filter == DataType::kInt8);
+}
+
+Status ConvPrepareQuantized(KernelContext& ctx, Node& node, const Tensor& in,
+                            const Tensor& filter, const Tensor* bias, Tensor& out) {
+  const bool hybrid = in.type == DataType::kFloat32;
+  if (!hybrid && filter.type != in.type)
+    return TypeError(node, "input", 1, node.inputs[1], filter, DataTypeName(in.type));
+  const DataType bias_type = hybrid ? DataType::kFloat32 : DataType::kInt32;
+  if (bias && bias->type != bias_type)
+    return TypeError(node, "input", 2, node.inputs[2], *bias, DataTypeName(bias_type));
+  if (out.type != in.type)
+    return TypeError(node, "output", 0, node.outputs[0], out, DataTypeName(in.type));
+  if (in.shape.rank() != 4)
+    return InvalidModelError(fmt::format("{}: input (tensor {}) has shape {}; expected rank 4",
+                                         NodeLabel(node), node.inputs[0], in.shape.ToString()));
+  if (filter.shape.rank() != 4)
+    return InvalidModelError(fmt::format("{}: filter (tensor {}) has shape {}; expected rank 4",
+                                         NodeLabel(node), node.inputs[1],
+                                         filter.shape.ToString()));
+  const int in_c = in.shape.dim(3);
+  const int out_c = filter.shape.dim(0);
+  const int group_in_c = filter.shape.dim(3);
+  if (group_in_c <= 0 || in_c < group_in_c || in_c % group_in_c != 0 ||
+      out_c % (in_c / group_in_c) != 0)
+    return InvalidModelError(fmt::format(
+        "{}: filter (tensor {}) shape {} does not fit input channels {} (input channels must "
+        "be a multiple of the filter's, and output channels of the group count)",
+        NodeLabel(node), node.inputs[1], filter.shape.ToString(), in_c));
+  if (bias && bias->elements() != out_c)
+    return InvalidModelError(fmt::format("{}: bias (tensor {}) has shape {}; expected [{}]",
+                                         NodeLabel(node), node.inputs[2],
+                                         bias->shape.ToString(), out_c));
+
+  const schema::Conv2DOptions* opts = node.fb->builtin_options_as_Conv2DOptions();
+  const int padding = opts ? static_cast<int>(opts->padding()) : 0;
+  const auto act = opts ? static_cast<FusedActivation>(opts->fused_activation_function())
+                        : FusedActivation::kNone;
+  auto d = std::make_unique<ConvQuantOpData>();
+  optimized::ConvGeometry& g = d->geo;
+  g.batches = in.shape.dim(0);
+  g.in_h = in.shape.dim(1);
+  g.in_w = in.shape.dim(2);
+  g.in_c = in_c;
+  g.k_h = filter.shape.dim(1);
+  g.k_w = filter.shape.dim(2);
+  g.stride_h = opts ? opts->stride_h() : 1;
+  g.stride_w = opts ? opts->stride_w() : 1;
+  g.dilation_h = opts ? opts->dilation_h_factor() : 1;
+  g.dilation_w = opts ? opts->dilation_w_factor() : 1;
+  if (!ComputeSpatialOutput(padding, g.in_h, g.k_h, g.stride_h, g.dilation_h, &g.out_h,
+                            &g.pad_top) ||
+      !ComputeSpatialOutput(padding, g.in_w, g.k_w, g.stride_w, g.dilation_w, &g.out_w,
+                            &g.pad_left))
+    return InvalidModelError(fmt::format(
+        "{}: invalid geometry (stride {}x{}, dilation {}x{}, filter {}x{})", NodeLabel(node),
+        g.stride_h, g.stride_w, g.dilation_h, g.dilation_w, g.k_h, g.k_w));
+  const int64_t reach_h = static_cast<int64_t>(g.out_h) * g.stride_h +
+                          static_cast<int64_t>(g.k_h) * g.dilation_h;
+  const int64_t reach_w = static_cast<int64_t>(g.out_w) * g.stride_w +
+                          static_cast<int64_t>(g.k_w) * g.dilation_w;
+  if (reach_h > INT_MAX / 2 || reach_w > INT_MAX / 2 || g.rows() > INT_MAX ||
+      static_cast<int64_t>(g.taps()) * group_in_c > INT_MAX)
+    return InvalidModelError(fmt::format("{}: convolution of {} with filter {} is too large",
+                                         NodeLabel(node), in.shape.ToString(),
+                                         filter.shape.ToString()));
+  d->group_in_c = group_in_c;
+  d->out_c = out_c;
+
+  if (hybrid) {
+    LS_RETURN_IF_ERROR(quant_checks::CheckWeights(node, "filter", node.inputs[1], filter, 0,
+                                                  out_c, /*symmetric=*/true));
+    d->hybrid = true;
+    FloatActivationRange(act, &d->act_min, &d->act_max);
+    const std::vector<float>& s = filter.quant.scale;
+    // TFLite takes the per-channel path (asymmetric inputs) only when the scales differ.
+    d->hybrid_asymmetric =
+        std::any_of(s.begin(), s.end(), [&](float v) { return v != s[0]; });
+    if (d->hybrid_asymmetric) {
+      d->channel_scale = s;
+    } else {
+      d->filter_scale = s[0];
+      d->channel_scale.assign(static_cast<size_t>(out_c), 1.f);
+    }
+    d->q_input.resize(static_cast<size_t>(in.elements()));
+    d->scales.resize(static_cast<size_t>(std::max(1, g.batches)));
+    d->zero_points.assign(static_cast<size_t>(std::max(1, g.batches)), 0);
+  } else {
+    LS_RETURN_IF_ERROR(conv_quant::PrepareConvQuant(
+        node, 0, 1, in, filter, out, 0, out_c, act,
+        in.type == DataType::kInt8 ? conv_quant::ScaleProduct::kDouble
+                                   : conv_quant::ScaleProduct::kFloat,
+        &d->quant));
+  }
+  node.data = std::move(d);
+  return ctx.ResizeTensor(out, Shape{g.batches, g.out_h, g.out_w, out_c});
+}
+
+Status ConvEvalQuantized(KernelContext& ctx, Node& node) {
+  ConvQuantOpData* d = node.data_as<ConvQuantOpData>();
+  const Tensor& in = *ctx.input(node, 0);
+  const Tensor& filter = *ctx.input(node, 1);
+  const Tensor* bias = ctx.input(node, 2);
+  Tensor& out = *ctx.output(node, 0);
+  const optimized::ConvGeometry& g = d->geo;
+  const int64_t rows = g.rows();
+  if (rows == 0 || out.elements() == 0) return Status::Ok();
+  const int64_t min_rows = MinRowsPerChunk(g, d->group_in_c, d->out_c);
+  ThreadPool& pool = ctx.thread_pool();
+  if (d->hybrid) {
+    const int64_t image = in.elements() / g.batches;
+    const float* x = in.data_as<float>();
+    for (int b = 0; b < g.batches; ++b) {
+      const size_t bi = static_cast<size_t>(b);
+      int8_t* q = d->q_input.data() + b * image;
+      if (d->hybrid_asymmetric) {
+        reference::AsymmetricQuantize(x + b * image, image, q, &d->scales[bi],
+                                      &d->zero_points[bi]);
+      } else {
+        d->scales[bi] = reference::SymmetricQuantize(x + b * image, image, q) * d->filter_scale;
+      }
+    }
+    const float* bias_data = bias ? bias->data_as<float>() : nullptr;
+    pool.ParallelFor(rows, min_rows, [&](int64_t begin, int64_t end) {
+      reference::HybridConvRows(g, d->group_in_c, d->out_c, d->q_input.data(), d->scales.data(),
+                                d->zero_points.data(), filter.data_as<int8_t>(),
+                                d->channel_scale.data(), bias_data, d->act_min, d->act_max,
+                                out.data_as<float>(), begin, end);
+    });
+    return Status::Ok();
+  }
+  const int32_t* bias_data = bias ? bias->data_as<int32_t>() : nullptr;
+  const reference::ConvQuantParams& q = d->quant.params;
+  if (in.type == DataType::kInt8) {
+    pool.ParallelFor(rows, min_rows, [&](int64_t begin, int64_t end) {
+      reference::ConvQuantizedRows<int8_t>(g, d->group_in_c, d->out_c, q, in.data_as<int8_t>(),
+                                           filter.data_as<int8_t>(), bias_data,
+                                           out.data_as<int8_t>(), begin, end);
+    });
+  } else {
+    pool.ParallelFor(rows, min_rows, [&](int64_t begin, int64_t end) {
+      reference::ConvQuantizedRows<uint8_t>(g, d->group_in_c, d->out_c, q,
+                                            in.data_as<uint8_t>(), filter.data_as<uint8_t>(),
+                                            bias_data, out.data_as<uint8_t>(), begin, end);
+    });
+  }
+  return Status::Ok();
+}
+
+}  // namespace litescope::runtime

@@ -1,0 +1,186 @@
+#include "runtime/kernels/fully_connected_quantized.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "runtime/kernels/internal/conv_quant_params.h"
+#include "runtime/kernels/internal/quant_checks.h"
+#include "runtime/kernels/kernel_util.h"
+#include "runtime/kernels/reference/fully_connected_quantized.h"
+#include "runtime/kernels/reference/hybrid.h"
+#include "runtime/schema/tflite_schema_generated.h"
+#include "runtime/thread_pool.h"
+
+// Quantized FULLY_CONNECTED: TFLite's integer rules (reference/fully_connected_quantized.h) and
+// hybrid rules (reference/hybrid.h), multipliers computed once here in Prepare.
+namespace litescope::runtime {
+namespace {
+
+struct FcQuantOpData : OpData {
+  int batches = 0;
+  int k = 0;
+  int n = 0;
+  conv_quant::ConvQuantData quant;  // int8 / uint8
+  // Hybrid.
+  bool hybrid = false;
+  bool asymmetric = false;
+  bool per_channel = false;
+  float filter_scale = 1.f;
+  float act_min = 0.f;
+  float act_max = 0.f;
+  std::vector<int32_t> row_sums;
+  bool row_sums_valid = false;
+  std::vector<int8_t> q_input;
+  std::vector<float> scales;
+  std::vector<int32_t> zero_points;
+};
+
+bool IsQuantized(DataType t) { return t == DataType::kInt8 || t == DataType::kUInt8; }
+
+int64_t MinRowsPerChunk(int k, int n) {
+  constexpr int64_t kMinMacsPerChunk = int64_t{1} << 16;
+  return std::max<int64_t>(1, kMinMacsPerChunk / std::max<int64_t>(1, int64_t{k} * n));
+}
+
+}  // namespace
+
+bool FullyConnectedIsQuantizedOrHybrid(DataType input, DataType weights) {
+  return IsQuantized(input) || (input == DataType::kFloat32 && weights == DataType::kInt8);
+}
+
+Status FullyConnectedPrepareQuantized(KernelContext& ctx, Node& node, const Tensor& in,
+                                      const Tensor& w, const Tensor* bias, Tensor& out) {
+  const bool hybrid = in.type == DataType::kFloat32;
+  if (!hybrid && w.type != in.type)
+    return TypeError(node, "input", 1, node.inputs[1], w, DataTypeName(in.type));
+  const DataType bias_type = hybrid ? DataType::kFloat32 : DataType::kInt32;
+  if (bias && bias->type != bias_type)
+    return TypeError(node, "input", 2, node.inputs[2], *bias, DataTypeName(bias_type));
+  if (out.type != in.type)
+    return TypeError(node, "output", 0, node.outputs[0], out, DataTypeName(in.type));
+  const schema::FullyConnectedOptions* opts = node.fb->builtin_options_as_FullyConnectedOptions();
+  if (opts && opts->weights_format() != schema::FullyConnectedOptionsWeightsFormat::DEFAULT)
+    return UnsupportedTypeError(fmt::format(
+        "{}: weights format {} is not supported; expected DEFAULT", NodeLabel(node),
+        schema::EnumNameFullyConnectedOptionsWeightsFormat(opts->weights_format())));
+  const bool keep_num_dims = opts && opts->keep_num_dims();
+  const auto act = opts ? static_cast<FusedActivation>(opts->fused_activation_function())
+                        : FusedActivation::kNone;
+  if (w.shape.rank() != 2 || w.shape.dim(1) <= 0)
+    return InvalidModelError(fmt::format("{}: weights (tensor {}) have shape {}; expected [N, K] "
+                                         "with K > 0",
+                                         NodeLabel(node), node.inputs[1], w.shape.ToString()));
+  const int n = w.shape.dim(0);
+  const int k = w.shape.dim(1);
+  if (bias && bias->elements() != n)
+    return InvalidModelError(fmt::format("{}: bias (tensor {}) has shape {}; expected [{}]",
+                                         NodeLabel(node), node.inputs[2],
+                                         bias->shape.ToString(), n));
+  const int64_t in_elements = in.elements();
+  if (in.shape.rank() < 1 || in_elements % k != 0 || in_elements / k > INT_MAX)
+    return InvalidModelError(fmt::format(
+        "{}: input (tensor {}) of shape {} is not a whole number of rows of {} weights",
+        NodeLabel(node), node.inputs[0], in.shape.ToString(), k));
+  Shape out_shape;
+  if (keep_num_dims) {
+    if (in.shape.dim(in.shape.rank() - 1) != k)
+      return InvalidModelError(fmt::format(
+          "{}: keep_num_dims needs the input's last dim ({}) to equal the weights' K ({})",
+          NodeLabel(node), in.shape.ToString(), k));
+    out_shape = in.shape;
+    out_shape.dim(out_shape.rank() - 1) = n;
+  } else {
+    out_shape = Shape{static_cast<int32_t>(in_elements / k), n};
+  }
+
+  auto d = std::make_unique<FcQuantOpData>();
+  d->batches = static_cast<int>(in_elements / k);
+  d->k = k;
+  d->n = n;
+  if (hybrid) {
+    LS_RETURN_IF_ERROR(quant_checks::CheckWeights(node, "weights", node.inputs[1], w, 0, n,
+                                                  /*symmetric=*/true));
+    d->hybrid = true;
+    d->asymmetric = opts && opts->asymmetric_quantize_inputs();
+    d->per_channel = w.quant.per_channel();
+    d->filter_scale = w.quant.scale[0];
+    FloatActivationRange(act, &d->act_min, &d->act_max);
+    d->row_sums.resize(static_cast<size_t>(n));
+    if (w.is_constant()) {
+      reference::WeightRowSums(w.data_as<int8_t>(), n, k, d->row_sums.data());
+      d->row_sums_valid = true;
+    }
+    d->q_input.resize(static_cast<size_t>(in_elements));
+    d->scales.resize(static_cast<size_t>(d->batches));
+    d->zero_points.assign(static_cast<size_t>(d->batches), 0);
+  } else {
+    // TFLite forms a per-channel multiplier in double, a per-tensor one from the float product.
+    LS_RETURN_IF_ERROR(conv_quant::PrepareConvQuant(
+        node, 0, 1, in, w, out, 0, n, act,
+        in.type == DataType::kInt8 && w.quant.per_channel() ? conv_quant::ScaleProduct::kDouble
+                                                            : conv_quant::ScaleProduct::kFloat,
+        &d->quant));
+  }
+  node.data = std::move(d);
+  return ctx.ResizeTensor(out, out_shape);
+}
+
+Status FullyConnectedEvalQuantized(KernelContext& ctx, Node& node) {
+  FcQuantOpData* d = node.data_as<FcQuantOpData>();
+  const Tensor& in = *ctx.input(node, 0);
+  const Tensor& w = *ctx.input(node, 1);
+  const Tensor* bias = ctx.input(node, 2);
+  Tensor& out = *ctx.output(node, 0);
+  if (d->batches == 0 || d->n == 0) return Status::Ok();
+  ThreadPool& pool = ctx.thread_pool();
+  const int64_t min_rows = MinRowsPerChunk(d->k, d->n);
+  if (d->hybrid) {
+    if (!d->row_sums_valid)
+      reference::WeightRowSums(w.data_as<int8_t>(), d->n, d->k, d->row_sums.data());
+    const float* x = in.data_as<float>();
+    for (int r = 0; r < d->batches; ++r) {
+      const size_t ri = static_cast<size_t>(r);
+      const int64_t off = static_cast<int64_t>(r) * d->k;
+      if (d->asymmetric) {
+        reference::AsymmetricQuantize(x + off, d->k, d->q_input.data() + off, &d->scales[ri],
+                                      &d->zero_points[ri]);
+      } else {
+        d->scales[ri] = reference::SymmetricQuantize(x + off, d->k, d->q_input.data() + off);
+      }
+      if (!d->per_channel) d->scales[ri] *= d->filter_scale;
+    }
+    const float* channel_scale = d->per_channel ? w.quant.scale.data() : nullptr;
+    const float* bias_data = bias ? bias->data_as<float>() : nullptr;
+    pool.ParallelFor(d->batches, min_rows, [&](int64_t begin, int64_t end) {
+      reference::HybridFullyConnectedRows(d->q_input.data(), d->scales.data(),
+                                          d->zero_points.data(), w.data_as<int8_t>(),
+                                          d->row_sums.data(), channel_scale, bias_data, d->k,
+                                          d->n, d->act_min, d->act_max, out.data_as<float>(),
+                                          begin, end);
+    });
+    return Status::Ok();
+  }
+  const int32_t* bias_data = bias ? bias->data_as<int32_t>() : nullptr;
+  const reference::ConvQuantParams& q = d->quant.params;
+  if (in.type == DataType::kInt8) {
+    pool.ParallelFor(d->batches, min_rows, [&](int64_t begin, int64_t end) {
+      reference::FullyConnectedQuantizedRows<int8_t>(q, d->k, d->n, in.data_as<int8_t>(),
+                                                     w.data_as<int8_t>(), bias_data,
+                                                     out.data_as<int8_t>(), begin, end);
+    });
+  } else {
+    pool.ParallelFor(d->batches, min_rows, [&](int64_t begin, int64_t end) {
+      reference::FullyConnectedQuantizedRows<uint8_t>(q, d->k, d->n, in.data_as<uint8_t>(),
+                                                      w.data_as<uint8_t>(), bias_data,
+                                                      out.data_as<uint8_t>(), begin, end);
+    });
+  }
+  return Status::Ok();
+}
+
+}  // namespace litescope::runtime

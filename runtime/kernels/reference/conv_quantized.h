@@ -1,0 +1,133 @@
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+
+#include "runtime/kernels/fixed_point.h"
+#include "runtime/kernels/optimized/conv_indirection.h"
+
+// Reference quantized CONV_2D and TRANSPOSE_CONV with TFLite's integer rules: int8 activations
+// with per-channel int8 weights (filter offset 0), or uint8 activations with per-tensor uint8
+// weights and a filter zero point. Plain loops over NHWC data; pure functions.
+namespace litescope::runtime::reference {
+
+// Integer parameters of one quantized convolution. The arrays hold one entry per output channel
+// (a per-tensor multiplier is repeated) and must outlive the call.
+struct ConvQuantParams {
+  int32_t input_offset = 0;             // minus the input zero point
+  int32_t filter_offset = 0;            // minus the filter zero point (0 for int8 weights)
+  int32_t output_offset = 0;            // the output zero point
+  const int32_t* multiplier = nullptr;  // Q31 multipliers (fixed_point::QuantizeMultiplier)
+  const int* shift = nullptr;           // their exponents (> 0 = left shift)
+  int32_t act_min = 0;                  // fused activation clamp, in output units
+  int32_t act_max = 0;
+  bool single_rounding = false;         // ruy's output stage (see below) instead of TFLite's
+};
+
+// x * M with one rounding: (x * multiplier + 2^(30 - shift)) >> (31 - shift), ties toward
+// +infinity. TFLite's GEMM-based int8/uint8 kernels on x86 hand the output stage to ruy, which
+// rounds this way (not the double rounding of fixed_point::MultiplyByQuantizedMultiplier).
+inline int32_t MultiplyByQuantizedMultiplierSingleRounding(int32_t x, int32_t multiplier,
+                                                           int shift) {
+  const int total_shift = 31 - shift;
+  const int64_t round = int64_t{1} << (total_shift - 1);
+  return static_cast<int32_t>((static_cast<int64_t>(x) * multiplier + round) >> total_shift);
+}
+
+// Requantizes one int32 accumulator of output channel oc.
+inline int32_t RequantizeConv(const ConvQuantParams& q, int oc, int32_t acc) {
+  int32_t v = q.single_rounding
+                  ? MultiplyByQuantizedMultiplierSingleRounding(acc, q.multiplier[oc], q.shift[oc])
+                  : fixed_point::MultiplyByQuantizedMultiplier(acc, q.multiplier[oc], q.shift[oc]);
+  v += q.output_offset;
+  return std::min(std::max(v, q.act_min), q.act_max);
+}
+
+// Output rows [row_begin, row_end) of a grouped convolution, a row being one output pixel
+// (b * out_h + y) * out_w + x. Filter [OC, KH, KW, group_in_c], groups = in_c / group_in_c,
+// output channel oc belongs to group oc / (OC / groups). For each output channel:
+//   acc = bias[oc] + sum_{taps inside the input} (in + input_offset) * (w + filter_offset)
+// Taps in the padding are skipped. bias may be nullptr (zeros).
+template <typename T>
+inline void ConvQuantizedRows(const optimized::ConvGeometry& g, int group_in_c, int out_c,
+                              const ConvQuantParams& q, const T* input, const T* filter,
+                              const int32_t* bias, T* output, int64_t row_begin,
+                              int64_t row_end) {
+  const int groups = g.in_c / group_in_c;
+  const int group_out_c = out_c / groups;
+  for (int64_t row = row_begin; row < row_end; ++row) {
+    const int ox = static_cast<int>(row % g.out_w);
+    const int oy = static_cast<int>((row / g.out_w) % g.out_h);
+    const int b = static_cast<int>(row / (static_cast<int64_t>(g.out_w) * g.out_h));
+    T* out_px = output + row * out_c;
+    for (int oc = 0; oc < out_c; ++oc) {
+      const int grp = oc / group_out_c;
+      const T* w_oc = filter + static_cast<int64_t>(oc) * g.k_h * g.k_w * group_in_c;
+      int32_t acc = 0;
+      for (int ky = 0; ky < g.k_h; ++ky) {
+        const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
+        if (iy < 0 || iy >= g.in_h) continue;
+        for (int kx = 0; kx < g.k_w; ++kx) {
+          const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
+          if (ix < 0 || ix >= g.in_w) continue;
+          const T* in_px = input + ((static_cast<int64_t>(b) * g.in_h + iy) * g.in_w + ix) * g.in_c +
+                           static_cast<int64_t>(grp) * group_in_c;
+          const T* w_tap = w_oc + (static_cast<int64_t>(ky) * g.k_w + kx) * group_in_c;
+          for (int c = 0; c < group_in_c; ++c)
+            acc += (static_cast<int32_t>(in_px[c]) + q.input_offset) *
+                   (static_cast<int32_t>(w_tap[c]) + q.filter_offset);
+        }
+      }
+      if (bias) acc += bias[oc];
+      out_px[oc] = static_cast<T>(RequantizeConv(q, oc, acc));
+      if (std::getenv("LS_DBG")) std::fprintf(stderr, "%ld %d acc=%d m=%d s=%d out=%d\n", (long)row, oc, acc, q.multiplier[oc], q.shift[oc], (int)out_px[oc]);
+    }
+  }
+}
+
+// Quantized TRANSPOSE_CONV (int8 activations, per-channel int8 weights): every input pixel
+// scatters (in + input_offset) * w into an int32 accumulator of the output, as TFLite does;
+// then each output element is acc + bias[oc], requantized. Filter [OC, KH, KW, IC]; `g`
+// describes the forward convolution from the output (in_*) back to the input (out_*), so
+// g.in_h/in_w are the transposed conv's output size and g.out_h/out_w its input size.
+// `scratch` holds batches * in_h * in_w * out_c int32 values.
+template <typename T>
+inline void TransposeConvQuantized(const optimized::ConvGeometry& g, int in_c, int out_c,
+                                   const ConvQuantParams& q, const T* input, const T* filter,
+                                   const int32_t* bias, T* output, int32_t* scratch) {
+  const int64_t out_elems = static_cast<int64_t>(g.batches) * g.in_h * g.in_w * out_c;
+  std::fill(scratch, scratch + out_elems, 0);
+  for (int b = 0; b < g.batches; ++b) {
+    for (int y = 0; y < g.out_h; ++y) {
+      for (int x = 0; x < g.out_w; ++x) {
+        const T* in_px = input + ((static_cast<int64_t>(b) * g.out_h + y) * g.out_w + x) * in_c;
+        for (int ky = 0; ky < g.k_h; ++ky) {
+          const int oy = y * g.stride_h - g.pad_top + ky;
+          if (oy < 0 || oy >= g.in_h) continue;
+          for (int kx = 0; kx < g.k_w; ++kx) {
+            const int ox = x * g.stride_w - g.pad_left + kx;
+            if (ox < 0 || ox >= g.in_w) continue;
+            int32_t* acc = scratch + ((static_cast<int64_t>(b) * g.in_h + oy) * g.in_w + ox) * out_c;
+            for (int oc = 0; oc < out_c; ++oc) {
+              const T* w = filter + ((static_cast<int64_t>(oc) * g.k_h + ky) * g.k_w + kx) * in_c;
+              int32_t sum = 0;
+              for (int ic = 0; ic < in_c; ++ic)
+                sum += (static_cast<int32_t>(in_px[ic]) + q.input_offset) *
+                       (static_cast<int32_t>(w[ic]) + q.filter_offset);
+              acc[oc] += sum;
+            }
+          }
+        }
+      }
+    }
+  }
+  for (int64_t i = 0; i < out_elems; ++i) {
+    const int oc = static_cast<int>(i % out_c);
+    const int32_t acc = scratch[i] + (bias ? bias[oc] : 0);
+    output[i] = static_cast<T>(RequantizeConv(q, oc, acc));
+  }
+}
+
+}  // namespace litescope::runtime::reference
