@@ -53,8 +53,7 @@ struct Subject {
 
 std::string SharedModelsDir() {
   if (const char* env = std::getenv("LITESCOPE_SHARED_DIR")) return std::string(env) + "/models";
-  return (std::filesystem::path(LITESCOPE_SOURCE_DIR).parent_path() / "shared" / "models")
-      .string();
+  return (std::filesystem::path(LITESCOPE_SOURCE_DIR).parent_path() / "shared" / "models").string();
 }
 
 // Builds the interpreter and fills the inputs; nullptr (and a message) when it cannot run.
@@ -63,9 +62,8 @@ std::unique_ptr<Subject> Prepare(const std::string& name, std::vector<uint8_t> b
   auto s = std::make_unique<Subject>();
   s->name = name;
   s->bytes = std::move(bytes);
-  auto model = path.empty()
-                   ? lr::Model::FromBuffer(s->bytes.data(), s->bytes.size(), name)
-                   : lr::Model::FromFile(path);
+  auto model = path.empty() ? lr::Model::FromBuffer(s->bytes.data(), s->bytes.size(), name)
+                            : lr::Model::FromFile(path);
   litescope::Status status = model.status();
   if (model.ok()) {
     s->model = *model;
@@ -90,7 +88,8 @@ std::unique_ptr<Subject> Prepare(const std::string& name, std::vector<uint8_t> b
     return nullptr;
   }
   size_t nodes = 0;
-  for (int i = 0; i < s->interp->subgraph_count(); ++i) nodes += s->interp->subgraph(i)->nodes().size();
+  for (int i = 0; i < s->interp->subgraph_count(); ++i)
+    nodes += s->interp->subgraph(i)->nodes().size();
   s->events = std::make_unique<lp::EventBuffer>(nodes + 512);
   return s;
 }
@@ -223,8 +222,8 @@ void RegisterAll() {
         ->Arg(1)
         ->Unit(benchmark::kMicrosecond)
         ->UseRealTime();
-    benchmark::RegisterBenchmark(("BM_ProfilingOverhead/" + s->name).c_str(),
-                                 BM_ProfilingOverhead, subject)
+    benchmark::RegisterBenchmark(("BM_ProfilingOverhead/" + s->name).c_str(), BM_ProfilingOverhead,
+                                 subject)
         ->Unit(benchmark::kMicrosecond)
         ->UseManualTime();
   }

@@ -103,7 +103,8 @@ std::unique_ptr<Runner> MakeRunner(const SoakModel& m) {
   for (int i = 0; i < r->interp->input_count(); ++i) {
     lr::Tensor* t = r->interp->input(i);
     if (t->data && !t->is_constant())
-      for (size_t b = 0; b < t->bytes; ++b) static_cast<uint8_t*>(t->data)[b] = static_cast<uint8_t>(b * 7);
+      for (size_t b = 0; b < t->bytes; ++b)
+        static_cast<uint8_t*>(t->data)[b] = static_cast<uint8_t>(b * 7);
   }
   return r;
 }
@@ -113,17 +114,17 @@ class RssTrack {
  public:
   void Warm() { warm_ = peak_ = RssKib(); }
   void Sample() { peak_ = std::max(peak_, RssKib()); }
-  void Report(benchmark::State& state, const char* what, const std::string& model,
-              int64_t runs) {
+  void Report(benchmark::State& state, const char* what, const std::string& model, int64_t runs) {
     const int64_t end = RssKib();
     peak_ = std::max(peak_, end);
     state.counters["rss_warm_kib"] = static_cast<double>(warm_);
     state.counters["rss_end_kib"] = static_cast<double>(end);
     state.counters["rss_growth_kib"] = static_cast<double>(end - warm_);
     state.counters["rss_peak_kib"] = static_cast<double>(peak_);
-    std::fprintf(stderr, "soak: %s %s: %lld runs; RSS after warm-up %lld KiB, at end %lld KiB, "
-                 "growth %lld KiB, peak %lld KiB\n", what, model.c_str(),
-                 static_cast<long long>(runs), static_cast<long long>(warm_),
+    std::fprintf(stderr,
+                 "soak: %s %s: %lld runs; RSS after warm-up %lld KiB, at end %lld KiB, "
+                 "growth %lld KiB, peak %lld KiB\n",
+                 what, model.c_str(), static_cast<long long>(runs), static_cast<long long>(warm_),
                  static_cast<long long>(end), static_cast<long long>(end - warm_),
                  static_cast<long long>(peak_));
   }

@@ -13,13 +13,13 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <fcntl.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -109,7 +109,9 @@ extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size) 
     return 1;
   }
   switch (rng.Below(5)) {
-    case 0: data[rng.Below(size)] ^= static_cast<uint8_t>(1u << rng.Below(8)); return size;
+    case 0:
+      data[rng.Below(size)] ^= static_cast<uint8_t>(1u << rng.Below(8));
+      return size;
     case 1: {
       static const uint8_t kBytes[] = {0, 1, 0x7f, 0x80, 0xff, 0xfe, 0x10, 0x40};
       data[rng.Below(size)] = kBytes[rng.Below(sizeof(kBytes))];
@@ -144,12 +146,18 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     std::string v;
-    if (Flag(arg, "runs", &v)) runs = std::atol(v.c_str());
-    else if (Flag(arg, "max_total_time", &v)) max_total_time = std::atol(v.c_str());
-    else if (Flag(arg, "seed", &v)) seed = std::strtoul(v.c_str(), nullptr, 10);
-    else if (Flag(arg, "timeout", &v)) timeout = std::atol(v.c_str());
-    else if (Flag(arg, "artifact_prefix", &v)) artifact_prefix = v;
-    else if (!arg.empty() && arg[0] == '-') continue;  // another libFuzzer flag
+    if (Flag(arg, "runs", &v))
+      runs = std::atol(v.c_str());
+    else if (Flag(arg, "max_total_time", &v))
+      max_total_time = std::atol(v.c_str());
+    else if (Flag(arg, "seed", &v))
+      seed = std::strtoul(v.c_str(), nullptr, 10);
+    else if (Flag(arg, "timeout", &v))
+      timeout = std::atol(v.c_str());
+    else if (Flag(arg, "artifact_prefix", &v))
+      artifact_prefix = v;
+    else if (!arg.empty() && arg[0] == '-')
+      continue;  // another libFuzzer flag
     else if (std::filesystem::is_directory(arg)) {
       std::vector<std::string> found;
       for (const auto& e : std::filesystem::recursive_directory_iterator(arg))
@@ -209,7 +217,9 @@ int main(int argc, char** argv) {
     g_mutant = nullptr;
     ++mutants;
   }
-  std::fprintf(stderr, "fuzz driver: %zu corpus inputs and %ld mutants (seed %lu) in %.1f s, "
-               "no failure\n", corpus.size(), mutants, seed, elapsed_s());
+  std::fprintf(stderr,
+               "fuzz driver: %zu corpus inputs and %ld mutants (seed %lu) in %.1f s, "
+               "no failure\n",
+               corpus.size(), mutants, seed, elapsed_s());
   return 0;
 }

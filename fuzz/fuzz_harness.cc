@@ -81,14 +81,22 @@ void FillInput(runtime::Tensor& tensor, int salt) {
     case DataType::kBool:
       for (size_t i = 0; i < tensor.bytes; ++i) bytes[i] = static_cast<uint8_t>((i + salt) & 1);
       return;
-    case DataType::kInt8: return fill(int8_t{});
-    case DataType::kUInt8: return fill(uint8_t{});
-    case DataType::kInt16: return fill(int16_t{});
-    case DataType::kUInt16: return fill(uint16_t{});
-    case DataType::kInt32: return fill(int32_t{});
-    case DataType::kUInt32: return fill(uint32_t{});
-    case DataType::kInt64: return fill(int64_t{});
-    case DataType::kUInt64: return fill(uint64_t{});
+    case DataType::kInt8:
+      return fill(int8_t{});
+    case DataType::kUInt8:
+      return fill(uint8_t{});
+    case DataType::kInt16:
+      return fill(int16_t{});
+    case DataType::kUInt16:
+      return fill(uint16_t{});
+    case DataType::kInt32:
+      return fill(int32_t{});
+    case DataType::kUInt32:
+      return fill(uint32_t{});
+    case DataType::kInt64:
+      return fill(int64_t{});
+    case DataType::kUInt64:
+      return fill(uint64_t{});
     default:
       // Half floats, packed and string types: a byte pattern is as good as any other.
       for (size_t i = 0; i < tensor.bytes; ++i)

@@ -19,7 +19,8 @@ namespace {
 
 bool Write(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   if (!out) std::fprintf(stderr, "error: cannot write %s\n", path.c_str());
   return static_cast<bool>(out);
 }
@@ -32,10 +33,14 @@ int main(int argc, char** argv) {
   bool usage_error = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--count" && i + 1 < argc) count = std::atol(argv[++i]);
-    else if (arg == "--hostile-dir" && i + 1 < argc) hostile_dir = argv[++i];
-    else if (dir.empty() && !arg.empty() && arg[0] != '-') dir = arg;
-    else usage_error = true;
+    if (arg == "--count" && i + 1 < argc)
+      count = std::atol(argv[++i]);
+    else if (arg == "--hostile-dir" && i + 1 < argc)
+      hostile_dir = argv[++i];
+    else if (dir.empty() && !arg.empty() && arg[0] != '-')
+      dir = arg;
+    else
+      usage_error = true;
   }
   if (dir.empty() || usage_error) {
     std::fprintf(stderr, "usage: fuzz_seed_writer [--count N] [--hostile-dir DIR] OUT_DIR\n");

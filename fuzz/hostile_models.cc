@@ -85,7 +85,9 @@ std::vector<uint8_t> IntDivByZeroModel() {
 
 std::vector<HostileModel> HostileModels() {
   return {
-      {"endless_while.tflite", WhileModel(2), {"--max_while_iterations", "500"},
+      {"endless_while.tflite",
+       WhileModel(2),
+       {"--max_while_iterations", "500"},
        "loop still running after 500 iterations"},
       {"recursive_while.tflite", WhileModel(0), {}, "subgraph 0 is reached recursively"},
       {"huge_tensor.tflite", HugeTensorModel(), {}, "2048 MiB limit"},

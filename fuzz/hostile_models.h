@@ -10,7 +10,7 @@
 namespace litescope::fuzz {
 
 struct HostileModel {
-  std::string name;                // file name, "endless_while.tflite"
+  std::string name;  // file name, "endless_while.tflite"
   std::vector<uint8_t> bytes;
   std::vector<std::string> flags;  // extra tflite_run flags the case runs with
   std::string expected;            // a fragment of the one-line error

@@ -103,7 +103,9 @@ class SiteCollector {
   }
 
  private:
-  size_t At(const void* p) const { return static_cast<size_t>(static_cast<const uint8_t*>(p) - base_); }
+  size_t At(const void* p) const {
+    return static_cast<size_t>(static_cast<const uint8_t*>(p) - base_);
+  }
 
   // Records a scalar field when the table stores it (absent fields read as defaults and have
   // no bytes to rewrite).
@@ -113,7 +115,8 @@ class SiteCollector {
     if (!table) return;
     const auto* t = reinterpret_cast<const fb::Table*>(table);
     const fb::voffset_t off = t->GetOptionalFieldOffset(field);
-    if (off) sites_.push_back({kind, At(reinterpret_cast<const uint8_t*>(table) + off), width, limit});
+    if (off)
+      sites_.push_back({kind, At(reinterpret_cast<const uint8_t*>(table) + off), width, limit});
   }
 
   template <typename T>
@@ -198,18 +201,30 @@ constexpr int32_t kI32Min = std::numeric_limits<int32_t>::min();
 constexpr int32_t kI32Max = std::numeric_limits<int32_t>::max();
 
 int32_t OddInt32(Rng& rng, int32_t old) {
-  static const int32_t kValues[] = {0, 1, 2, 3, 4, 5, 8, 16, -1, -2, 255, 256, 65535, 65536,
-                                    46341, 1 << 24, kI32Max, kI32Min};
+  static const int32_t kValues[] = {0,  1,   2,   3,     4,     5,     8,       16,      -1,
+                                    -2, 255, 256, 65535, 65536, 46341, 1 << 24, kI32Max, kI32Min};
   switch (rng.Below(5)) {
-    case 0: return static_cast<int32_t>(static_cast<uint32_t>(old) + 1);
-    case 1: return static_cast<int32_t>(static_cast<uint32_t>(old) - 1);
-    case 2: return static_cast<int32_t>(static_cast<uint32_t>(old) * 2);
-    default: return Pick(rng, kValues);
+    case 0:
+      return static_cast<int32_t>(static_cast<uint32_t>(old) + 1);
+    case 1:
+      return static_cast<int32_t>(static_cast<uint32_t>(old) - 1);
+    case 2:
+      return static_cast<int32_t>(static_cast<uint32_t>(old) * 2);
+    default:
+      return Pick(rng, kValues);
   }
 }
 
 float OddFloat(Rng& rng, float old) {
-  static const float kValues[] = {0.0f, -0.0f, 1.0f, -1.0f, 0.5f, 1e-6f, 1e-38f, 1e-45f, 3e38f,
+  static const float kValues[] = {0.0f,
+                                  -0.0f,
+                                  1.0f,
+                                  -1.0f,
+                                  0.5f,
+                                  1e-6f,
+                                  1e-38f,
+                                  1e-45f,
+                                  3e38f,
                                   std::numeric_limits<float>::quiet_NaN(),
                                   std::numeric_limits<float>::infinity(),
                                   -std::numeric_limits<float>::infinity()};
@@ -262,8 +277,19 @@ void Apply(uint8_t* data, const Site& s, Rng& rng) {
       Store(data, s.offset, OddFloat(rng, Load<float>(data, s.offset)));
       return;
     case SiteKind::kZeroPoint: {
-      static const int64_t kValues[] = {-129, -128, -1, 0, 1, 127, 128, 255, 256, 32767, 32768,
-                                        -32769, std::numeric_limits<int64_t>::min(),
+      static const int64_t kValues[] = {-129,
+                                        -128,
+                                        -1,
+                                        0,
+                                        1,
+                                        127,
+                                        128,
+                                        255,
+                                        256,
+                                        32767,
+                                        32768,
+                                        -32769,
+                                        std::numeric_limits<int64_t>::min(),
                                         std::numeric_limits<int64_t>::max()};
       Store(data, s.offset, Pick(rng, kValues));
       return;
@@ -273,7 +299,8 @@ void Apply(uint8_t* data, const Site& s, Rng& rng) {
       return;
     case SiteKind::kVectorLength: {
       const uint32_t old = Load<uint32_t>(data, s.offset);
-      if (old > 0) Store(data, s.offset, rng.OneIn(2) ? old - 1 : static_cast<uint32_t>(rng.Below(old)));
+      if (old > 0)
+        Store(data, s.offset, rng.OneIn(2) ? old - 1 : static_cast<uint32_t>(rng.Below(old)));
       return;
     }
     case SiteKind::kOptionField:
@@ -287,8 +314,10 @@ void Apply(uint8_t* data, const Site& s, Rng& rng) {
           Store(data, s.offset, static_cast<int16_t>(OddInt32(rng, Load<int16_t>(data, s.offset))));
           return;
         case 4:
-          if (rng.OneIn(4)) Store(data, s.offset, OddFloat(rng, Load<float>(data, s.offset)));
-          else Store(data, s.offset, OddInt32(rng, Load<int32_t>(data, s.offset)));
+          if (rng.OneIn(4))
+            Store(data, s.offset, OddFloat(rng, Load<float>(data, s.offset)));
+          else
+            Store(data, s.offset, OddInt32(rng, Load<int32_t>(data, s.offset)));
           return;
         default:
           Store(data, s.offset, static_cast<int64_t>(OddInt32(rng, 0)) << (rng.OneIn(2) ? 32 : 0));
@@ -300,12 +329,18 @@ void Apply(uint8_t* data, const Site& s, Rng& rng) {
       const size_t slots = s.width / w;
       const size_t at = s.offset + rng.Below(slots) * w;
       switch (rng.Below(4)) {
-        case 0: std::memset(data + at, 0, w); return;                        // zero divisors
-        case 1: std::memset(data + at, 0xff, w); return;                     // -1, max, NaN
+        case 0:
+          std::memset(data + at, 0, w);
+          return;  // zero divisors
+        case 1:
+          std::memset(data + at, 0xff, w);
+          return;  // -1, max, NaN
         case 2:
           if (w == 4) {
-            if (rng.OneIn(2)) Store(data, at, OddFloat(rng, Load<float>(data, at)));
-            else Store(data, at, OddInt32(rng, Load<int32_t>(data, at)));
+            if (rng.OneIn(2))
+              Store(data, at, OddFloat(rng, Load<float>(data, at)));
+            else
+              Store(data, at, OddInt32(rng, Load<int32_t>(data, at)));
             return;
           }
           [[fallthrough]];

@@ -33,53 +33,96 @@ struct OpRecipe {
 };
 
 constexpr OpRecipe kRecipes[] = {
-    {BuiltinOperator::ADD, "DB", 1},          {BuiltinOperator::SUB, "DB", 1},
-    {BuiltinOperator::MUL, "DB", 1},          {BuiltinOperator::DIV, "DB", 1},
-    {BuiltinOperator::FLOOR_DIV, "DB", 1},    {BuiltinOperator::FLOOR_MOD, "DB", 1},
-    {BuiltinOperator::MAXIMUM, "DB", 1},      {BuiltinOperator::MINIMUM, "DB", 1},
-    {BuiltinOperator::POW, "DB", 1},          {BuiltinOperator::SQUARED_DIFFERENCE, "DB", 1},
-    {BuiltinOperator::EQUAL, "DB", 1},        {BuiltinOperator::NOT_EQUAL, "DB", 1},
-    {BuiltinOperator::LESS, "DB", 1},         {BuiltinOperator::GREATER_EQUAL, "DB", 1},
-    {BuiltinOperator::LOGICAL_AND, "DB", 1},  {BuiltinOperator::LOGICAL_OR, "DB", 1},
-    {BuiltinOperator::PRELU, "DB", 1},        {BuiltinOperator::ABS, "D", 1},
-    {BuiltinOperator::EXP, "D", 1},           {BuiltinOperator::LOG, "D", 1},
-    {BuiltinOperator::RSQRT, "D", 1},         {BuiltinOperator::SQRT, "D", 1},
-    {BuiltinOperator::SQUARE, "D", 1},        {BuiltinOperator::NEG, "D", 1},
-    {BuiltinOperator::SIN, "D", 1},           {BuiltinOperator::FLOOR, "D", 1},
-    {BuiltinOperator::ROUND, "D", 1},         {BuiltinOperator::SIGN, "D", 1},
-    {BuiltinOperator::RELU, "D", 1},          {BuiltinOperator::RELU6, "D", 1},
-    {BuiltinOperator::RELU_N1_TO_1, "D", 1},  {BuiltinOperator::TANH, "D", 1},
-    {BuiltinOperator::LOGISTIC, "D", 1},      {BuiltinOperator::HARD_SWISH, "D", 1},
-    {BuiltinOperator::GELU, "D", 1},          {BuiltinOperator::ELU, "D", 1},
-    {BuiltinOperator::LEAKY_RELU, "D", 1},    {BuiltinOperator::SOFTMAX, "D", 1},
-    {BuiltinOperator::LOG_SOFTMAX, "D", 1},   {BuiltinOperator::L2_NORMALIZATION, "D", 1},
+    {BuiltinOperator::ADD, "DB", 1},
+    {BuiltinOperator::SUB, "DB", 1},
+    {BuiltinOperator::MUL, "DB", 1},
+    {BuiltinOperator::DIV, "DB", 1},
+    {BuiltinOperator::FLOOR_DIV, "DB", 1},
+    {BuiltinOperator::FLOOR_MOD, "DB", 1},
+    {BuiltinOperator::MAXIMUM, "DB", 1},
+    {BuiltinOperator::MINIMUM, "DB", 1},
+    {BuiltinOperator::POW, "DB", 1},
+    {BuiltinOperator::SQUARED_DIFFERENCE, "DB", 1},
+    {BuiltinOperator::EQUAL, "DB", 1},
+    {BuiltinOperator::NOT_EQUAL, "DB", 1},
+    {BuiltinOperator::LESS, "DB", 1},
+    {BuiltinOperator::GREATER_EQUAL, "DB", 1},
+    {BuiltinOperator::LOGICAL_AND, "DB", 1},
+    {BuiltinOperator::LOGICAL_OR, "DB", 1},
+    {BuiltinOperator::PRELU, "DB", 1},
+    {BuiltinOperator::ABS, "D", 1},
+    {BuiltinOperator::EXP, "D", 1},
+    {BuiltinOperator::LOG, "D", 1},
+    {BuiltinOperator::RSQRT, "D", 1},
+    {BuiltinOperator::SQRT, "D", 1},
+    {BuiltinOperator::SQUARE, "D", 1},
+    {BuiltinOperator::NEG, "D", 1},
+    {BuiltinOperator::SIN, "D", 1},
+    {BuiltinOperator::FLOOR, "D", 1},
+    {BuiltinOperator::ROUND, "D", 1},
+    {BuiltinOperator::SIGN, "D", 1},
+    {BuiltinOperator::RELU, "D", 1},
+    {BuiltinOperator::RELU6, "D", 1},
+    {BuiltinOperator::RELU_N1_TO_1, "D", 1},
+    {BuiltinOperator::TANH, "D", 1},
+    {BuiltinOperator::LOGISTIC, "D", 1},
+    {BuiltinOperator::HARD_SWISH, "D", 1},
+    {BuiltinOperator::GELU, "D", 1},
+    {BuiltinOperator::ELU, "D", 1},
+    {BuiltinOperator::LEAKY_RELU, "D", 1},
+    {BuiltinOperator::SOFTMAX, "D", 1},
+    {BuiltinOperator::LOG_SOFTMAX, "D", 1},
+    {BuiltinOperator::L2_NORMALIZATION, "D", 1},
     {BuiltinOperator::LOCAL_RESPONSE_NORMALIZATION, "D", 1},
-    {BuiltinOperator::QUANTIZE, "D", 1},      {BuiltinOperator::DEQUANTIZE, "D", 1},
-    {BuiltinOperator::CAST, "D", 1},          {BuiltinOperator::SHAPE, "D", 1},
-    {BuiltinOperator::LOGICAL_NOT, "D", 1},   {BuiltinOperator::COMPLEX_ABS, "D", 1},
-    {BuiltinOperator::CONV_2D, "DFV", 1},     {BuiltinOperator::DEPTHWISE_CONV_2D, "DFV", 1},
+    {BuiltinOperator::QUANTIZE, "D", 1},
+    {BuiltinOperator::DEQUANTIZE, "D", 1},
+    {BuiltinOperator::CAST, "D", 1},
+    {BuiltinOperator::SHAPE, "D", 1},
+    {BuiltinOperator::LOGICAL_NOT, "D", 1},
+    {BuiltinOperator::COMPLEX_ABS, "D", 1},
+    {BuiltinOperator::CONV_2D, "DFV", 1},
+    {BuiltinOperator::DEPTHWISE_CONV_2D, "DFV", 1},
     {BuiltinOperator::TRANSPOSE_CONV, "PFDV", 1},
-    {BuiltinOperator::AVERAGE_POOL_2D, "D", 1}, {BuiltinOperator::MAX_POOL_2D, "D", 1},
-    {BuiltinOperator::L2_POOL_2D, "D", 1},    {BuiltinOperator::FULLY_CONNECTED, "DFV", 1},
-    {BuiltinOperator::BATCH_MATMUL, "DB", 1}, {BuiltinOperator::CONCATENATION, "DBC", 1},
-    {BuiltinOperator::PACK, "DB", 1},         {BuiltinOperator::RESHAPE, "DP", 1},
-    {BuiltinOperator::SQUEEZE, "D", 1},       {BuiltinOperator::EXPAND_DIMS, "DS", 1},
-    {BuiltinOperator::TRANSPOSE, "DP", 1},    {BuiltinOperator::MEAN, "DP", 1},
-    {BuiltinOperator::SUM, "DP", 1},          {BuiltinOperator::REDUCE_MAX, "DP", 1},
-    {BuiltinOperator::REDUCE_MIN, "DS", 1},   {BuiltinOperator::REDUCE_PROD, "DP", 1},
-    {BuiltinOperator::ARG_MAX, "DS", 1},      {BuiltinOperator::ARG_MIN, "DS", 1},
-    {BuiltinOperator::CUMSUM, "DS", 1},       {BuiltinOperator::PAD, "DQ", 1},
-    {BuiltinOperator::PADV2, "DQC", 1},       {BuiltinOperator::MIRROR_PAD, "DQ", 1},
-    {BuiltinOperator::GATHER, "DI", 1},       {BuiltinOperator::GATHER_ND, "DI", 1},
+    {BuiltinOperator::AVERAGE_POOL_2D, "D", 1},
+    {BuiltinOperator::MAX_POOL_2D, "D", 1},
+    {BuiltinOperator::L2_POOL_2D, "D", 1},
+    {BuiltinOperator::FULLY_CONNECTED, "DFV", 1},
+    {BuiltinOperator::BATCH_MATMUL, "DB", 1},
+    {BuiltinOperator::CONCATENATION, "DBC", 1},
+    {BuiltinOperator::PACK, "DB", 1},
+    {BuiltinOperator::RESHAPE, "DP", 1},
+    {BuiltinOperator::SQUEEZE, "D", 1},
+    {BuiltinOperator::EXPAND_DIMS, "DS", 1},
+    {BuiltinOperator::TRANSPOSE, "DP", 1},
+    {BuiltinOperator::MEAN, "DP", 1},
+    {BuiltinOperator::SUM, "DP", 1},
+    {BuiltinOperator::REDUCE_MAX, "DP", 1},
+    {BuiltinOperator::REDUCE_MIN, "DS", 1},
+    {BuiltinOperator::REDUCE_PROD, "DP", 1},
+    {BuiltinOperator::ARG_MAX, "DS", 1},
+    {BuiltinOperator::ARG_MIN, "DS", 1},
+    {BuiltinOperator::CUMSUM, "DS", 1},
+    {BuiltinOperator::PAD, "DQ", 1},
+    {BuiltinOperator::PADV2, "DQC", 1},
+    {BuiltinOperator::MIRROR_PAD, "DQ", 1},
+    {BuiltinOperator::GATHER, "DI", 1},
+    {BuiltinOperator::GATHER_ND, "DI", 1},
     {BuiltinOperator::EMBEDDING_LOOKUP, "ID", 1},
-    {BuiltinOperator::STRIDED_SLICE, "DPPP", 1}, {BuiltinOperator::SLICE, "DPP", 1},
-    {BuiltinOperator::TILE, "DP", 1},         {BuiltinOperator::BROADCAST_TO, "DP", 1},
-    {BuiltinOperator::SPLIT, "SD", 2},        {BuiltinOperator::SPLIT_V, "DPS", 2},
-    {BuiltinOperator::TOPK_V2, "DS", 2},      {BuiltinOperator::SPACE_TO_DEPTH, "D", 1},
-    {BuiltinOperator::DEPTH_TO_SPACE, "D", 1}, {BuiltinOperator::RESIZE_BILINEAR, "DP", 1},
+    {BuiltinOperator::STRIDED_SLICE, "DPPP", 1},
+    {BuiltinOperator::SLICE, "DPP", 1},
+    {BuiltinOperator::TILE, "DP", 1},
+    {BuiltinOperator::BROADCAST_TO, "DP", 1},
+    {BuiltinOperator::SPLIT, "SD", 2},
+    {BuiltinOperator::SPLIT_V, "DPS", 2},
+    {BuiltinOperator::TOPK_V2, "DS", 2},
+    {BuiltinOperator::SPACE_TO_DEPTH, "D", 1},
+    {BuiltinOperator::DEPTH_TO_SPACE, "D", 1},
+    {BuiltinOperator::RESIZE_BILINEAR, "DP", 1},
     {BuiltinOperator::RESIZE_NEAREST_NEIGHBOR, "DP", 1},
-    {BuiltinOperator::SELECT, "MDB", 1},      {BuiltinOperator::SELECT_V2, "MDB", 1},
-    {BuiltinOperator::FILL, "PC", 1},         {BuiltinOperator::RFFT2D, "DP", 1},
+    {BuiltinOperator::SELECT, "MDB", 1},
+    {BuiltinOperator::SELECT_V2, "MDB", 1},
+    {BuiltinOperator::FILL, "PC", 1},
+    {BuiltinOperator::RFFT2D, "DP", 1},
 };
 
 // Picks one of a fixed list of values.
@@ -104,7 +147,19 @@ class Synth {
  private:
   // A small positive int most of the time, an edge case otherwise.
   int32_t Param() {
-    static const int32_t kValues[] = {1, 1, 1, 2, 2, 3, 4, 0, -1, 5, 8, 16, 65536,
+    static const int32_t kValues[] = {1,
+                                      1,
+                                      1,
+                                      2,
+                                      2,
+                                      3,
+                                      4,
+                                      0,
+                                      -1,
+                                      5,
+                                      8,
+                                      16,
+                                      65536,
                                       std::numeric_limits<int32_t>::max(),
                                       std::numeric_limits<int32_t>::min()};
     return rng_.Below(4) ? static_cast<int32_t>(1 + rng_.Below(3)) : PickFrom(rng_, kValues);
@@ -135,8 +190,12 @@ class Synth {
         type == DataType::kInt8 || type == DataType::kUInt8 || type == DataType::kInt16;
     if (!quantized && !rng_.OneIn(16)) return q;
     static const float kScales[] = {0.5f, 0.25f, 1.0f / 128, 0.1f, 2.0f, 1e-6f};
-    static const float kBadScales[] = {0.0f, -1.0f, std::numeric_limits<float>::quiet_NaN(),
-                                       std::numeric_limits<float>::infinity(), 1e-45f, 3e38f};
+    static const float kBadScales[] = {0.0f,
+                                       -1.0f,
+                                       std::numeric_limits<float>::quiet_NaN(),
+                                       std::numeric_limits<float>::infinity(),
+                                       1e-45f,
+                                       3e38f};
     size_t channels = 1;
     if (axis >= 0 && axis < static_cast<int>(shape.size()) && rng_.OneIn(2)) {
       channels = static_cast<size_t>(std::max(shape[static_cast<size_t>(axis)], 1));
@@ -165,7 +224,7 @@ class Synth {
     int64_t bytes = 0;
     if (!runtime::DataTypeBytes(type, n, &bytes)) bytes = n;
     std::vector<uint8_t> out(static_cast<size_t>(bytes));
-    if (values && type == DataType::kInt32 && out.size() == values->size() * 4) {
+    if (values && type == DataType::kInt32 && !out.empty() && out.size() == values->size() * 4) {
       std::memcpy(out.data(), values->data(), out.size());
     } else if (type == DataType::kFloat32) {
       for (size_t i = 0; i + 4 <= out.size(); i += 4) {
@@ -192,7 +251,8 @@ class Synth {
     spec.type = type;
     spec.shape = shape;
     spec.quant = Quant(type, shape, quant_axis);
-    if (constant) spec.buffer = static_cast<uint32_t>(mb_.AddBuffer(ConstBytes(type, shape, values)));
+    if (constant)
+      spec.buffer = static_cast<uint32_t>(mb_.AddBuffer(ConstBytes(type, shape, values)));
     return mb_.AddTensor(sg_, spec);
   }
 
@@ -204,11 +264,20 @@ class Synth {
     for (size_t i = 0; i < n; ++i) {
       int32_t x = i < base.size() ? base[i] : 1;
       switch (rng_.Below(6)) {
-        case 0: x = static_cast<int32_t>(i); break;  // a permutation-like value
-        case 1: x = static_cast<int32_t>(rng_.Below(static_cast<uint64_t>(rank) + 2)) - 1; break;
-        case 2: x = rng_.OneIn(2) ? -1 : 0; break;
-        case 3: x = rng_.OneIn(4) ? PickFrom(rng_, kOddDims) : x; break;
-        default: break;
+        case 0:
+          x = static_cast<int32_t>(i);
+          break;  // a permutation-like value
+        case 1:
+          x = static_cast<int32_t>(rng_.Below(static_cast<uint64_t>(rank) + 2)) - 1;
+          break;
+        case 2:
+          x = rng_.OneIn(2) ? -1 : 0;
+          break;
+        case 3:
+          x = rng_.OneIn(4) ? PickFrom(rng_, kOddDims) : x;
+          break;
+        default:
+          break;
       }
       v.push_back(x);
     }
@@ -221,11 +290,13 @@ class Synth {
     const auto act = static_cast<ActivationFunctionType>(rng_.OneIn(4) ? rng_.Below(7) : 0);
     const auto pad = static_cast<Padding>(rng_.OneIn(16) ? 2 + rng_.Below(2) : rng_.Below(2));
     const int32_t a = Param(), b = Param(), c = Param(), d = Param(), e = Param();
-    const int32_t axis = rng_.OneIn(6) ? Param() : static_cast<int32_t>(rng_.Below(
-                                                       static_cast<uint64_t>(rank) * 2 + 1)) - rank;
+    const int32_t axis =
+        rng_.OneIn(6)
+            ? Param()
+            : static_cast<int32_t>(rng_.Below(static_cast<uint64_t>(rank) * 2 + 1)) - rank;
     const bool flag = rng_.OneIn(2), flag2 = rng_.OneIn(3);
-    static const float kFloats[] = {1.0f, 0.5f, 0.0f, -1.0f, 1e30f,
-                                    std::numeric_limits<float>::quiet_NaN()};
+    static const float kFloats[] = {1.0f,  0.5f,  0.0f,
+                                    -1.0f, 1e30f, std::numeric_limits<float>::quiet_NaN()};
     const float f = PickFrom(rng_, kFloats);
     switch (op) {
       case BuiltinOperator::ADD:
@@ -273,10 +344,11 @@ class Synth {
         };
       case BuiltinOperator::FULLY_CONNECTED:
         return [=](fb::FlatBufferBuilder& fbb) {
-          return std::make_pair(BuiltinOptions::FullyConnectedOptions,
-                                schema::CreateFullyConnectedOptions(
-                                    fbb, act, schema::FullyConnectedOptionsWeightsFormat::DEFAULT,
-                                    flag).Union());
+          return std::make_pair(
+              BuiltinOptions::FullyConnectedOptions,
+              schema::CreateFullyConnectedOptions(
+                  fbb, act, schema::FullyConnectedOptionsWeightsFormat::DEFAULT, flag)
+                  .Union());
         };
       case BuiltinOperator::CONCATENATION:
         return [=](fb::FlatBufferBuilder& fbb) {
@@ -300,9 +372,9 @@ class Synth {
         };
       case BuiltinOperator::LOCAL_RESPONSE_NORMALIZATION:
         return [=](fb::FlatBufferBuilder& fbb) {
-          return std::make_pair(BuiltinOptions::LocalResponseNormalizationOptions,
-                                schema::CreateLocalResponseNormalizationOptions(fbb, a, f, 1.0f,
-                                                                                0.5f).Union());
+          return std::make_pair(
+              BuiltinOptions::LocalResponseNormalizationOptions,
+              schema::CreateLocalResponseNormalizationOptions(fbb, a, f, 1.0f, 0.5f).Union());
         };
       case BuiltinOperator::RESHAPE:
         if (flag) return {};
@@ -313,8 +385,8 @@ class Synth {
         };
       case BuiltinOperator::SQUEEZE:
         return [axis, flag](fb::FlatBufferBuilder& fbb) {
-          const std::vector<int32_t> dims = flag ? std::vector<int32_t>{axis}
-                                                 : std::vector<int32_t>{};
+          const std::vector<int32_t> dims =
+              flag ? std::vector<int32_t>{axis} : std::vector<int32_t>{};
           return std::make_pair(BuiltinOptions::SqueezeOptions,
                                 schema::CreateSqueezeOptions(fbb, fbb.CreateVector(dims)).Union());
         };
@@ -344,10 +416,10 @@ class Synth {
         };
       case BuiltinOperator::STRIDED_SLICE:
         return [=](fb::FlatBufferBuilder& fbb) {
-          return std::make_pair(
-              BuiltinOptions::StridedSliceOptions,
-              schema::CreateStridedSliceOptions(fbb, a & 15, b & 15, flag2 ? 1 : 0, c & 15,
-                                                d & 15, flag).Union());
+          return std::make_pair(BuiltinOptions::StridedSliceOptions,
+                                schema::CreateStridedSliceOptions(
+                                    fbb, a & 15, b & 15, flag2 ? 1 : 0, c & 15, d & 15, flag)
+                                    .Union());
         };
       case BuiltinOperator::SPLIT:
         return [a](fb::FlatBufferBuilder& fbb) {
@@ -448,21 +520,23 @@ class Synth {
           if (recipe.op == BuiltinOperator::FULLY_CONNECTED) shape = {out_channels, channels};
           if (rng_.OneIn(12)) shape[rng_.Below(shape.size())] = PickFrom(rng_, kOddDims);
           const DataType ft = type == DataType::kUInt8 || rng_.OneIn(8) ? type
-                              : type == DataType::kFloat32 ? DataType::kFloat32
-                                                           : DataType::kInt8;
+                              : type == DataType::kFloat32              ? DataType::kFloat32
+                                                                        : DataType::kInt8;
           t = Tensor(name, ft, shape, true, 0);
           break;
         }
         case 'V': {
-          const int32_t n = recipe.op == BuiltinOperator::DEPTHWISE_CONV_2D ? channels
-                                                                            : out_channels;
+          const int32_t n =
+              recipe.op == BuiltinOperator::DEPTHWISE_CONV_2D ? channels : out_channels;
           const DataType bt = type == DataType::kFloat32 ? DataType::kFloat32
                               : type == DataType::kInt16 ? DataType::kInt64
                                                          : DataType::kInt32;
           t = rng_.OneIn(6) ? -1 : Tensor(name, bt, {rng_.OneIn(12) ? n + 1 : n}, true, 0);
           break;
         }
-        case 'P': t = IntParams(base, name.c_str()); break;
+        case 'P':
+          t = IntParams(base, name.c_str());
+          break;
         case 'Q': {
           std::vector<int32_t> pads;
           for (int i = 0; i < rank * 2; ++i)
@@ -472,12 +546,12 @@ class Synth {
           break;
         }
         case 'S': {
-          std::vector<int32_t> v = {static_cast<int32_t>(rng_.Below(
-                                        static_cast<uint64_t>(rank) * 2 + 2)) - rank};
+          std::vector<int32_t> v = {
+              static_cast<int32_t>(rng_.Below(static_cast<uint64_t>(rank) * 2 + 2)) - rank};
           if (rng_.OneIn(6)) v[0] = Param();
-          t = Tensor(name, DataType::kInt32, rng_.OneIn(2) ? std::vector<int32_t>{}
-                                                           : std::vector<int32_t>{1},
-                     true, -1, &v);
+          t = Tensor(name, DataType::kInt32,
+                     rng_.OneIn(2) ? std::vector<int32_t>{} : std::vector<int32_t>{1}, true, -1,
+                     &v);
           break;
         }
         case 'I': {
@@ -485,9 +559,9 @@ class Synth {
           const int32_t limit = rank > 0 ? base[0] : 1;
           const size_t n = 1 + rng_.Below(4);
           for (size_t i = 0; i < n; ++i)
-            idx.push_back(rng_.OneIn(8) ? PickFrom(rng_, kOddDims)
-                                        : static_cast<int32_t>(rng_.Below(
-                                              static_cast<uint64_t>(limit) + 1)));
+            idx.push_back(rng_.OneIn(8)
+                              ? PickFrom(rng_, kOddDims)
+                              : static_cast<int32_t>(rng_.Below(static_cast<uint64_t>(limit) + 1)));
           std::vector<int32_t> shape = {static_cast<int32_t>(n)};
           if (recipe.op == BuiltinOperator::GATHER_ND) shape = {static_cast<int32_t>(n), 1};
           t = Tensor(name, DataType::kInt32, shape, true, -1, &idx);
@@ -499,11 +573,12 @@ class Synth {
           if (!constant) graph_inputs.push_back(t);
           break;
         }
-        default: break;
+        default:
+          break;
       }
       inputs.push_back(t);
     }
-    if (rng_.OneIn(16) && !inputs.empty()) inputs.pop_back();        // an input too few
+    if (rng_.OneIn(16) && !inputs.empty()) inputs.pop_back();              // an input too few
     if (rng_.OneIn(16)) inputs.push_back(inputs.empty() ? 0 : inputs[0]);  // one too many
     std::vector<int32_t> outputs;
     for (int o = 0; o < recipe.outputs; ++o) {
@@ -522,10 +597,14 @@ class Synth {
   // caller itself, another callee or one past the end.
   int32_t Callee(int32_t intended, int32_t count) {
     switch (rng_.Below(10)) {
-      case 0: return 0;
-      case 1: return count;
-      case 2: return static_cast<int32_t>(rng_.Below(static_cast<uint64_t>(count)));
-      default: return intended;
+      case 0:
+        return 0;
+      case 1:
+        return count;
+      case 2:
+        return static_cast<int32_t>(rng_.Below(static_cast<uint64_t>(count)));
+      default:
+        return intended;
     }
   }
 
@@ -585,16 +664,22 @@ class Synth {
       mb_.AddOperator(0, BuiltinOperator::CALL_ONCE, {}, {}, call_once(init));
       mb_.AddOperator(0, BuiltinOperator::ABS, {x}, {y});
       sg_ = mb_.AddSubgraph("init");
-      if (rng_.OneIn(2)) mb_.AddOperator(sg_, BuiltinOperator::CALL_ONCE, {}, {},
-                                         call_once(Callee(0, 2)));
+      if (rng_.OneIn(2))
+        mb_.AddOperator(sg_, BuiltinOperator::CALL_ONCE, {}, {}, call_once(Callee(0, 2)));
     }
   }
 
-  static constexpr int32_t kOddDims[] = {0, -1, 7, 255, 65536, 46341, 1 << 24,
+  static constexpr int32_t kOddDims[] = {0,
+                                         -1,
+                                         7,
+                                         255,
+                                         65536,
+                                         46341,
+                                         1 << 24,
                                          std::numeric_limits<int32_t>::max(),
                                          std::numeric_limits<int32_t>::min()};
-  static constexpr int64_t kBadZeroPoints[] = {-129, 128, 256, 40000, -1,
-                                                std::numeric_limits<int64_t>::min()};
+  static constexpr int64_t kBadZeroPoints[] = {-129,  128, 256,
+                                               40000, -1,  std::numeric_limits<int64_t>::min()};
   static constexpr int32_t kOddAxes[] = {-1, 4, 16, std::numeric_limits<int32_t>::max()};
 
   Rng rng_;

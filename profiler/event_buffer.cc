@@ -6,9 +6,12 @@ namespace litescope::profiler {
 
 const char* PhaseName(Phase phase) {
   switch (phase) {
-    case Phase::kInit: return "init";
-    case Phase::kWarmup: return "warmup";
-    case Phase::kRegular: return "regular";
+    case Phase::kInit:
+      return "init";
+    case Phase::kWarmup:
+      return "warmup";
+    case Phase::kRegular:
+      return "regular";
   }
   return "unknown";
 }

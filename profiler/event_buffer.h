@@ -20,13 +20,13 @@ const char* PhaseName(Phase phase);
 
 // One begin/end pair reported through runtime::ProfilingHooks. Plain data.
 struct ProfileEvent {
-  const char* tag = "";   // op or backend name; storage belongs to the interpreter, so an event
-                          // is readable only while the interpreter that reported it lives
-  int64_t begin_ns = 0;   // MonotonicNowNs() at Begin
-  int64_t end_ns = 0;     // MonotonicNowNs() at End; 0 while the event is still open
+  const char* tag = "";  // op or backend name; storage belongs to the interpreter, so an event
+                         // is readable only while the interpreter that reported it lives
+  int64_t begin_ns = 0;  // MonotonicNowNs() at Begin
+  int64_t end_ns = 0;    // MonotonicNowNs() at End; 0 while the event is still open
   int32_t subgraph = 0;
-  int32_t node = -1;      // node index; -1 - p for delegate partition p; -1 for kAllocate
-  int32_t run = 0;        // run index within the phase (0 during init)
+  int32_t node = -1;  // node index; -1 - p for delegate partition p; -1 for kAllocate
+  int32_t run = 0;    // run index within the phase (0 during init)
   runtime::EventKind kind = runtime::EventKind::kInvoke;
   Phase phase = Phase::kInit;
 

@@ -32,11 +32,16 @@ ProcessMemory ParseProcStatus(const std::string& text) {
     if (colon == std::string::npos) continue;
     const std::string key = line.substr(0, colon);
     const std::string value = line.substr(colon + 1);
-    if (key == "VmRSS") m.vm_rss_bytes = ParseKb(value);
-    else if (key == "VmHWM") m.vm_hwm_bytes = ParseKb(value);
-    else if (key == "RssAnon") m.rss_anon_bytes = ParseKb(value);
-    else if (key == "RssFile") m.rss_file_bytes = ParseKb(value);
-    else if (key == "RssShmem") m.rss_shmem_bytes = ParseKb(value);
+    if (key == "VmRSS")
+      m.vm_rss_bytes = ParseKb(value);
+    else if (key == "VmHWM")
+      m.vm_hwm_bytes = ParseKb(value);
+    else if (key == "RssAnon")
+      m.rss_anon_bytes = ParseKb(value);
+    else if (key == "RssFile")
+      m.rss_file_bytes = ParseKb(value);
+    else if (key == "RssShmem")
+      m.rss_shmem_bytes = ParseKb(value);
   }
   return m;
 }

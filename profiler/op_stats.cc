@@ -45,10 +45,10 @@ std::vector<SubgraphLabels> LabelNodes(runtime::Interpreter& interp) {
       NodeLabel l;
       l.backend = partitions[p].backend;
       const std::vector<int>& nodes = partitions[p].nodes;
-      l.name = nodes.empty() ? "[]"
-                             : OutputsLabel(*sg, sg->nodes()[static_cast<size_t>(nodes.back())]
-                                                     .outputs) +
-                                   ":" + std::to_string(nodes.front());
+      l.name = nodes.empty()
+                   ? "[]"
+                   : OutputsLabel(*sg, sg->nodes()[static_cast<size_t>(nodes.back())].outputs) +
+                         ":" + std::to_string(nodes.front());
       labels.partitions.push_back(std::move(l));
     }
     all.push_back(std::move(labels));
@@ -84,7 +84,9 @@ NodeStats& OpStats::Row(OpStatsTable& table, const ProfileEvent& e) {
   // Ops a delegate reports are keyed by node and tag: one node may become several ops.
   const bool by_tag = !is_node || e.kind == runtime::EventKind::kDelegateOp;
   const auto key = std::make_tuple(table_id, e.subgraph, partition ? -1 - e.node : e.node,
-                                   std::string(partition ? "partition" : by_tag ? tag : ""));
+                                   std::string(partition ? "partition"
+                                               : by_tag  ? tag
+                                                         : ""));
   auto it = rows_.find(key);
   if (it != rows_.end()) return table.nodes[it->second];
   NodeStats row;
@@ -118,9 +120,9 @@ void OpStats::AddRun(const ProfileEvent* events, size_t count) {
     const ProfileEvent& e = events[i];
     if (e.end_ns == 0) continue;
     const bool internal = e.kind == runtime::EventKind::kDelegateOp;
-    OpStatsTable& table = Table(
-        internal ? OpStatsTable::Kind::kDelegateInternal : OpStatsTable::Kind::kSubgraph,
-        e.subgraph);
+    OpStatsTable& table =
+        Table(internal ? OpStatsTable::Kind::kDelegateInternal : OpStatsTable::Kind::kSubgraph,
+              e.subgraph);
     const size_t table_id = static_cast<size_t>(&table - tables_.data());
     NodeStats& row = Row(table, e);
     const double us = static_cast<double>(e.duration_ns()) / 1000.0;

@@ -18,14 +18,14 @@ namespace litescope::profiler {
 
 // How the profiler names what an event covers. Built once before profiling starts.
 struct NodeLabel {
-  std::string name;              // TFLite's row name: "[out_tensor,...]:<node index>"
-  std::string backend = "cpu";   // where the node runs: "cpu" or a delegate's name
+  std::string name;             // TFLite's row name: "[out_tensor,...]:<node index>"
+  std::string backend = "cpu";  // where the node runs: "cpu" or a delegate's name
 };
 
 struct SubgraphLabels {
-  std::string name;                        // the subgraph's name in the model ("main")
-  std::vector<NodeLabel> nodes;            // by node index
-  std::vector<NodeLabel> partitions;       // by delegate partition index
+  std::string name;                   // the subgraph's name in the model ("main")
+  std::vector<NodeLabel> nodes;       // by node index
+  std::vector<NodeLabel> partitions;  // by delegate partition index
 };
 
 // Labels for every node and delegate partition of every subgraph. Call after delegates are
@@ -34,13 +34,13 @@ std::vector<SubgraphLabels> LabelNodes(runtime::Interpreter& interp);
 
 // Aggregated times of one node (or one non-node event such as AllocateTensors).
 struct NodeStats {
-  std::string type;        // the event tag: "CONV_2D", a delegate name, "AllocateTensors"
-  std::string name;        // row name, see NodeLabel
-  std::string backend;     // "cpu" or the delegate that ran it
+  std::string type;     // the event tag: "CONV_2D", a delegate name, "AllocateTensors"
+  std::string name;     // row name, see NodeLabel
+  std::string backend;  // "cpu" or the delegate that ran it
   int subgraph = 0;
-  int node = -1;           // node index (-1 - p for delegate partition p, -1 otherwise)
-  int64_t run_order = 0;   // order of first appearance within its table
-  RunningStat time_us;     // one value per call, microseconds
+  int node = -1;             // node index (-1 - p for delegate partition p, -1 otherwise)
+  int64_t run_order = 0;     // order of first appearance within its table
+  RunningStat time_us;       // one value per call, microseconds
   int64_t times_called = 0;  // calls over all runs
 
   // Average time per run (all calls in a run added), given the table's run count.
@@ -53,7 +53,7 @@ struct NodeStats {
 struct OpStatsTable {
   enum class Kind { kSubgraph, kDelegateInternal };
   Kind kind = Kind::kSubgraph;
-  int subgraph = 0;            // for kSubgraph
+  int subgraph = 0;  // for kSubgraph
   std::string subgraph_name;
   std::vector<NodeStats> nodes;  // in run order
   RunningStat run_total_us;      // per run: the sum of this table's event times

@@ -22,8 +22,7 @@ double Max(const std::vector<double>& samples) {
 
 double Mean(const std::vector<double>& samples) {
   if (samples.empty()) return 0;
-  return std::accumulate(samples.begin(), samples.end(), 0.0) /
-         static_cast<double>(samples.size());
+  return std::accumulate(samples.begin(), samples.end(), 0.0) / static_cast<double>(samples.size());
 }
 
 double StdDev(const std::vector<double>& samples) {

@@ -37,8 +37,7 @@ struct Summary {
   double trimmed_mean = 0;
   bool all_same() const { return min == max; }
 };
-Summary Summarize(const std::vector<double>& samples,
-                  double trim_fraction = kDefaultTrimFraction);
+Summary Summarize(const std::vector<double>& samples, double trim_fraction = kDefaultTrimFraction);
 
 // Constant-memory running statistics (count, first, last, min, max, mean, std) for values that
 // arrive one at a time, such as per-node times over thousands of runs. Uses Welford's update,

@@ -23,17 +23,23 @@ json BytesOrNull(int64_t bytes) { return bytes < 0 ? json(nullptr) : json(bytes)
 
 json SummaryJson(const std::vector<double>& samples) {
   const profiler::Summary s = profiler::Summarize(samples);
-  return {{"count", s.count},   {"first", s.first},   {"last", s.last},
-          {"min", s.min},       {"max", s.max},       {"mean", s.mean},
-          {"std_dev", s.std_dev}, {"p5", s.p5},       {"median", s.median},
-          {"p95", s.p95},       {"trimmed_mean", s.trimmed_mean},
+  return {{"count", s.count},
+          {"first", s.first},
+          {"last", s.last},
+          {"min", s.min},
+          {"max", s.max},
+          {"mean", s.mean},
+          {"std_dev", s.std_dev},
+          {"p5", s.p5},
+          {"median", s.median},
+          {"p95", s.p95},
+          {"trimmed_mean", s.trimmed_mean},
           {"trim_fraction", profiler::kDefaultTrimFraction}};
 }
 
 json RunningJson(const profiler::RunningStat& s) {
-  return {{"count", s.count()}, {"first", s.first()}, {"last", s.last()},
-          {"min", s.min()},     {"max", s.max()},     {"mean", s.mean()},
-          {"std_dev", s.std_dev()}, {"sum", s.sum()}};
+  return {{"count", s.count()}, {"first", s.first()}, {"last", s.last()},       {"min", s.min()},
+          {"max", s.max()},     {"mean", s.mean()},   {"std_dev", s.std_dev()}, {"sum", s.sum()}};
 }
 
 json PhaseJson(const std::vector<RunRecord>& runs) {
@@ -47,20 +53,28 @@ json PhaseJson(const std::vector<RunRecord>& runs) {
 
 json FlagValue(const FlagRecord& f) {
   switch (f.type) {
-    case FlagRecord::Type::kBool: return f.bool_value;
-    case FlagRecord::Type::kInt: return f.int_value;
-    case FlagRecord::Type::kFloat: return f.float_value;
-    case FlagRecord::Type::kString: return f.string_value;
+    case FlagRecord::Type::kBool:
+      return f.bool_value;
+    case FlagRecord::Type::kInt:
+      return f.int_value;
+    case FlagRecord::Type::kFloat:
+      return f.float_value;
+    case FlagRecord::Type::kString:
+      return f.string_value;
   }
   return nullptr;
 }
 
 const char* FlagTypeName(FlagRecord::Type t) {
   switch (t) {
-    case FlagRecord::Type::kBool: return "bool";
-    case FlagRecord::Type::kInt: return "int";
-    case FlagRecord::Type::kFloat: return "float";
-    case FlagRecord::Type::kString: return "string";
+    case FlagRecord::Type::kBool:
+      return "bool";
+    case FlagRecord::Type::kInt:
+      return "int";
+    case FlagRecord::Type::kFloat:
+      return "float";
+    case FlagRecord::Type::kString:
+      return "string";
   }
   return "string";
 }
@@ -71,19 +85,19 @@ json TableJson(const profiler::OpStatsTable& t) {
   const double total = t.run_total_us.sum();
   json nodes = json::array();
   for (const profiler::NodeStats& n : t.nodes) {
-    nodes.push_back({{"node_index", n.node},
-                     {"subgraph_index", n.subgraph},
-                     {"type", n.type},
-                     {"name", n.name},
-                     {"backend", n.backend},
-                     {"run_order", n.run_order},
-                     {"times_called", n.times_called},
-                     {"times_called_per_run",
-                      runs > 0 ? static_cast<double>(n.times_called) / static_cast<double>(runs)
-                               : 0.0},
-                     {"avg_us_per_run", n.avg_us_per_run(runs)},
-                     {"percent", total > 0 ? n.time_us.sum() * 100.0 / total : 0.0},
-                     {"time_us", RunningJson(n.time_us)}});
+    nodes.push_back(
+        {{"node_index", n.node},
+         {"subgraph_index", n.subgraph},
+         {"type", n.type},
+         {"name", n.name},
+         {"backend", n.backend},
+         {"run_order", n.run_order},
+         {"times_called", n.times_called},
+         {"times_called_per_run",
+          runs > 0 ? static_cast<double>(n.times_called) / static_cast<double>(runs) : 0.0},
+         {"avg_us_per_run", n.avg_us_per_run(runs)},
+         {"percent", total > 0 ? n.time_us.sum() * 100.0 / total : 0.0},
+         {"time_us", RunningJson(n.time_us)}});
   }
   return {{"graph", internal ? "delegate_internal" : (t.subgraph == 0 ? "primary" : "subgraph")},
           {"subgraph_index", t.subgraph},
@@ -121,19 +135,21 @@ json BenchmarkToJson(const BenchmarkResult& r) {
       flags[f.name] = {{"value", FlagValue(f)}, {"type", FlagTypeName(f.type)}, {"set", f.set}};
 
   const profiler::HostInfo& h = r.host;
-  json environment = {
-      {"cpu_model", StringOrNull(h.cpu_model)},
-      {"cpu_cores", h.cpu_cores},
-      {"cpu_governor", StringOrNull(h.cpu_governor)},
-      {"cpu_max_mhz", h.cpu_max_mhz > 0 ? json(h.cpu_max_mhz) : json(nullptr)},
-      {"load_avg", h.load_avg},
-      {"os", {{"name", h.os_name}, {"release", h.os_release}, {"version", h.os_version},
-              {"machine", h.machine}}},
-      {"hostname", h.hostname},
-      {"compiler", CompilerDescription()},
-      {"build_type", BuildType()},
-      {"litescope_version", LITESCOPE_VERSION},
-      {"git_revision", LITESCOPE_GIT_REVISION}};
+  json environment = {{"cpu_model", StringOrNull(h.cpu_model)},
+                      {"cpu_cores", h.cpu_cores},
+                      {"cpu_governor", StringOrNull(h.cpu_governor)},
+                      {"cpu_max_mhz", h.cpu_max_mhz > 0 ? json(h.cpu_max_mhz) : json(nullptr)},
+                      {"load_avg", h.load_avg},
+                      {"os",
+                       {{"name", h.os_name},
+                        {"release", h.os_release},
+                        {"version", h.os_version},
+                        {"machine", h.machine}}},
+                      {"hostname", h.hostname},
+                      {"compiler", CompilerDescription()},
+                      {"build_type", BuildType()},
+                      {"litescope_version", LITESCOPE_VERSION},
+                      {"git_revision", LITESCOPE_GIT_REVISION}};
 
   const MemoryFigures& m = r.memory;
   json memory = {
@@ -160,29 +176,38 @@ json BenchmarkToJson(const BenchmarkResult& r) {
   }
 
   return {{"schema_version", kBenchmarkSchemaVersion},
-          {"tool", {{"name", r.tool}, {"version", LITESCOPE_VERSION},
-                    {"git_revision", LITESCOPE_GIT_REVISION}, {"executable", r.executable}}},
+          {"tool",
+           {{"name", r.tool},
+            {"version", LITESCOPE_VERSION},
+            {"git_revision", LITESCOPE_GIT_REVISION},
+            {"executable", r.executable}}},
           {"name", ReportName(r)},
           {"benchmark_name", r.benchmark_name},
           {"output_prefix", r.output_prefix},
           {"date", r.date},
           {"environment", environment},
-          {"model", {{"path", r.model_path}, {"sha256", r.model_sha256},
-                     {"size_bytes", r.model_size_bytes}, {"signature", r.signature}}},
+          {"model",
+           {{"path", r.model_path},
+            {"sha256", r.model_sha256},
+            {"size_bytes", r.model_size_bytes},
+            {"signature", r.signature}}},
           {"flags", flags},
-          {"execution", {{"backend", r.backend}, {"num_threads", r.num_threads},
-                         {"dry_run", r.dry_run}}},
-          {"latency", {{"unit", "us"}, {"init_us", r.init_us},
-                       {"warmup", PhaseJson(r.warmup_runs)},
-                       {"regular", PhaseJson(r.regular_runs)}}},
+          {"execution",
+           {{"backend", r.backend}, {"num_threads", r.num_threads}, {"dry_run", r.dry_run}}},
+          {"latency",
+           {{"unit", "us"},
+            {"init_us", r.init_us},
+            {"warmup", PhaseJson(r.warmup_runs)},
+            {"regular", PhaseJson(r.regular_runs)}}},
           {"memory", memory},
-          {"op_profiling", {{"enabled", r.op_profiling},
-                            {"events_dropped", r.events_dropped},
-                            {"buffer_capacity", r.events_capacity},
-                            {"regular_node_sum_us_per_run", node_sum},
-                            {"init", TablesJson(r.init_ops)},
-                            {"warmup", TablesJson(r.warmup_ops)},
-                            {"regular", TablesJson(r.regular_ops)}}}};
+          {"op_profiling",
+           {{"enabled", r.op_profiling},
+            {"events_dropped", r.events_dropped},
+            {"buffer_capacity", r.events_capacity},
+            {"regular_node_sum_us_per_run", node_sum},
+            {"init", TablesJson(r.init_ops)},
+            {"warmup", TablesJson(r.warmup_ops)},
+            {"regular", TablesJson(r.regular_ops)}}}};
 }
 
 }  // namespace litescope::reports

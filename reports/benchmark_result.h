@@ -14,8 +14,8 @@ namespace litescope::reports {
 // One command-line flag of benchmark_model, as the reports show it.
 struct FlagRecord {
   enum class Type { kBool, kInt, kFloat, kString };
-  std::string name;          // "num_runs"
-  std::string label;         // TFLite's parameter echo text ("Min num runs"); empty: never echoed
+  std::string name;   // "num_runs"
+  std::string label;  // TFLite's parameter echo text ("Min num runs"); empty: never echoed
   Type type = Type::kString;
   bool bool_value = false;
   int64_t int_value = 0;
@@ -37,12 +37,12 @@ struct MemoryFigures {
   // when unknown.
   double init_footprint_delta_mb = -1;
   double overall_footprint_delta_mb = -1;
-  int64_t peak_rss_bytes = -1;          // periodic VmRSS sampling; -1 when not requested
+  int64_t peak_rss_bytes = -1;  // periodic VmRSS sampling; -1 when not requested
   int peak_sample_interval_ms = 0;
   int64_t peak_samples = 0;
-  int64_t max_rss_bytes = -1;           // getrusage peak at the end
-  profiler::ProcessMemory at_end;       // /proc/self/status at the end
-  profiler::ModelMemory model;          // arenas, persistent bytes, model bytes
+  int64_t max_rss_bytes = -1;      // getrusage peak at the end
+  profiler::ProcessMemory at_end;  // /proc/self/status at the end
+  profiler::ModelMemory model;     // arenas, persistent bytes, model bytes
 };
 
 // Everything one benchmark_model invocation measured: the input of every report. Plain data
@@ -55,28 +55,28 @@ struct BenchmarkResult {
   std::string executable;         // argv[0]
   std::vector<FlagRecord> flags;  // every flag, in --help order
 
-  std::string model_path;         // as given (--graph)
-  std::string model_sha256;       // of the model bytes
+  std::string model_path;    // as given (--graph)
+  std::string model_sha256;  // of the model bytes
   int64_t model_size_bytes = 0;
-  std::string signature;          // signature run ("" = primary subgraph)
+  std::string signature;  // signature run ("" = primary subgraph)
 
   profiler::HostInfo host;
-  std::string backend = "cpu";    // "cpu" or the delegate applied
-  int num_threads = 1;            // threads the interpreter uses
+  std::string backend = "cpu";  // "cpu" or the delegate applied
+  int num_threads = 1;          // threads the interpreter uses
   bool dry_run = false;
 
-  double init_us = 0;             // load + interpreter creation + AllocateTensors
+  double init_us = 0;  // load + interpreter creation + AllocateTensors
   std::vector<RunRecord> warmup_runs;
   std::vector<RunRecord> regular_runs;
 
   MemoryFigures memory;
 
-  bool op_profiling = false;      // per-node events were collected
-  const profiler::OpStats* init_ops = nullptr;     // Prepare/AllocateTensors events
+  bool op_profiling = false;                    // per-node events were collected
+  const profiler::OpStats* init_ops = nullptr;  // Prepare/AllocateTensors events
   const profiler::OpStats* warmup_ops = nullptr;
   const profiler::OpStats* regular_ops = nullptr;  // what TFLite reports
-  uint64_t events_dropped = 0;    // events that did not fit the profiling buffer
-  uint64_t events_capacity = 0;   // events the profiling buffer holds per run
+  uint64_t events_dropped = 0;                     // events that did not fit the profiling buffer
+  uint64_t events_capacity = 0;                    // events the profiling buffer holds per run
 };
 
 // Microsecond samples of runs: wall_ns / 1000 (fractional).

@@ -17,7 +17,8 @@ constexpr int kTopByTimeRows = 10;
 // TFLite's InitField: a tab, then the value right-aligned in `width` characters.
 std::string Field(const std::string& value, int width) {
   std::string s = "\t";
-  if (static_cast<int>(value.size()) < width) s.append(static_cast<size_t>(width) - value.size(), ' ');
+  if (static_cast<int>(value.size()) < width)
+    s.append(static_cast<size_t>(width) - value.size(), ' ');
   return s + value;
 }
 
@@ -57,10 +58,14 @@ std::vector<double> IntMicros(const std::vector<RunRecord>& runs) {
 
 std::string FlagText(const FlagRecord& f) {
   switch (f.type) {
-    case FlagRecord::Type::kBool: return f.bool_value ? "1" : "0";
-    case FlagRecord::Type::kInt: return std::to_string(f.int_value);
-    case FlagRecord::Type::kFloat: return FormatStreamDouble(f.float_value);
-    case FlagRecord::Type::kString: return f.string_value;
+    case FlagRecord::Type::kBool:
+      return f.bool_value ? "1" : "0";
+    case FlagRecord::Type::kInt:
+      return std::to_string(f.int_value);
+    case FlagRecord::Type::kFloat:
+      return FormatStreamDouble(f.float_value);
+    case FlagRecord::Type::kString:
+      return f.string_value;
   }
   return "";
 }
@@ -71,8 +76,7 @@ double Percent(double part, double total) { return total > 0 ? part * 100.0 / to
 std::string NodeHeader(const std::string& title) {
   return "============================== " + title + " ==============================\n" +
          Field("[node type]", 24) + Field("[first]", 9) + Field("[avg ms]", 9) + Field("[%]", 8) +
-         Field("[cdf%]", 8) + Field("[mem KB]", 10) + Field("[times called]", 9) +
-         "\t[Name]\n";
+         Field("[cdf%]", 8) + Field("[mem KB]", 10) + Field("[times called]", 9) + "\t[Name]\n";
 }
 
 std::string NodeRow(const profiler::NodeStats& n, double cumulative_us, double total_us,
@@ -172,8 +176,8 @@ std::string ShortSummary(const profiler::OpStatsTable& t) {
     stat = "count=" + std::to_string(s.count()) + " curr=" + i(s.last());
     if (s.count() > 1) stat += "(all same)";
   } else {
-    stat = "count=" + std::to_string(s.count()) + " first=" + i(s.first()) + " curr=" +
-           i(s.last()) + " min=" + i(s.min()) + " max=" + i(s.max()) +
+    stat = "count=" + std::to_string(s.count()) + " first=" + i(s.first()) +
+           " curr=" + i(s.last()) + " min=" + i(s.min()) + " max=" + i(s.max()) +
            " avg=" + FormatStreamDouble(s.mean()) + " std=" + i(s.std_dev());
   }
   return "Timings (microseconds): " + stat + "\nMemory (bytes): count=0\n" +
@@ -202,8 +206,8 @@ std::string GraphKind(const profiler::OpStatsTable& t) {
 
 void CsvSection(const char* section, const profiler::OpStats& stats, std::string* out) {
   for (const profiler::OpStatsTable* t : stats.tables()) {
-    const std::string prefix = std::string(section) + "," + GraphKind(*t) + "," +
-                               std::to_string(t->subgraph) + ",";
+    const std::string prefix =
+        std::string(section) + "," + GraphKind(*t) + "," + std::to_string(t->subgraph) + ",";
     const double total = t->run_total_us.sum();
     const int64_t runs = t->num_runs();
     double cumulative = 0;
@@ -213,8 +217,8 @@ void CsvSection(const char* section, const profiler::OpStats& stats, std::string
       *out += prefix + "run_order," + std::to_string(++rank) + "," + Csv(n.type) + "," +
               Csv(n.name) + "," + std::to_string(n.node) + "," + Csv(n.backend) + ",," +
               Ms(n.time_us.first() / 1000.0) + "," + Ms(n.time_us.mean() / 1000.0) + "," +
-              Pct(Percent(n.time_us.sum(), total)) + "," + Pct(Percent(cumulative, total)) +
-              ",0," + std::to_string(runs > 0 ? n.times_called / runs : 0) + "\n";
+              Pct(Percent(n.time_us.sum(), total)) + "," + Pct(Percent(cumulative, total)) + ",0," +
+              std::to_string(runs > 0 ? n.times_called / runs : 0) + "\n";
     }
     double type_total = 0;
     double cdf = 0;
@@ -222,9 +226,9 @@ void CsvSection(const char* section, const profiler::OpStats& stats, std::string
     for (const TypeRow& r : ByType(*t, &type_total)) {
       const double pct = Percent(r.us_per_run, type_total);
       cdf += pct;
-      *out += prefix + "summary_by_type," + std::to_string(++rank) + "," + Csv(r.type) +
-              ",,,," + std::to_string(r.count) + ",," + Ms(r.us_per_run / 1000.0) + "," +
-              Pct(pct) + "," + Pct(cdf) + ",0," + std::to_string(r.times_called) + "\n";
+      *out += prefix + "summary_by_type," + std::to_string(++rank) + "," + Csv(r.type) + ",,,," +
+              std::to_string(r.count) + ",," + Ms(r.us_per_run / 1000.0) + "," + Pct(pct) + "," +
+              Pct(cdf) + ",0," + std::to_string(r.times_called) + "\n";
     }
   }
 }
@@ -238,8 +242,8 @@ std::string FormatStreamDouble(double value) {
 }
 
 std::string FormatParamEcho(const std::vector<FlagRecord>& flags, bool verbose) {
-  std::string out = std::string("Log parameter values verbosely: [") + (verbose ? "1" : "0") +
-                    "]\n";
+  std::string out =
+      std::string("Log parameter values verbosely: [") + (verbose ? "1" : "0") + "]\n";
   for (const FlagRecord& f : flags) {
     if (f.label.empty() || !(verbose || f.set || f.always_echo)) continue;
     out += f.label + ": [" + FlagText(f) + "]\n";
@@ -287,9 +291,10 @@ std::string FormatMemorySummary(const BenchmarkResult& r) {
   const MemoryFigures& m = r.memory;
   std::string out;
   if (m.init_footprint_delta_mb < 0) return out;
-  out += "Note: as the benchmark tool itself affects memory footprint, the following is only "
-         "APPROXIMATE to the actual memory footprint of the model at runtime. Take the "
-         "information at your discretion.\n";
+  out +=
+      "Note: as the benchmark tool itself affects memory footprint, the following is only "
+      "APPROXIMATE to the actual memory footprint of the model at runtime. Take the "
+      "information at your discretion.\n";
   out += "Memory footprint delta from the start of the tool (MB): init=" +
          FormatStreamDouble(m.init_footprint_delta_mb) +
          " overall=" + FormatStreamDouble(m.overall_footprint_delta_mb) + "\n";
@@ -320,8 +325,8 @@ std::string FormatOpProfileTables(const profiler::OpStats& stats) {
       out += "Delegate internal: \n" + TableText(*t) + ShortSummary(*t) + "\n";
       continue;
     }
-    const std::string sub = "Subgraph (index: " + std::to_string(t->subgraph) +
-                            ", name: " + t->subgraph_name + ") ";
+    const std::string sub =
+        "Subgraph (index: " + std::to_string(t->subgraph) + ", name: " + t->subgraph_name + ") ";
     if (non_primary)
       out += t->subgraph == 0 ? "Primary graph (name: " + t->subgraph_name + ") profile:\n"
                               : sub + "profile:\n";

@@ -13,12 +13,8 @@ namespace {
 using nlohmann::json;
 
 json Entry(const std::string& name, const std::string& run_name, int64_t repetitions) {
-  return {{"name", name},
-          {"family_index", 0},
-          {"per_family_instance_index", 0},
-          {"run_name", run_name},
-          {"repetitions", repetitions},
-          {"threads", 1}};
+  return {{"name", name},         {"family_index", 0},          {"per_family_instance_index", 0},
+          {"run_name", run_name}, {"repetitions", repetitions}, {"threads", 1}};
 }
 
 }  // namespace
@@ -28,21 +24,22 @@ json GbenchToJson(const BenchmarkResult& r) {
   const profiler::HostInfo& h = r.host;
   std::string build = BuildType();
   for (char& c : build) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  json context = {{"date", r.date},
-                  {"host_name", h.hostname},
-                  {"executable", r.executable},
-                  {"num_cpus", h.cpu_cores},
-                  {"mhz_per_cpu", static_cast<int64_t>(h.cpu_max_mhz)},
-                  {"cpu_scaling_enabled", !h.cpu_governor.empty() && h.cpu_governor != "performance"},
-                  {"caches", json::array()},
-                  {"load_avg", h.load_avg},
-                  {"library_build_type", build == "debug" ? "debug" : "release"},
-                  {"json_schema_version", 1},
-                  {"litescope_tool", r.tool},
-                  {"model", r.model_path},
-                  {"model_sha256", r.model_sha256},
-                  {"backend", r.backend},
-                  {"num_threads", r.num_threads}};
+  json context = {
+      {"date", r.date},
+      {"host_name", h.hostname},
+      {"executable", r.executable},
+      {"num_cpus", h.cpu_cores},
+      {"mhz_per_cpu", static_cast<int64_t>(h.cpu_max_mhz)},
+      {"cpu_scaling_enabled", !h.cpu_governor.empty() && h.cpu_governor != "performance"},
+      {"caches", json::array()},
+      {"load_avg", h.load_avg},
+      {"library_build_type", build == "debug" ? "debug" : "release"},
+      {"json_schema_version", 1},
+      {"litescope_tool", r.tool},
+      {"model", r.model_path},
+      {"model_sha256", r.model_sha256},
+      {"backend", r.backend},
+      {"num_threads", r.num_threads}};
 
   const std::vector<double> wall = WallMicros(r.regular_runs);
   const std::vector<double> cpu = CpuMicros(r.regular_runs);
@@ -67,8 +64,8 @@ json GbenchToJson(const BenchmarkResult& r) {
     const double wall_mean = profiler::Mean(wall), cpu_mean = profiler::Mean(cpu);
     // Google Benchmark's stddev and cv use the sample (n - 1) standard deviation.
     auto sample_std = [n](const std::vector<double>& v) {
-      return n > 1 ? profiler::StdDev(v) * std::sqrt(static_cast<double>(n) /
-                                                     static_cast<double>(n - 1))
+      return n > 1 ? profiler::StdDev(v) *
+                         std::sqrt(static_cast<double>(n) / static_cast<double>(n - 1))
                    : 0.0;
     };
     const double wall_std = sample_std(wall), cpu_std = sample_std(cpu);

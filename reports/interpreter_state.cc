@@ -57,12 +57,11 @@ std::string FormatInterpreterState(runtime::Interpreter& interp) {
                        "Type", kTypeWidth, "AllocType", kAllocWidth, "Size (Bytes/MB)", "Shape");
     for (size_t t = 0; t < sg->tensors().size(); ++t) {
       const runtime::Tensor& tensor = sg->tensors()[t];
-      out += fmt::format("Tensor {:>3} {:<{}} {:<{}} {:<{}} {:<20} {}\n", t,
-                         Cut(tensor.name, kNameWidth), kNameWidth,
-                         Cut(runtime::DataTypeName(tensor.type), kTypeWidth), kTypeWidth,
-                         Cut(runtime::AllocationName(tensor.allocation), kAllocWidth), kAllocWidth,
-                         fmt::format("{:<9} / {:.2f}", tensor.bytes, Mb(tensor.bytes)),
-                         ShapeText(tensor.shape));
+      out += fmt::format(
+          "Tensor {:>3} {:<{}} {:<{}} {:<{}} {:<20} {}\n", t, Cut(tensor.name, kNameWidth),
+          kNameWidth, Cut(runtime::DataTypeName(tensor.type), kTypeWidth), kTypeWidth,
+          Cut(runtime::AllocationName(tensor.allocation), kAllocWidth), kAllocWidth,
+          fmt::format("{:<9} / {:.2f}", tensor.bytes, Mb(tensor.bytes)), ShapeText(tensor.shape));
     }
     out += "\n";
     const auto& placement = sg->placement();

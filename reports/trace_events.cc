@@ -15,19 +15,26 @@ constexpr int kDelegateTid = 4;
 
 int PhaseTid(profiler::Phase phase) {
   switch (phase) {
-    case profiler::Phase::kInit: return kInitTid;
-    case profiler::Phase::kWarmup: return kWarmupTid;
-    case profiler::Phase::kRegular: return kRegularTid;
+    case profiler::Phase::kInit:
+      return kInitTid;
+    case profiler::Phase::kWarmup:
+      return kWarmupTid;
+    case profiler::Phase::kRegular:
+      return kRegularTid;
   }
   return kRegularTid;
 }
 
 const char* KindName(runtime::EventKind kind) {
   switch (kind) {
-    case runtime::EventKind::kPrepare: return "prepare";
-    case runtime::EventKind::kInvoke: return "invoke";
-    case runtime::EventKind::kDelegateOp: return "delegate_op";
-    case runtime::EventKind::kAllocate: return "allocate";
+    case runtime::EventKind::kPrepare:
+      return "prepare";
+    case runtime::EventKind::kInvoke:
+      return "invoke";
+    case runtime::EventKind::kDelegateOp:
+      return "delegate_op";
+    case runtime::EventKind::kAllocate:
+      return "allocate";
   }
   return "other";
 }
@@ -40,14 +47,9 @@ json Metadata(const char* what, int tid, const std::string& name) {
 
 json Complete(const std::string& name, const std::string& cat, int tid, int64_t begin_ns,
               int64_t dur_ns, int64_t origin_ns, json args) {
-  return {{"name", name},
-          {"cat", cat},
-          {"ph", "X"},
-          {"ts", Micros(begin_ns - origin_ns)},
-          {"dur", Micros(dur_ns)},
-          {"pid", kPid},
-          {"tid", tid},
-          {"args", std::move(args)}};
+  return {
+      {"name", name},          {"cat", cat},  {"ph", "X"},  {"ts", Micros(begin_ns - origin_ns)},
+      {"dur", Micros(dur_ns)}, {"pid", kPid}, {"tid", tid}, {"args", std::move(args)}};
 }
 
 void AddRuns(const std::vector<RunRecord>& runs, profiler::Phase phase, int64_t origin_ns,
@@ -79,7 +81,9 @@ json TraceToJson(const BenchmarkResult& result, const std::vector<profiler::Prof
     if (e.end_ns == 0) continue;
     const bool internal = e.kind == runtime::EventKind::kDelegateOp;
     const bool partition = e.kind == runtime::EventKind::kInvoke && e.node < 0;
-    json args = {{"subgraph", e.subgraph}, {"node_index", e.node}, {"run", e.run},
+    json args = {{"subgraph", e.subgraph},
+                 {"node_index", e.node},
+                 {"run", e.run},
                  {"kind", KindName(e.kind)}};
     if (e.subgraph >= 0 && static_cast<size_t>(e.subgraph) < labels.size()) {
       const profiler::SubgraphLabels& sl = labels[static_cast<size_t>(e.subgraph)];
@@ -93,15 +97,18 @@ json TraceToJson(const BenchmarkResult& result, const std::vector<profiler::Prof
         args["backend"] = l->backend;
       }
     }
-    const std::string cat = std::string(profiler::PhaseName(e.phase)) + "," +
-                            (internal ? "delegate_op" : "op");
+    const std::string cat =
+        std::string(profiler::PhaseName(e.phase)) + "," + (internal ? "delegate_op" : "op");
     trace.push_back(Complete(e.tag ? e.tag : "", cat, internal ? kDelegateTid : PhaseTid(e.phase),
                              e.begin_ns, e.duration_ns(), origin_ns, std::move(args)));
   }
   return {{"traceEvents", std::move(trace)},
           {"displayTimeUnit", "ms"},
-          {"otherData", {{"tool", result.tool}, {"model", result.model_path},
-                         {"name", ReportName(result)}, {"date", result.date}}}};
+          {"otherData",
+           {{"tool", result.tool},
+            {"model", result.model_path},
+            {"name", ReportName(result)},
+            {"date", result.date}}}};
 }
 
 }  // namespace litescope::reports

@@ -105,6 +105,7 @@ OpRegistry OpRegistry::WithBuiltins() {
       MakeSqueezeKernel(),
       MakeStridedSliceKernel(),
       MakeSubKernel(),
+      MakeSvdfKernel(),
       MakeSumKernel(),
       MakeTanhKernel(),
       MakeTileKernel(),
@@ -118,6 +119,8 @@ OpRegistry OpRegistry::WithBuiltins() {
   };
   for (const KernelRegistration& k : builtins)
     if (k.prepare) r.Add(k);
+  // Custom ops TFLite ships as builtins.
+  r.AddCustom("TFLite_Detection_PostProcess", MakeDetectionPostProcessKernel());
   return r;
 }
 

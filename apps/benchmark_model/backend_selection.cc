@@ -12,7 +12,7 @@ namespace {
 // A backend the flags can ask for. `create` returns the delegate, or an error when litescope
 // does not provide it yet.
 struct BackendProvider {
-  const char* name;   // as TFLite's logs name it
+  const char* name;  // as TFLite's logs name it
   bool (*requested)(const BenchmarkFlags&);
   Result<std::unique_ptr<runtime::Delegate>> (*create)(const BenchmarkFlags&);
 };
@@ -39,8 +39,7 @@ const BackendProvider kProviders[] = {
 
 }  // namespace
 
-Result<BackendSelection> SelectBackends(const BenchmarkFlags& flags,
-                                        runtime::Interpreter& interp) {
+Result<BackendSelection> SelectBackends(const BenchmarkFlags& flags, runtime::Interpreter& interp) {
   BackendSelection sel;
   std::vector<std::string> applied;
   for (const BackendProvider& p : kProviders) {
@@ -60,18 +59,21 @@ Result<BackendSelection> SelectBackends(const BenchmarkFlags& flags,
     if (flags.require_full_delegation && !full)
       return UnsupportedOpError("Disallowed CPU fallback detected.");
     if (full)
-      sel.log_lines.push_back(fmt::format("Explicitly applied {} delegate, and the model graph "
-                                          "will be completely executed by the delegate.",
-                                          p.name));
+      sel.log_lines.push_back(
+          fmt::format("Explicitly applied {} delegate, and the model graph "
+                      "will be completely executed by the delegate.",
+                      p.name));
     else if (partitions > 0)
-      sel.log_lines.push_back(fmt::format("Explicitly applied {} delegate, and the model graph "
-                                          "will be partially executed by the delegate w/ {} "
-                                          "delegate kernels.",
-                                          p.name, partitions));
+      sel.log_lines.push_back(
+          fmt::format("Explicitly applied {} delegate, and the model graph "
+                      "will be partially executed by the delegate w/ {} "
+                      "delegate kernels.",
+                      p.name, partitions));
     else
-      sel.log_lines.push_back(fmt::format("Though {} delegate is explicitly applied, the model "
-                                          "graph will not be executed by the delegate.",
-                                          p.name));
+      sel.log_lines.push_back(
+          fmt::format("Though {} delegate is explicitly applied, the model "
+                      "graph will not be executed by the delegate.",
+                      p.name));
     applied.push_back((*delegate)->name());
     sel.delegates.push_back(std::move(delegate.value()));
   }

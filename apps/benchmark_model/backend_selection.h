@@ -16,9 +16,9 @@ namespace litescope::apps {
 
 // The delegates applied to an interpreter. Owns them: destroy it after the interpreter.
 struct BackendSelection {
-  std::string backend = "cpu";                      // "cpu", or the delegate(s) applied
+  std::string backend = "cpu";  // "cpu", or the delegate(s) applied
   std::vector<std::unique_ptr<runtime::Delegate>> delegates;
-  std::vector<std::string> log_lines;               // TFLite's "Explicitly applied ..." lines
+  std::vector<std::string> log_lines;  // TFLite's "Explicitly applied ..." lines
 };
 
 // Applies the delegates the flags ask for, in TFLite's order (XNNPACK, then GPU), before

@@ -6,8 +6,8 @@
 #include <map>
 #include <variant>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 namespace litescope::apps {
 namespace {
@@ -28,8 +28,7 @@ std::vector<FlagSpec> Specs(BenchmarkFlags* f) {
   return {
       {"num_runs", "Min num runs", "minimum number of timed runs (see min_secs, max_secs)",
        &f->num_runs},
-      {"min_secs", "Min runs duration (seconds)", "keep running at least this long",
-       &f->min_secs},
+      {"min_secs", "Min runs duration (seconds)", "keep running at least this long", &f->min_secs},
       {"max_secs", "Max runs duration (seconds)", "start no run after this many seconds",
        &f->max_secs},
       {"run_delay", "Inter-run delay (seconds)", "sleep between runs in seconds; <= 0: none",
@@ -54,8 +53,8 @@ std::vector<FlagSpec> Specs(BenchmarkFlags* f) {
       {"graph", "Graph", "model file, or builtin:<name> for a built-in sample model", &f->graph,
        true},
       {"signature_to_run_for", "Signature to run",
-       "signature to benchmark (required when the model has several)",
-       &f->signature_to_run_for, true},
+       "signature to benchmark (required when the model has several)", &f->signature_to_run_for,
+       true},
       {"list_signatures", "List signatures from the provided model",
        "print the model's signature keys and exit", &f->list_signatures},
       {"input_layer", "Input layers", "names of all inputs, comma-separated, in input order",
@@ -83,11 +82,9 @@ std::vector<FlagSpec> Specs(BenchmarkFlags* f) {
        "deprecated: same as op_profiling_output_mode=csv op_profiling_output_file=FILE",
        &f->profiling_output_csv_file},
       {"print_preinvoke_state", "Print pre-invoke interpreter state",
-       "print the interpreter's tensors and nodes before the first run",
-       &f->print_preinvoke_state},
+       "print the interpreter's tensors and nodes before the first run", &f->print_preinvoke_state},
       {"print_postinvoke_state", "Print post-invoke interpreter state",
-       "print the interpreter's tensors and nodes after the last run",
-       &f->print_postinvoke_state},
+       "print the interpreter's tensors and nodes after the last run", &f->print_postinvoke_state},
       {"output_filepath", "File path to export outputs layer to",
        "write the raw bytes of every output after the last run", &f->output_filepath},
       {"use_xnnpack", "Use xnnpack", "run supported nodes on the XNNPACK delegate",
@@ -113,9 +110,12 @@ Status BadValue(const std::string& name, const std::string& value, const char* e
 
 Status Convert(const std::string& name, const std::string& v, const Target& target) {
   if (auto* b = std::get_if<bool*>(&target)) {
-    if (v.empty() || v == "true" || v == "1") **b = true;
-    else if (v == "false" || v == "0") **b = false;
-    else return BadValue(name, v, "true, false, 1 or 0");
+    if (v.empty() || v == "true" || v == "1")
+      **b = true;
+    else if (v == "false" || v == "0")
+      **b = false;
+    else
+      return BadValue(name, v, "true, false, 1 or 0");
     return Status::Ok();
   }
   if (auto* i = std::get_if<int*>(&target)) {
@@ -131,7 +131,8 @@ Status Convert(const std::string& name, const std::string& v, const Target& targ
     errno = 0;
     char* end = nullptr;
     const double x = std::strtod(v.c_str(), &end);
-    if (v.empty() || *end != '\0' || errno == ERANGE || x != x) return BadValue(name, v, "a number");
+    if (v.empty() || *end != '\0' || errno == ERANGE || x != x)
+      return BadValue(name, v, "a number");
     **d = x;
     return Status::Ok();
   }
@@ -147,8 +148,8 @@ Status Validate(BenchmarkFlags* f) {
   if (f->num_threads != -1 && (f->num_threads < 1 || f->num_threads > 256))
     return BadValue("num_threads", std::to_string(f->num_threads), "-1 or 1..256");
   if (f->max_profiling_buffer_entries < 1)
-    return BadValue("max_profiling_buffer_entries",
-                    std::to_string(f->max_profiling_buffer_entries), ">= 1");
+    return BadValue("max_profiling_buffer_entries", std::to_string(f->max_profiling_buffer_entries),
+                    ">= 1");
   if (f->op_profiling_output_mode != "stdout" && f->op_profiling_output_mode != "csv")
     return BadValue("op_profiling_output_mode", f->op_profiling_output_mode,
                     "stdout or csv; TFLite's proto mode is not supported");
@@ -172,8 +173,9 @@ Status Validate(BenchmarkFlags* f) {
 }  // namespace
 
 Status ParseBenchmarkFlags(int argc, char** argv, BenchmarkFlags* flags, std::string* help_text) {
-  CLI::App app{"benchmark_model: benchmarks a TFLite model with TensorFlow Lite's flags and "
-               "output, plus JSON, trace and Google Benchmark reports."};
+  CLI::App app{
+      "benchmark_model: benchmarks a TFLite model with TensorFlow Lite's flags and "
+      "output, plus JSON, trace and Google Benchmark reports."};
   app.name("benchmark_model");
   std::vector<FlagSpec> specs = Specs(flags);
   BenchmarkFlags defaults;

@@ -16,9 +16,9 @@ struct BenchmarkFlags {
   int num_runs = 50;
   double min_secs = 1.0;
   double max_secs = 150.0;
-  double run_delay = -1;        // seconds between runs; <= 0: none
-  double run_frequency = -1;    // runs per second (prorated); <= 0: off; overrides run_delay
-  int num_threads = -1;         // -1: the runtime's default (1)
+  double run_delay = -1;      // seconds between runs; <= 0: none
+  double run_frequency = -1;  // runs per second (prorated); <= 0: off; overrides run_delay
+  int num_threads = -1;       // -1: the runtime's default (1)
   std::string benchmark_name;
   std::string output_prefix;
   int warmup_runs = 1;
@@ -50,9 +50,9 @@ struct BenchmarkFlags {
   bool use_gpu = false;
   bool gpu_precision_loss_allowed = true;
   // litescope's additions.
-  std::string report_json;   // versioned JSON report (reports/benchmark_report.schema.json)
-  std::string trace_file;    // Chrome trace-event JSON
-  std::string gbench_json;   // Google Benchmark JSON
+  std::string report_json;  // versioned JSON report (reports/benchmark_report.schema.json)
+  std::string trace_file;   // Chrome trace-event JSON
+  std::string gbench_json;  // Google Benchmark JSON
 
   std::set<std::string> set_on_command_line;  // flag names given explicitly
   std::vector<std::string> warnings;          // one line each, printed before running

@@ -72,7 +72,8 @@ int FindInput(runtime::Subgraph& sg, const std::string& name) {
 
 std::string InputNames(runtime::Subgraph& sg) {
   std::string s;
-  for (int t : sg.inputs()) s += (s.empty() ? "" : ", ") + sg.tensors()[static_cast<size_t>(t)].name;
+  for (int t : sg.inputs())
+    s += (s.empty() ? "" : ", ") + sg.tensors()[static_cast<size_t>(t)].name;
   return s;
 }
 
@@ -132,9 +133,9 @@ Status ApplyInputShapes(const InputSpecs& specs, runtime::Subgraph& sg,
                         std::vector<std::string>* warnings) {
   const size_t n = sg.inputs().size();
   if (!specs.names.empty() && specs.names.size() != n)
-    return InvalidArgumentError(fmt::format(
-        "--input_layer names {} inputs but the model has {} ({})", specs.names.size(), n,
-        InputNames(sg)));
+    return InvalidArgumentError(
+        fmt::format("--input_layer names {} inputs but the model has {} ({})", specs.names.size(),
+                    n, InputNames(sg)));
   for (size_t j = 0; j < specs.names.size(); ++j) {
     const int t = sg.inputs()[j];
     const runtime::Tensor& tensor = sg.tensors()[static_cast<size_t>(t)];
@@ -143,20 +144,20 @@ Status ApplyInputShapes(const InputSpecs& specs, runtime::Subgraph& sg,
                                       tensor.name, specs.names[j]));
     if (j >= specs.shapes.size()) continue;
     if (static_cast<int>(specs.shapes[j].size()) != tensor.shape.rank())
-      return InvalidArgumentError(fmt::format("Input tensor #{} should have {} dimensions!", t,
-                                              tensor.shape.rank()));
+      return InvalidArgumentError(
+          fmt::format("Input tensor #{} should have {} dimensions!", t, tensor.shape.rank()));
     LS_RETURN_IF_ERROR(sg.ResizeInput(static_cast<int>(j), runtime::Shape(specs.shapes[j])));
   }
   for (const auto& [name, range] : specs.ranges)
     if (FindInput(sg, name) < 0)
-      return InvalidArgumentError(fmt::format(
-          "--input_layer_value_range: the model has no input named '{}' (inputs: {})", name,
-          InputNames(sg)));
+      return InvalidArgumentError(
+          fmt::format("--input_layer_value_range: the model has no input named '{}' (inputs: {})",
+                      name, InputNames(sg)));
   for (const auto& [name, path] : specs.files)
     if (FindInput(sg, name) < 0)
-      return InvalidArgumentError(fmt::format(
-          "--input_layer_value_files: the model has no input named '{}' (inputs: {})", name,
-          InputNames(sg)));
+      return InvalidArgumentError(
+          fmt::format("--input_layer_value_files: the model has no input named '{}' (inputs: {})",
+                      name, InputNames(sg)));
   return Status::Ok();
 }
 
@@ -173,8 +174,9 @@ Result<std::vector<std::vector<uint8_t>>> MakeInputData(const InputSpecs& specs,
       if (!in) return IoError(fmt::format("{}: cannot open input value file", file->second));
       const std::streamoff size = in.tellg();
       if (size != static_cast<std::streamoff>(tensor.bytes))
-        return InvalidArgumentError(fmt::format("The size of {} is {} bytes. It should be {} bytes.",
-                                                file->second, size, tensor.bytes));
+        return InvalidArgumentError(
+            fmt::format("The size of {} is {} bytes. It should be {} bytes.", file->second, size,
+                        tensor.bytes));
       in.seekg(0);
       in.read(reinterpret_cast<char*>(bytes.data()), size);
       if (!in) return IoError(fmt::format("{}: read failed", file->second));
@@ -201,15 +203,32 @@ Result<std::vector<std::vector<uint8_t>>> MakeInputData(const InputSpecs& specs,
         for (int64_t i = 0; i < n; ++i) f[i] = dist(rng);
         break;
       }
-      case runtime::DataType::kInt8: FillInts<int8_t>(rng, lo(-128), hi(127), p, n); break;
-      case runtime::DataType::kUInt8: FillInts<uint8_t>(rng, lo(0), hi(255), p, n); break;
-      case runtime::DataType::kInt16: FillInts<int16_t>(rng, lo(-32768), hi(32767), p, n); break;
-      case runtime::DataType::kUInt16: FillInts<uint16_t>(rng, lo(0), hi(65535), p, n); break;
-      case runtime::DataType::kInt32: FillInts<int32_t>(rng, lo(0), hi(99), p, n); break;
-      case runtime::DataType::kUInt32: FillInts<uint32_t>(rng, lo(0), hi(99), p, n); break;
-      case runtime::DataType::kInt64: FillInts<int64_t>(rng, lo(0), hi(99), p, n); break;
-      case runtime::DataType::kBool: FillInts<uint8_t>(rng, lo(0), hi(1), p, n); break;
-      default: break;  // other types (strings, fp16, resources) start as zeros
+      case runtime::DataType::kInt8:
+        FillInts<int8_t>(rng, lo(-128), hi(127), p, n);
+        break;
+      case runtime::DataType::kUInt8:
+        FillInts<uint8_t>(rng, lo(0), hi(255), p, n);
+        break;
+      case runtime::DataType::kInt16:
+        FillInts<int16_t>(rng, lo(-32768), hi(32767), p, n);
+        break;
+      case runtime::DataType::kUInt16:
+        FillInts<uint16_t>(rng, lo(0), hi(65535), p, n);
+        break;
+      case runtime::DataType::kInt32:
+        FillInts<int32_t>(rng, lo(0), hi(99), p, n);
+        break;
+      case runtime::DataType::kUInt32:
+        FillInts<uint32_t>(rng, lo(0), hi(99), p, n);
+        break;
+      case runtime::DataType::kInt64:
+        FillInts<int64_t>(rng, lo(0), hi(99), p, n);
+        break;
+      case runtime::DataType::kBool:
+        FillInts<uint8_t>(rng, lo(0), hi(1), p, n);
+        break;
+      default:
+        break;  // other types (strings, fp16, resources) start as zeros
     }
     data.push_back(std::move(bytes));
   }

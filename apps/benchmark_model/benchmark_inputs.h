@@ -18,10 +18,10 @@ namespace litescope::apps {
 // What --input_layer, --input_layer_shape, --input_layer_value_range and
 // --input_layer_value_files ask for, with TFLite's syntax.
 struct InputSpecs {
-  std::vector<std::string> names;                                // every input, in input order
-  std::vector<std::vector<int32_t>> shapes;                      // parallel to names
-  std::map<std::string, std::pair<int64_t, int64_t>> ranges;     // inclusive value range
-  std::map<std::string, std::string> files;                      // raw bytes; override ranges
+  std::vector<std::string> names;                             // every input, in input order
+  std::vector<std::vector<int32_t>> shapes;                   // parallel to names
+  std::map<std::string, std::pair<int64_t, int64_t>> ranges;  // inclusive value range
+  std::map<std::string, std::string> files;                   // raw bytes; override ranges
 };
 
 // Parses the four flags. Syntax errors are kInvalidArgument (a usage error).

@@ -146,8 +146,8 @@ class Session {
 
     runtime::InterpreterOptions options;
     options.num_threads = result_.num_threads;
-    auto interp = runtime::Interpreter::Create(model_, runtime::OpRegistry::WithBuiltins(),
-                                               options);
+    auto interp =
+        runtime::Interpreter::Create(model_, runtime::OpRegistry::WithBuiltins(), options);
     if (!interp.ok()) return interp.status().WithContext(flags_.graph);
     interp_ = std::move(interp.value());
 
@@ -199,17 +199,17 @@ class Session {
       if (!sig) {
         std::string keys;
         for (const auto& s : sigs) keys += (keys.empty() ? "" : ", ") + s.key;
-        return InvalidArgumentError(fmt::format(
-            "--signature_to_run_for: the model has no signature '{}' (signatures: {})",
-            flags_.signature_to_run_for, keys.empty() ? "none" : keys));
+        return InvalidArgumentError(
+            fmt::format("--signature_to_run_for: the model has no signature '{}' (signatures: {})",
+                        flags_.signature_to_run_for, keys.empty() ? "none" : keys));
       }
       index = sig->subgraph;
       result_.signature = sig->key;
     } else if (sigs.size() > 1) {
-      return InvalidArgumentError(fmt::format(
-          "the model has {} signatures; choose one with --signature_to_run_for "
-          "(--list_signatures lists them)",
-          sigs.size()));
+      return InvalidArgumentError(
+          fmt::format("the model has {} signatures; choose one with --signature_to_run_for "
+                      "(--list_signatures lists them)",
+                      sigs.size()));
     } else if (sigs.size() == 1) {
       index = sigs[0].subgraph;
       result_.signature = sigs[0].key;
@@ -248,9 +248,10 @@ class Session {
     hooks.after = [&](int) {
       if (events_) Drain(stats);
     };
-    Status s = RunLoop(params, [this] { return subgraph_->Invoke(); }, hooks, runs);
-    if (!s.ok()) return s.WithContext(fmt::format("{} run {}", profiler::PhaseName(phase),
-                                                  runs->size()));
+    Status s = RunLoop(
+        params, [this] { return subgraph_->Invoke(); }, hooks, runs);
+    if (!s.ok())
+      return s.WithContext(fmt::format("{} run {}", profiler::PhaseName(phase), runs->size()));
     Print(reports::FormatLatencyLine(*runs) + "\n");
     return Status::Ok();
   }
@@ -277,10 +278,12 @@ class Session {
     }
     if (flags_.enable_op_profiling) {
       const bool csv = flags_.op_profiling_output_mode == "csv";
-      const std::string text = csv ? reports::FormatOpProfileCsv(result_)
-                                   : reports::FormatOpProfileText(result_);
-      if (flags_.op_profiling_output_file.empty()) Print(text);
-      else LS_RETURN_IF_ERROR(WriteFile(flags_.op_profiling_output_file, text));
+      const std::string text =
+          csv ? reports::FormatOpProfileCsv(result_) : reports::FormatOpProfileText(result_);
+      if (flags_.op_profiling_output_file.empty())
+        Print(text);
+      else
+        LS_RETURN_IF_ERROR(WriteFile(flags_.op_profiling_output_file, text));
     }
     if (flags_.print_postinvoke_state)
       Print(reports::FormatInterpreterStateBlock(*interp_, "post-invoke"));
@@ -294,20 +297,18 @@ class Session {
     }
     std::fflush(stdout);
     if (!flags_.report_json.empty())
-      LS_RETURN_IF_ERROR(
-          WriteFile(flags_.report_json, Dump(reports::BenchmarkToJson(result_), 1)));
+      LS_RETURN_IF_ERROR(WriteFile(flags_.report_json, Dump(reports::BenchmarkToJson(result_), 1)));
     if (!flags_.gbench_json.empty())
-      LS_RETURN_IF_ERROR(
-          WriteFile(flags_.gbench_json, Dump(reports::GbenchToJson(result_), 2)));
+      LS_RETURN_IF_ERROR(WriteFile(flags_.gbench_json, Dump(reports::GbenchToJson(result_), 2)));
     if (!flags_.trace_file.empty()) {
       if (trace_events_dropped_ > 0)
         std::fprintf(stderr, "WARNING: the trace keeps the first %zu events; %zu more dropped\n",
                      kMaxTraceEvents, trace_events_dropped_);
-      LS_RETURN_IF_ERROR(WriteFile(
-          flags_.trace_file, Dump(reports::TraceToJson(result_, trace_events_, labels_,
-                                                       init_begin_ns_, init_begin_ns_,
-                                                       init_end_ns_),
-                                  -1)));
+      LS_RETURN_IF_ERROR(
+          WriteFile(flags_.trace_file,
+                    Dump(reports::TraceToJson(result_, trace_events_, labels_, init_begin_ns_,
+                                              init_begin_ns_, init_end_ns_),
+                         -1)));
     }
     return Status::Ok();
   }

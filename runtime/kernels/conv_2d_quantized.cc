@@ -12,6 +12,7 @@
 #include "runtime/kernels/internal/quant_checks.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/optimized/conv_indirection.h"
+#include "runtime/kernels/optimized/gemm_int8.h"
 #include "runtime/kernels/reference/conv_quantized.h"
 #include "runtime/kernels/reference/hybrid.h"
 #include "runtime/schema/tflite_schema_generated.h"
@@ -27,6 +28,12 @@ struct ConvQuantOpData : OpData {
   int group_in_c = 0;
   int out_c = 0;
   conv_quant::ConvQuantData quant;  // int8 / uint8
+  // int8 with one group and constant weights: the packed GEMM (gemm_int8.h), reading the input
+  // directly when `dense` (1x1, stride 1, no padding, channels a multiple of 4), else through
+  // an im2col copy whose padding holds the input zero point.
+  optimized::PackedMatrixI8 packed;
+  bool use_gemm = false;
+  bool dense = false;
   // Hybrid: per-channel scales (ones when the filter is per tensor, whose scale is folded into
   // the input's), whether inputs are quantized asymmetrically, float clamp, scratch.
   bool hybrid = false;
@@ -146,6 +153,20 @@ Status ConvPrepareQuantized(KernelContext& ctx, Node& node, const Tensor& in,
         in.type == DataType::kInt8 ? conv_quant::ScaleProduct::kDouble
                                    : conv_quant::ScaleProduct::kFloat,
         &d->quant));
+    // TFLite runs quantized CONV_2D as im2col + GEMM. For int8 the GEMM's output stage rounds
+    // its own way (reference/conv_quantized.h); the uint8 results follow the usual rules.
+    d->quant.params.gemm_rounding = in.type == DataType::kInt8;
+    if (in.type == DataType::kInt8 && group_in_c == in_c && filter.is_constant() &&
+        (!bias || bias->is_constant())) {
+      if (!d->packed.Pack(filter.data_as<int8_t>(), g.taps() * in_c, out_c,
+                          bias ? bias->data_as<int32_t>() : nullptr,
+                          d->quant.params.input_offset))
+        return OutOfMemoryError(fmt::format("{}: cannot allocate the packed filter (tensor {})",
+                                            NodeLabel(node), node.inputs[1]));
+      d->use_gemm = true;
+      d->dense = g.taps() == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
+                 g.pad_left == 0 && in_c % 4 == 0;
+    }
   }
   node.data = std::move(d);
   return ctx.ResizeTensor(out, Shape{g.batches, g.out_h, g.out_w, out_c});
@@ -186,6 +207,50 @@ Status ConvEvalQuantized(KernelContext& ctx, Node& node) {
   }
   const int32_t* bias_data = bias ? bias->data_as<int32_t>() : nullptr;
   const reference::ConvQuantParams& q = d->quant.params;
+  if (d->use_gemm) {
+    const int8_t* x = in.data_as<int8_t>();
+    int8_t* o = out.data_as<int8_t>();
+    const int out_c = d->out_c;
+    if (d->dense) {
+      pool.ParallelFor(rows, min_rows, [&](int64_t begin, int64_t end) {
+        optimized::GemmI8(x + begin * g.in_c, g.in_c, static_cast<int>(end - begin), d->packed, q,
+                          o + begin * out_c, out_c);
+      });
+      return Status::Ok();
+    }
+    const int k_padded = d->packed.k_padded();
+    const int8_t zero_point = static_cast<int8_t>(-q.input_offset);
+    pool.ParallelFor(rows, min_rows, [&](int64_t begin, int64_t end) {
+      constexpr int64_t kBlock = 64;
+      std::vector<int8_t> patch(static_cast<size_t>(std::min(kBlock, end - begin) * k_padded));
+      for (int64_t r0 = begin; r0 < end; r0 += kBlock) {
+        const int64_t block = std::min(kBlock, end - r0);
+        for (int64_t r = 0; r < block; ++r) {
+          const int64_t row = r0 + r;
+          const int ox = static_cast<int>(row % g.out_w);
+          const int oy = static_cast<int>((row / g.out_w) % g.out_h);
+          const int64_t b = row / (static_cast<int64_t>(g.out_w) * g.out_h);
+          int8_t* dst = patch.data() + r * k_padded;
+          for (int ky = 0; ky < g.k_h; ++ky) {
+            const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
+            for (int kx = 0; kx < g.k_w; ++kx, dst += g.in_c) {
+              const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
+              if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) {
+                std::fill(dst, dst + g.in_c, zero_point);
+              } else {
+                const int8_t* src = x + ((b * g.in_h + iy) * g.in_w + ix) * g.in_c;
+                std::copy(src, src + g.in_c, dst);
+              }
+            }
+          }
+          std::fill(dst, patch.data() + (r + 1) * k_padded, int8_t{0});
+        }
+        optimized::GemmI8(patch.data(), k_padded, static_cast<int>(block), d->packed, q,
+                          o + r0 * out_c, out_c);
+      }
+    });
+    return Status::Ok();
+  }
   if (in.type == DataType::kInt8) {
     pool.ParallelFor(rows, min_rows, [&](int64_t begin, int64_t end) {
       reference::ConvQuantizedRows<int8_t>(g, d->group_in_c, d->out_c, q, in.data_as<int8_t>(),

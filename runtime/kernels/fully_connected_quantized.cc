@@ -11,6 +11,7 @@
 #include "runtime/kernels/internal/conv_quant_params.h"
 #include "runtime/kernels/internal/quant_checks.h"
 #include "runtime/kernels/kernel_util.h"
+#include "runtime/kernels/optimized/gemm_int8.h"
 #include "runtime/kernels/reference/fully_connected_quantized.h"
 #include "runtime/kernels/reference/hybrid.h"
 #include "runtime/schema/tflite_schema_generated.h"
@@ -26,6 +27,9 @@ struct FcQuantOpData : OpData {
   int k = 0;
   int n = 0;
   conv_quant::ConvQuantData quant;  // int8 / uint8
+  // int8 with constant weights and bias: the packed GEMM (gemm_int8.h).
+  optimized::PackedMatrixI8 packed;
+  bool use_gemm = false;
   // Hybrid.
   bool hybrid = false;
   bool asymmetric = false;
@@ -125,6 +129,15 @@ Status FullyConnectedPrepareQuantized(KernelContext& ctx, Node& node, const Tens
         in.type == DataType::kInt8 && w.quant.per_channel() ? conv_quant::ScaleProduct::kDouble
                                                             : conv_quant::ScaleProduct::kFloat,
         &d->quant));
+    // As for CONV_2D (conv_2d_quantized.cc): int8 takes the GEMM output stage's rounding.
+    d->quant.params.gemm_rounding = in.type == DataType::kInt8;
+    if (in.type == DataType::kInt8 && w.is_constant() && (!bias || bias->is_constant())) {
+      if (!d->packed.Pack(w.data_as<int8_t>(), k, n, bias ? bias->data_as<int32_t>() : nullptr,
+                          d->quant.params.input_offset))
+        return OutOfMemoryError(fmt::format("{}: cannot allocate the packed weights (tensor {})",
+                                            NodeLabel(node), node.inputs[1]));
+      d->use_gemm = true;
+    }
   }
   node.data = std::move(d);
   return ctx.ResizeTensor(out, out_shape);
@@ -167,6 +180,26 @@ Status FullyConnectedEvalQuantized(KernelContext& ctx, Node& node) {
   }
   const int32_t* bias_data = bias ? bias->data_as<int32_t>() : nullptr;
   const reference::ConvQuantParams& q = d->quant.params;
+  if (d->use_gemm) {
+    const int8_t* x = in.data_as<int8_t>();
+    int8_t* o = out.data_as<int8_t>();
+    const int k = d->k;
+    const int k_padded = d->packed.k_padded();
+    pool.ParallelFor(d->batches, min_rows, [&](int64_t begin, int64_t end) {
+      if (k == k_padded) {
+        optimized::GemmI8(x + begin * k, k, static_cast<int>(end - begin), d->packed, q,
+                          o + begin * d->n, d->n);
+        return;
+      }
+      // Rows copied with K rounded up to a multiple of 4 (the GEMM reads whole groups).
+      std::vector<int8_t> rows(static_cast<size_t>((end - begin) * k_padded), 0);
+      for (int64_t r = begin; r < end; ++r)
+        std::copy(x + r * k, x + (r + 1) * k, rows.data() + (r - begin) * k_padded);
+      optimized::GemmI8(rows.data(), k_padded, static_cast<int>(end - begin), d->packed, q,
+                        o + begin * d->n, d->n);
+    });
+    return Status::Ok();
+  }
   if (in.type == DataType::kInt8) {
     pool.ParallelFor(d->batches, min_rows, [&](int64_t begin, int64_t end) {
       reference::FullyConnectedQuantizedRows<int8_t>(q, d->k, d->n, in.data_as<int8_t>(),

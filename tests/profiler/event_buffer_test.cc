@@ -59,9 +59,7 @@ TEST_CASE("EventBuffer tags events with the phase set before them", "[profiler][
   buf.SetPhase(lp::Phase::kWarmup, 0);
   buf.End(buf.Begin(lr::EventKind::kInvoke, "CONV_2D", 0, 0));
   buf.SetPhase(lp::Phase::kRegular, 1);
-  {
-    lr::ScopedEvent ev(&buf, lr::EventKind::kDelegateOp, "XNN_OP", 0, 0);
-  }
+  { lr::ScopedEvent ev(&buf, lr::EventKind::kDelegateOp, "XNN_OP", 0, 0); }
   REQUIRE(buf.size() == 3);
   CHECK(buf[0].phase == lp::Phase::kInit);
   CHECK(buf[0].kind == lr::EventKind::kPrepare);

@@ -45,7 +45,8 @@ litescope::Status TimesTwoPrepare(lr::KernelContext& ctx, lr::Node& node) {
 litescope::Status TimesTwoEval(lr::KernelContext& ctx, lr::Node& node) {
   const lr::Tensor* in = ctx.input(node, 0);
   lr::Tensor* out = ctx.output(node, 0);
-  for (int64_t i = 0; i < in->elements(); ++i) out->data_as<float>()[i] = in->data_as<float>()[i] * 2;
+  for (int64_t i = 0; i < in->elements(); ++i)
+    out->data_as<float>()[i] = in->data_as<float>()[i] * 2;
   return litescope::Status::Ok();
 }
 
@@ -83,7 +84,7 @@ TEST_CASE("OpStats keeps subgraphs, partitions and delegate ops apart", "[profil
   using K = lr::EventKind;
   const std::vector<lp::ProfileEvent> run = {
       Event(K::kInvoke, "WHILE", 0, 0, 0, 100),
-      Event(K::kInvoke, "ADD", 1, 0, 10, 20),      // body, called twice in one run
+      Event(K::kInvoke, "ADD", 1, 0, 10, 20),  // body, called twice in one run
       Event(K::kInvoke, "ADD", 1, 0, 40, 20),
       Event(K::kInvoke, "XNNPACK", 0, -1, 100, 60),  // partition 0 as one event
       Event(K::kDelegateOp, "CONV_2D", 0, 2, 100, 25),

@@ -40,8 +40,8 @@ TEST_CASE("StdDev is the population standard deviation", "[profiler][stats]") {
 
 TEST_CASE("Percentile uses TFLite's nearest-rank rule", "[profiler][stats]") {
   const std::vector<double> v = {10, 9, 8, 7, 6, 5, 4, 3, 2, 1};  // order does not matter
-  CHECK(lp::Percentile(v, 5) == 1);    // index floor(10 * 0.05) = 0
-  CHECK(lp::Percentile(v, 50) == 6);   // index 5
+  CHECK(lp::Percentile(v, 5) == 1);                               // index floor(10 * 0.05) = 0
+  CHECK(lp::Percentile(v, 50) == 6);                              // index 5
   CHECK(lp::Median(v) == 6);
   CHECK(lp::Percentile(v, 95) == 10);  // index 9
   CHECK(lp::Percentile(v, 100) == 10);

@@ -108,8 +108,8 @@ TEST_CASE("FormatOpProfileTables lays out TFLite's tables", "[reports][text]") {
   labels[0].name = "main";
   labels[0].nodes = {{"[conv]:0", "cpu"}, {"[dw]:1", "cpu"}, {"[conv2]:2", "cpu"}};
   lp::OpStats stats(labels);
-  const std::vector<lp::ProfileEvent> run = {Event("CONV_2D", 0, 4269), Event("DEPTHWISE_CONV_2D", 1, 2150),
-                                             Event("CONV_2D", 2, 1000)};
+  const std::vector<lp::ProfileEvent> run = {
+      Event("CONV_2D", 0, 4269), Event("DEPTHWISE_CONV_2D", 1, 2150), Event("CONV_2D", 2, 1000)};
   stats.AddRun(run.data(), run.size());
   const std::string text = lrep::FormatOpProfileTables(stats);
   CHECK(text.find("============================== Run Order ==============================\n"

@@ -92,8 +92,8 @@ class OneOp {
   template <typename T>
   int Const(DataType type, std::vector<int32_t> shape, std::vector<T> values,
             QuantParams quant = {}) {
-    const int t = mb_.AddConstTensor<T>(0, "const" + std::to_string(op_inputs_.size()), type,
-                                        shape, values, quant);
+    const int t = mb_.AddConstTensor<T>(0, "const" + std::to_string(op_inputs_.size()), type, shape,
+                                        values, quant);
     op_inputs_.push_back(t);
     return t;
   }
@@ -250,8 +250,7 @@ TEST_CASE("Hostile models: negative, zero and huge dimensions", "[runtime][hosti
     m.Input(DataType::kFloat32, {0, 4});
     m.Const<int32_t>(DataType::kInt32, {3}, {0, kI32Max, kI32Max});
     m.Output(DataType::kFloat32, {0});
-    RequireError(m.Finish(BuiltinOperator::RESHAPE), "allocate",
-                 {"node 0 (RESHAPE)", "too large"});
+    RequireError(m.Finish(BuiltinOperator::RESHAPE), "allocate", {"node 0 (RESHAPE)", "too large"});
   }
   SECTION("RESHAPE with -1 next to a zero dimension") {
     RequireError(WithConst<int32_t>(BuiltinOperator::RESHAPE, DataType::kFloat32, {2, 2},
@@ -357,8 +356,7 @@ TEST_CASE("Hostile models: tensor, buffer, opcode and subgraph indices out of ra
     RequireError(mb.Finish(), "allocate", {"node 0 (UNKNOWN_100000)"});
   }
   SECTION("WHILE, IF and CALL_ONCE subgraph indices") {
-    mb.AddOperator(0, BuiltinOperator::WHILE, {a}, {out},
-                   Subgraphs(BuiltinOperator::WHILE, 0, 5));
+    mb.AddOperator(0, BuiltinOperator::WHILE, {a}, {out}, Subgraphs(BuiltinOperator::WHILE, 0, 5));
     RequireError(mb.Finish(), "load", {"subgraph 0 operator 0", "body subgraph 5 out of range"});
   }
   SECTION("IF else subgraph -1") {
@@ -523,12 +521,13 @@ TEST_CASE("Hostile models: stride, dilation, filter size and block size of 0",
     m.Const<float>(DataType::kFloat32, {2, 3, 3, 2}, std::vector<float>(36, 1.0f));
     m.Input(DataType::kFloat32, {1, 2, 2, 2});
     m.Output(DataType::kFloat32, {1, 4, 4, 2});
-    RequireError(m.Finish(BuiltinOperator::TRANSPOSE_CONV,
-                          Opts(BuiltinOptions::TransposeConvOptions, [](fb::FlatBufferBuilder& b) {
-                            return schema::CreateTransposeConvOptions(b, schema::Padding::SAME,
-                                                                      0, 1);
-                          })),
-                 "allocate", {"node 0 (TRANSPOSE_CONV)"});
+    RequireError(
+        m.Finish(BuiltinOperator::TRANSPOSE_CONV, Opts(BuiltinOptions::TransposeConvOptions,
+                                                       [](fb::FlatBufferBuilder& b) {
+                                                         return schema::CreateTransposeConvOptions(
+                                                             b, schema::Padding::SAME, 0, 1);
+                                                       })),
+        "allocate", {"node 0 (TRANSPOSE_CONV)"});
   }
   SECTION("STRIDED_SLICE stride 0") {
     OneOp m;
@@ -537,11 +536,12 @@ TEST_CASE("Hostile models: stride, dilation, filter size and block size of 0",
     m.Const<int32_t>(DataType::kInt32, {2}, {4, 4});
     m.Const<int32_t>(DataType::kInt32, {2}, {1, 0});
     m.Output(DataType::kFloat32, {4, 4});
-    RequireError(m.Finish(BuiltinOperator::STRIDED_SLICE,
-                          Opts(BuiltinOptions::StridedSliceOptions, [](fb::FlatBufferBuilder& b) {
-                            return schema::CreateStridedSliceOptions(b);
-                          })),
-                 "allocate", {"node 0 (STRIDED_SLICE)"});
+    RequireError(
+        m.Finish(BuiltinOperator::STRIDED_SLICE, Opts(BuiltinOptions::StridedSliceOptions,
+                                                      [](fb::FlatBufferBuilder& b) {
+                                                        return schema::CreateStridedSliceOptions(b);
+                                                      })),
+        "allocate", {"node 0 (STRIDED_SLICE)"});
   }
 }
 
@@ -597,9 +597,9 @@ TEST_CASE("Hostile models: axis out of range", "[runtime][hostile]") {
         m.Input(DataType::kFloat32, {2, 3});
         m.Input(DataType::kFloat32, {2, 3});
         m.Output(DataType::kFloat32, {4, 3});
-        RequireError(m.Finish(BuiltinOperator::CONCATENATION,
-                              Axis(BuiltinOperator::CONCATENATION, axis)),
-                     "allocate", {"node 0 (CONCATENATION)", "axis"});
+        RequireError(
+            m.Finish(BuiltinOperator::CONCATENATION, Axis(BuiltinOperator::CONCATENATION, axis)),
+            "allocate", {"node 0 (CONCATENATION)", "axis"});
       }
       {
         OneOp m;
@@ -614,17 +614,16 @@ TEST_CASE("Hostile models: axis out of range", "[runtime][hostile]") {
         m.Input(DataType::kFloat32, {2, 3});
         m.Input(DataType::kFloat32, {2, 3});
         m.Output(DataType::kFloat32, {2, 2, 3});
-        RequireError(m.Finish(BuiltinOperator::PACK, Axis(BuiltinOperator::PACK, axis)),
-                     "allocate", {"node 0 (PACK)", "axis"});
+        RequireError(m.Finish(BuiltinOperator::PACK, Axis(BuiltinOperator::PACK, axis)), "allocate",
+                     {"node 0 (PACK)", "axis"});
       }
-      for (BuiltinOperator op : {BuiltinOperator::ARG_MAX, BuiltinOperator::CUMSUM,
-                                 BuiltinOperator::MEAN, BuiltinOperator::SUM,
-                                 BuiltinOperator::REDUCE_MAX}) {
+      for (BuiltinOperator op :
+           {BuiltinOperator::ARG_MAX, BuiltinOperator::CUMSUM, BuiltinOperator::MEAN,
+            BuiltinOperator::SUM, BuiltinOperator::REDUCE_MAX}) {
         INFO(schema::EnumNameBuiltinOperator(op));
-        RequireError(WithConst<int32_t>(op, DataType::kFloat32, {2, 3}, DataType::kInt32, {1},
-                                        {axis}),
-                     "allocate",
-                     {std::string("node 0 (") + schema::EnumNameBuiltinOperator(op) + ")"});
+        RequireError(
+            WithConst<int32_t>(op, DataType::kFloat32, {2, 3}, DataType::kInt32, {1}, {axis}),
+            "allocate", {std::string("node 0 (") + schema::EnumNameBuiltinOperator(op) + ")"});
       }
       {
         OneOp m;
@@ -632,10 +631,11 @@ TEST_CASE("Hostile models: axis out of range", "[runtime][hostile]") {
         m.Input(DataType::kFloat32, {2, 4});
         m.Output(DataType::kFloat32, {1, 4});
         m.Output(DataType::kFloat32, {1, 4});
-        RequireError(m.Finish(BuiltinOperator::SPLIT,
-                              Opts(BuiltinOptions::SplitOptions, [](fb::FlatBufferBuilder& b) {
-                                return schema::CreateSplitOptions(b, 2);
-                              })),
+        RequireError(m.Finish(BuiltinOperator::SPLIT, Opts(BuiltinOptions::SplitOptions,
+                                                           [](fb::FlatBufferBuilder& b) {
+                                                             return schema::CreateSplitOptions(b,
+                                                                                               2);
+                                                           })),
                      "allocate", {"node 0 (SPLIT)"});
       }
       if (axis != 2 && axis != -3) {  // EXPAND_DIMS accepts [-rank - 1, rank]
@@ -649,17 +649,19 @@ TEST_CASE("Hostile models: axis out of range", "[runtime][hostile]") {
     OneOp m;
     m.Input(DataType::kFloat32, {1, 3});
     m.Output(DataType::kFloat32, {3});
-    RequireError(m.Finish(BuiltinOperator::SQUEEZE,
-                          Opts(BuiltinOptions::SqueezeOptions, [](fb::FlatBufferBuilder& b) {
-                            return schema::CreateSqueezeOptions(
-                                b, b.CreateVector(std::vector<int32_t>{5}));
-                          })),
-                 "allocate", {"node 0 (SQUEEZE)"});
+    RequireError(
+        m.Finish(BuiltinOperator::SQUEEZE, Opts(BuiltinOptions::SqueezeOptions,
+                                                [](fb::FlatBufferBuilder& b) {
+                                                  return schema::CreateSqueezeOptions(
+                                                      b, b.CreateVector(std::vector<int32_t>{5}));
+                                                })),
+        "allocate", {"node 0 (SQUEEZE)"});
   }
   SECTION("GATHER and EMBEDDING_LOOKUP indices out of range") {
-    RequireError(WithConst<int32_t>(BuiltinOperator::GATHER, DataType::kFloat32, {2, 3},
-                                    DataType::kInt32, {2}, {1, 2}, Axis(BuiltinOperator::GATHER, 0)),
-                 "invoke", {"node 0 (GATHER)"});
+    RequireError(
+        WithConst<int32_t>(BuiltinOperator::GATHER, DataType::kFloat32, {2, 3}, DataType::kInt32,
+                           {2}, {1, 2}, Axis(BuiltinOperator::GATHER, 0)),
+        "invoke", {"node 0 (GATHER)"});
     OneOp m;
     m.Const<int32_t>(DataType::kInt32, {2}, {0, -1});
     m.Input(DataType::kFloat32, {3, 2});
@@ -759,13 +761,13 @@ TEST_CASE("Hostile models: control flow that recurses into itself or each other"
     for (int s = 1; s <= 2; ++s) {
       const int sg = mb.AddSubgraph("callee" + std::to_string(s));
       if (op == BuiltinOperator::CALL_ONCE) {
-        if (nested_call_back)
-          mb.AddOperator(sg, op, {}, {}, Subgraphs(op, s == 1 ? 2 : 1, 0));
+        if (nested_call_back) mb.AddOperator(sg, op, {}, {}, Subgraphs(op, s == 1 ? 2 : 1, 0));
         continue;
       }
       const int in = mb.AddTensor(sg, "in", DataType::kInt32, {1});
-      const int out = mb.AddTensor(sg, "out", op == BuiltinOperator::WHILE && s == 1
-                                                  ? DataType::kBool : DataType::kInt32, {});
+      const int out = mb.AddTensor(
+          sg, "out", op == BuiltinOperator::WHILE && s == 1 ? DataType::kBool : DataType::kInt32,
+          {});
       if (nested_call_back) {
         // callee 1 runs IF again with callee 2 as both branches; callee 2 calls callee 1.
         const int flag = mb.AddConstTensor<uint8_t>(sg, "flag", DataType::kBool, {1}, {1});
@@ -814,7 +816,8 @@ TEST_CASE("Hostile models: a node whose output is also its input", "[runtime][ho
   mb.AddOperator(0, BuiltinOperator::ADD, {a, x}, {x});
   mb.SetInputs(0, {a});
   mb.SetOutputs(0, {x});
-  RequireError(mb.Finish(), "allocate", {"node 0 (ADD)", "tensor 1 is both an input and an output"});
+  RequireError(mb.Finish(), "allocate",
+               {"node 0 (ADD)", "tensor 1 is both an input and an output"});
 }
 
 TEST_CASE("Hostile models: cycles in the graph", "[runtime][hostile]") {
@@ -921,10 +924,10 @@ TEST_CASE("A WHILE loop that never ends stops at max_while_iterations", "[runtim
       options.max_while_iterations = 1000;
       // The default limit (100 million) is what stops the loop when the caller sets none.
       CHECK(InterpreterOptions{}.max_while_iterations > 0);
-      RequireError(EndlessWhileModel(constant_true), "invoke",
-                   {"node 0 (WHILE): loop still running after 1000 iterations",
-                    "max_while_iterations"},
-                   options);
+      RequireError(
+          EndlessWhileModel(constant_true), "invoke",
+          {"node 0 (WHILE): loop still running after 1000 iterations", "max_while_iterations"},
+          options);
     }
   }
 }

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdlib>
 #include <vector>
 
 #include <fmt/format.h>
@@ -55,7 +54,7 @@ inline Status PrepareConvQuant(const Node& node, int in_slot, int filter_slot, c
     const size_t i = static_cast<size_t>(c);
     const float f_scale = filter.quant.scale[filter.quant.per_channel() ? i : 0];
     const double real =
-        (product == ScaleProduct::kDouble && !std::getenv("LS_QF"))
+        product == ScaleProduct::kDouble
             ? static_cast<double>(in_scale) * static_cast<double>(f_scale) /
                   static_cast<double>(out_scale)
             : static_cast<double>(in_scale * f_scale) / static_cast<double>(out_scale);

@@ -6,10 +6,6 @@
 #include <limits>
 #include <utility>
 
-#if defined(__AVX512F__)
-#include <immintrin.h>
-#endif
-
 #include "runtime/kernels/optimized/gemm_f32_microkernel.h"
 #include "runtime/thread_pool.h"
 
@@ -54,41 +50,7 @@ struct Problem {
   int k_blocks;
   int block_k;
   int block_taps;
-  // Indirect A with short taps (few input channels): each tile first copies its rows into a
-  // dense scratch block, which costs less than the kernel's per-tap pointer handling.
-  bool gather;
 };
-
-// Dense copy of a tile of an indirect A; grows as needed, one per thread.
-thread_local AlignedBuffer<float> t_gather_scratch;
-
-// Copies rows [m0, m1) of an indirect A into rows of taps * tap_k floats at dst.
-void GatherRows(const GemmInputF32& a, int m0, int m1, float* dst) {
-  const int taps = a.taps;
-  const int tap_k = a.tap_k;
-#if defined(__AVX512F__)
-  if (tap_k <= 16) {
-    const __mmask16 mask = static_cast<__mmask16>((1u << tap_k) - 1u);
-    for (int m = m0; m < m1; ++m) {
-      const float* const* entry = a.table + static_cast<int64_t>(m) * taps;
-      for (int t = 0; t < taps; ++t) {
-        const float* p = entry[t] == a.zero ? a.zero : entry[t] + a.offset;
-        _mm512_mask_storeu_ps(dst, mask, _mm512_maskz_loadu_ps(mask, p));
-        dst += tap_k;
-      }
-    }
-    return;
-  }
-#endif
-  for (int m = m0; m < m1; ++m) {
-    const float* const* entry = a.table + static_cast<int64_t>(m) * taps;
-    for (int t = 0; t < taps; ++t) {
-      const float* p = entry[t] == a.zero ? a.zero : entry[t] + a.offset;
-      std::copy(p, p + tap_k, dst);
-      dst += tap_k;
-    }
-  }
-}
 
 // Computes rows [m0, m1) x panels [p0, p1) of C.
 void RunTile(const Problem& x, int m0, int m1, int p0, int p1) {
@@ -96,22 +58,7 @@ void RunTile(const Problem& x, int m0, int m1, int p0, int p1) {
   const PackedMatrixF32& b = *x.b;
   const int k_total = b.k();
   const int n = b.n();
-  // Dense rows: row mm starts at dense + (mm - dense_row0) * lda.
-  bool indirect = a.table != nullptr;
-  const float* dense = a.a;
-  int64_t lda = a.lda;
-  int dense_row0 = 0;
-  if (x.gather) {
-    AlignedBuffer<float>& scratch = t_gather_scratch;
-    const size_t need = static_cast<size_t>(m1 - m0) * static_cast<size_t>(k_total);
-    if (scratch.size() >= need || scratch.Resize(need)) {
-      GatherRows(a, m0, m1, scratch.data());
-      indirect = false;
-      dense = scratch.data();
-      lda = k_total;
-      dense_row0 = m0;
-    }
-  }
+  const bool indirect = a.table != nullptr;
   const float* rows[kMr] = {};
   MicroKernelArgsF32 g;
   g.ldc = x.ldc;
@@ -146,8 +93,7 @@ void RunTile(const Problem& x, int m0, int m1, int p0, int p1) {
           g.a = a.table + static_cast<int64_t>(mm) * a.taps + t0;
           g.a_stride = a.taps;
         } else {
-          for (int r = 0; r < mr; ++r)
-            rows[r] = dense + static_cast<int64_t>(mm - dense_row0 + r) * lda;
+          for (int r = 0; r < mr; ++r) rows[r] = a.a + static_cast<int64_t>(mm + r) * a.lda;
           g.a = rows;
           g.a_stride = 1;
         }
@@ -224,14 +170,7 @@ void GemmF32(const GemmInputF32& a, int m, const PackedMatrixF32& b, float* c, i
   x.clamp = !(out_min == -kInf && out_max == kInf);
   x.min = out_min;
   x.max = out_max;
-  x.gather = false;
-  if (a.table && a.tap_k < 16 && static_cast<int64_t>(a.taps) * a.tap_k <= 2 * kKc) {
-    // Short taps: tiles are gathered into dense rows, so K needs no blocking.
-    x.gather = true;
-    x.k_blocks = 1;
-    x.block_k = b.k();
-    x.block_taps = a.taps;
-  } else if (a.table) {
+  if (a.table) {
     x.block_taps = std::max(1, kKc / std::max(1, a.tap_k));
     x.k_blocks = std::max(1, (a.taps + x.block_taps - 1) / x.block_taps);
     x.block_k = 0;

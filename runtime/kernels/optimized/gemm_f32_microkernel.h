@@ -36,6 +36,10 @@ struct MicroKernelArgsF32 {
 
 template <int MR>
 inline void LoadRowPointers(const MicroKernelArgsF32& g, int t, const float* (&ap)[MR]) {
+  if (g.a_offset == 0) {
+    for (int r = 0; r < MR; ++r) ap[r] = g.a[r * g.a_stride + t];
+    return;
+  }
   for (int r = 0; r < MR; ++r) {
     const float* p = g.a[r * g.a_stride + t];
     ap[r] = p == g.zero ? p : p + g.a_offset;
@@ -44,14 +48,13 @@ inline void LoadRowPointers(const MicroKernelArgsF32& g, int t, const float* (&a
 
 #if defined(__AVX512F__)
 
-// NV (1 or 2) zmm accumulators per row: MR x 16*NV columns of a 32-wide panel. Small tiles
-// split K over several accumulator sets, so that at least ~16 independent FMA chains hide the
-// FMA latency.
+// NV (1 or 2) zmm accumulators per row: MR x 16*NV columns of a 32-wide panel. Short rows
+// (MR = 1, 2: matrix-vector products) split K over several accumulator sets so that the FMA
+// latency stays hidden.
 template <int MR, int NV>
 void MicroKernelF32(const MicroKernelArgsF32& g) {
   static_assert(kGemmF32Nr == 32, "AVX-512 kernel reads 32-column panels");
-  constexpr int kChains = MR * NV;
-  constexpr int kSplit = kChains >= 12 ? 1 : (kChains >= 6 ? 2 : 4);
+  constexpr int kSplit = MR == 1 ? 4 : (MR == 2 ? 2 : 1);
   __mmask16 mask[2];
   mask[0] = g.nr >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << g.nr) - 1u);
   mask[1] = g.nr >= 32  ? static_cast<__mmask16>(0xFFFF)

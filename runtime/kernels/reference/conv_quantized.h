@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 
 #include "runtime/kernels/fixed_point.h"
 #include "runtime/kernels/optimized/conv_indirection.h"
@@ -23,23 +21,28 @@ struct ConvQuantParams {
   const int* shift = nullptr;           // their exponents (> 0 = left shift)
   int32_t act_min = 0;                  // fused activation clamp, in output units
   int32_t act_max = 0;
-  bool single_rounding = false;         // ruy's output stage (see below) instead of TFLite's
+  bool gemm_rounding = false;           // MultiplyByQuantizedMultiplierGemm, not fixed_point's
 };
 
-// x * M with one rounding: (x * multiplier + 2^(30 - shift)) >> (31 - shift), ties toward
-// +infinity. TFLite's GEMM-based int8/uint8 kernels on x86 hand the output stage to ruy, which
-// rounds this way (not the double rounding of fixed_point::MultiplyByQuantizedMultiplier).
-inline int32_t MultiplyByQuantizedMultiplierSingleRounding(int32_t x, int32_t multiplier,
-                                                           int shift) {
-  const int total_shift = 31 - shift;
-  const int64_t round = int64_t{1} << (total_shift - 1);
-  return static_cast<int32_t>((static_cast<int64_t>(x) * multiplier + round) >> total_shift);
+// x * M as TFLite's int8 GEMM-based kernels (CONV_2D, FULLY_CONNECTED, BATCH_MATMUL) produce it
+// on x86, where the GEMM library applies the output stage: the same left shift and rounding
+// doubling high multiply as fixed_point::MultiplyByQuantizedMultiplier, but the final right
+// shift rounds ties toward +infinity instead of away from zero (-64.5 -> -64). Observed in
+// TFLite's int8 CONV_2D outputs (conformance conv_2d_int8_05 and _07, the golden
+// tf2_mobilenet_v2_1.0_224_ptq); its uint8 kernels keep fixed_point's rounding.
+inline int32_t MultiplyByQuantizedMultiplierGemm(int32_t x, int32_t multiplier, int shift) {
+  const int left = shift > 0 ? shift : 0;
+  const int right = shift > 0 ? 0 : -shift;
+  const int32_t high = fixed_point::SaturatingRoundingDoublingHighMul(
+      fixed_point::WrappingShiftLeft(x, left), multiplier);
+  if (right == 0) return high;
+  return static_cast<int32_t>((static_cast<int64_t>(high) + (int64_t{1} << (right - 1))) >> right);
 }
 
 // Requantizes one int32 accumulator of output channel oc.
 inline int32_t RequantizeConv(const ConvQuantParams& q, int oc, int32_t acc) {
-  int32_t v = q.single_rounding
-                  ? MultiplyByQuantizedMultiplierSingleRounding(acc, q.multiplier[oc], q.shift[oc])
+  int32_t v = q.gemm_rounding
+                  ? MultiplyByQuantizedMultiplierGemm(acc, q.multiplier[oc], q.shift[oc])
                   : fixed_point::MultiplyByQuantizedMultiplier(acc, q.multiplier[oc], q.shift[oc]);
   v += q.output_offset;
   return std::min(std::max(v, q.act_min), q.act_max);
@@ -82,7 +85,6 @@ inline void ConvQuantizedRows(const optimized::ConvGeometry& g, int group_in_c, 
       }
       if (bias) acc += bias[oc];
       out_px[oc] = static_cast<T>(RequantizeConv(q, oc, acc));
-      if (std::getenv("LS_DBG")) std::fprintf(stderr, "%ld %d acc=%d m=%d s=%d out=%d\n", (long)row, oc, acc, q.multiplier[oc], q.shift[oc], (int)out_px[oc]);
     }
   }
 }

@@ -33,8 +33,9 @@ inline void FullyConnectedQuantizedRows(const ConvQuantParams& q, int k, int n, 
 }
 
 // One [m, k] x [k, n] product of BATCH_MATMUL in int8 with a single multiplier:
-//   out[i, j] = clamp(MBQM(sum_t (lhs[i, t] + lhs_offset) * (rhs[t, j] + rhs_offset))
+//   out[i, j] = clamp(M(sum_t (lhs[i, t] + lhs_offset) * (rhs[t, j] + rhs_offset))
 //                     + output_offset)
+// where M is MultiplyByQuantizedMultiplierGemm: TFLite runs int8 BATCH_MATMUL through its GEMM.
 // lhs element (i, t) is at lhs[i * lhs_row + t * lhs_col], rhs (t, j) at
 // rhs[t * rhs_row + j * rhs_col] (strides express the adjoint flags).
 template <typename T>
@@ -49,7 +50,7 @@ inline void BatchMatMulQuantized(int m, int k, int n, const T* lhs, int64_t lhs_
       for (int t = 0; t < k; ++t)
         acc += (static_cast<int32_t>(lhs[i * lhs_row + t * lhs_col]) + lhs_offset) *
                (static_cast<int32_t>(rhs[t * rhs_row + j * rhs_col]) + rhs_offset);
-      int32_t v = fixed_point::MultiplyByQuantizedMultiplier(acc, multiplier, shift);
+      int32_t v = MultiplyByQuantizedMultiplierGemm(acc, multiplier, shift);
       v += output_offset;
       out[static_cast<int64_t>(i) * n + j] = static_cast<T>(std::min(std::max(v, act_min), act_max));
     }

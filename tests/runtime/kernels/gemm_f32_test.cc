@@ -110,8 +110,8 @@ TEST_CASE("GemmF32 propagates NaN through a fused clamp", "[runtime][kernels][ge
 
 TEST_CASE("GemmF32 reads A through an indirection table", "[runtime][kernels][gemm]") {
   // 21 rows, 3 taps of tap_k floats each, taken from a pool of source vectors or the zero
-  // vector; the offset selects the second half of each source (a channel group). Short taps
-  // take the gather path, long ones the kernel's own pointer walk.
+  // vector; the offset selects the second half of each source (a channel group), so the
+  // zero vector must be recognized and left unshifted.
   const int tap_k = GENERATE(4, 20);
   const int rows = 21, taps = 3, n = 19;
   const std::vector<float> src = RandomVector(6 * 2 * tap_k, 7);
