@@ -437,11 +437,13 @@ Status Subgraph::PlanArena() {
   if (planner.total_bytes() > arena_capacity_ || !arena_) {
     std::free(arena_);
     arena_capacity_ = 0;
-    arena_ = AlignedAlloc(planner.total_bytes());
+    // Slack past the last tensor: vectorized kernels (XNNPACK's among them) may read up to a
+    // vector's width beyond the end of an input.
+    arena_ = AlignedAlloc(planner.total_bytes() + kAlignment);
     if (!arena_) return OutOfMemoryError(fmt::format("cannot allocate a {}-byte arena",
                                                      planner.total_bytes()));
     arena_capacity_ = planner.total_bytes();
-    std::memset(arena_, 0, std::max<size_t>(planner.total_bytes(), 1));
+    std::memset(arena_, 0, planner.total_bytes() + kAlignment);
   }
   arena_bytes_ = planner.total_bytes();
   for (size_t t = 0; t < tensors_.size(); ++t) {

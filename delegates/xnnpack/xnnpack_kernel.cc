@@ -265,16 +265,19 @@ void* XnnpackKernel::Pointer(int tensor) {
 }
 
 Status XnnpackKernel::Run(Runtime& r) {
-  std::vector<void*> pointers(r.externals.size());
-  for (size_t i = 0; i < r.externals.size(); ++i) {
-    pointers[i] = Pointer(r.externals[i]);
-    if (!pointers[i])
-      return InternalError(fmt::format("XNNPACK: tensor {} has no storage",
-                                       r.externals[i]));
-  }
-  if (pointers != r.bound) {
-    std::vector<xnn_external_value> values(pointers.size());
-    for (size_t i = 0; i < pointers.size(); ++i) values[i] = {r.ids[i], pointers[i]};
+  // Re-bind only when a pointer moved (xnn_setup_runtime redoes indirection buffers).
+  bool moved = r.bound.size() != r.externals.size();
+  for (size_t i = 0; i < r.externals.size() && !moved; ++i)
+    moved = Pointer(r.externals[i]) != r.bound[i];
+  if (moved) {
+    std::vector<xnn_external_value> values(r.externals.size());
+    std::vector<void*> pointers(r.externals.size());
+    for (size_t i = 0; i < r.externals.size(); ++i) {
+      pointers[i] = Pointer(r.externals[i]);
+      if (!pointers[i])
+        return InternalError(fmt::format("XNNPACK: tensor {} has no storage", r.externals[i]));
+      values[i] = {r.ids[i], pointers[i]};
+    }
     const xnn_status s = xnn_setup_runtime(r.rt, values.size(), values.data());
     if (s != xnn_status_success)
       return InternalError(fmt::format("XNNPACK: xnn_setup_runtime failed: {}", XnnStatusName(s)));

@@ -1081,7 +1081,7 @@ SupportResult CheckMove(XnnpackLowering& ctx, const Node& node, size_t min_in, s
 SupportResult VisitReshape(XnnpackLowering& ctx, const Node& node) {
   XnnpackKind kind;
   const Op op = static_cast<Op>(node.op);
-  if (SupportResult r = CheckMove(ctx, node, op == Op::SQUEEZE ? 1 : (op == Op::RESHAPE ? 1 : 2),
+  if (SupportResult r = CheckMove(ctx, node, op == Op::EXPAND_DIMS ? 2 : 1,
                                   op == Op::SQUEEZE ? 1 : 2, &kind);
       !r.supported())
     return r;
@@ -1156,7 +1156,7 @@ SupportResult VisitReshape(XnnpackLowering& ctx, const Node& node) {
 
 SupportResult VisitPad(XnnpackLowering& ctx, const Node& node, bool v2) {
   XnnpackKind kind;
-  if (SupportResult r = CheckMove(ctx, node, v2 ? 2 : 2, v2 ? 3 : 2, &kind); !r.supported())
+  if (SupportResult r = CheckMove(ctx, node, 2, v2 ? 3 : 2, &kind); !r.supported())
     return r;
   const int in = node.inputs[0];
   if (SupportResult r = RequireParameter(ctx, node.inputs[1], "paddings"); !r.supported())

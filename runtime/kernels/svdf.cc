@@ -100,16 +100,16 @@ Status SvdfPrepare(KernelContext& ctx, Node& node) {
     d->scratch_f.resize(static_cast<size_t>(d->batch) * static_cast<size_t>(d->filters));
   } else if (in.type == DataType::kInt8) {
     d->integer = true;
+    if (state.type != DataType::kInt16)
+      return UnsupportedTypeError(fmt::format(
+          "{}: activation state (tensor {} '{}') is {}; integer SVDF needs INT16 state",
+          NodeLabel(node), node.inputs[4], state.name, DataTypeName(state.type)));
     if (wf.type != DataType::kInt8)
       return TypeError(node, "input", 1, node.inputs[1], wf, "INT8");
     if (wt.type != DataType::kInt16)
       return TypeError(node, "input", 2, node.inputs[2], wt, "INT16");
     if (bias && bias->type != DataType::kInt32)
       return TypeError(node, "input", 3, node.inputs[3], *bias, "INT32");
-    if (state.type != DataType::kInt16)
-      return UnsupportedTypeError(fmt::format(
-          "{}: activation state (tensor {} '{}') is {}; the integer SVDF keeps INT16 state",
-          NodeLabel(node), node.inputs[4], state.name, DataTypeName(state.type)));
     if (out.type != DataType::kInt8)
       return TypeError(node, "output", 0, node.outputs[0], out, "INT8");
     if (d->act != FusedActivation::kNone && d->act != FusedActivation::kRelu)
