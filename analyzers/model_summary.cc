@@ -62,6 +62,8 @@ class OptionWriter {
 
 // The options worth showing for the common builtin ops. Ops not listed here report none.
 void ReadBuiltinOptions(const fbs::Operator& op, std::vector<OpOption>& out) {
+  // The verifier accepts an options type without its table; there is nothing to show then.
+  if (!op.builtin_options()) return;
   OptionWriter w(out);
   using T = fbs::BuiltinOptions;
   switch (op.builtin_options_type()) {

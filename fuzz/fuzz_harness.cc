@@ -1,5 +1,6 @@
 #include "fuzz/fuzz_harness.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -20,6 +21,10 @@ void Touch(const void* data, size_t bytes) {
   (void)sink;
 }
 
+// Work units (about one multiply-add each) above which an input is loaded and allocated but
+// not invoked: roughly a second under AddressSanitizer.
+constexpr double kMaxInvokeWork = 5e7;
+
 const runtime::OpRegistry& Registry() {
   static const runtime::OpRegistry kRegistry = runtime::OpRegistry::WithBuiltins();
   return kRegistry;
@@ -30,6 +35,78 @@ int64_t PatternValue(size_t i, int salt) {
   const uint64_t h = (static_cast<uint64_t>(i) + 1) * 0x9e3779b97f4a7c15ull +
                      static_cast<uint64_t>(salt) * 0x632be59bd9b4e5bull;
   return static_cast<int64_t>((h >> 33) % 9) - 3;  // [-3, 5]
+}
+
+int64_t Elements(const runtime::Subgraph& sg, int t) {
+  if (t < 0 || t >= static_cast<int>(sg.tensors().size())) return 0;
+  int64_t n = 0;
+  return sg.tensors()[static_cast<size_t>(t)].shape.CheckedFlatSize(&n) ? n : 0;
+}
+
+int32_t Dim(const runtime::Subgraph& sg, int t, int d) {
+  if (t < 0 || t >= static_cast<int>(sg.tensors().size())) return 1;
+  const runtime::Shape& s = sg.tensors()[static_cast<size_t>(t)].shape;
+  return d < s.rank() ? std::max(s.dim(d), 1) : 1;
+}
+
+// Rough count of the multiply-adds a node does: its input and output sizes, times the reduction
+// length of the ops that have one. An upper bound within a small factor, used only to skip
+// inputs that would run for seconds (a large but valid convolution is not a hang).
+double NodeWork(const runtime::Subgraph& sg, const runtime::Node& node) {
+  using schema::BuiltinOperator;
+  double in = 0, out = 0;
+  for (int t : node.inputs) in += static_cast<double>(Elements(sg, t));
+  for (int t : node.outputs) out += static_cast<double>(Elements(sg, t));
+  const int w = node.inputs.size() > 1 ? node.inputs[1] : -1;
+  const double filter = static_cast<double>(Elements(sg, w));
+  switch (static_cast<BuiltinOperator>(node.op)) {
+    case BuiltinOperator::CONV_2D:
+    case BuiltinOperator::FULLY_CONNECTED:
+      return in + out * (filter / Dim(sg, w, 0));
+    case BuiltinOperator::DEPTHWISE_CONV_2D:
+      return in + out * Dim(sg, w, 1) * Dim(sg, w, 2);
+    case BuiltinOperator::TRANSPOSE_CONV: {
+      const int x = node.inputs.size() > 2 ? node.inputs[2] : -1;
+      return out + static_cast<double>(Elements(sg, x)) * (filter / Dim(sg, w, 3));
+    }
+    case BuiltinOperator::BATCH_MATMUL: {
+      const int a = node.inputs.empty() ? -1 : node.inputs[0];
+      const int rank = a >= 0 ? sg.tensors()[static_cast<size_t>(a)].shape.rank() : 0;
+      return in + out * std::max(Dim(sg, a, rank - 1), Dim(sg, a, rank - 2));
+    }
+    case BuiltinOperator::AVERAGE_POOL_2D:
+    case BuiltinOperator::MAX_POOL_2D:
+    case BuiltinOperator::L2_POOL_2D: {
+      const auto* o = node.fb->builtin_options_as_Pool2DOptions();
+      const int x = node.inputs.empty() ? -1 : node.inputs[0];
+      const double fh = o ? std::clamp(o->filter_height(), 1, Dim(sg, x, 1)) : 1;
+      const double fw = o ? std::clamp(o->filter_width(), 1, Dim(sg, x, 2)) : 1;
+      return in + out * fh * fw;
+    }
+    case BuiltinOperator::LOCAL_RESPONSE_NORMALIZATION:
+    case BuiltinOperator::RFFT2D:
+    case BuiltinOperator::TOPK_V2:
+      return (in + out) * 64;
+    default:
+      return in + out;
+  }
+}
+
+// Work of one Invoke: every allocated subgraph, callees of control flow counted once per WHILE
+// iteration the limit allows (twice that nesting for WHILE inside a callee).
+double InvokeWork(runtime::Interpreter& interp) {
+  double primary = 0, callees = 0;
+  bool loops = false, nested_loops = false;
+  for (int s = 0; s < interp.subgraph_count(); ++s) {
+    const runtime::Subgraph& sg = *interp.subgraph(s);
+    for (const runtime::Node& node : sg.nodes()) {
+      const bool is_while = node.op == static_cast<int32_t>(schema::BuiltinOperator::WHILE);
+      (s == 0 ? loops : nested_loops) |= is_while;
+      (s == 0 ? primary : callees) += NodeWork(sg, node);
+    }
+  }
+  const double limit = static_cast<double>(FuzzInterpreterOptions().max_while_iterations);
+  return primary + callees * (nested_loops ? limit * limit : loops ? limit : 1.0);
 }
 
 }  // namespace
@@ -134,6 +211,8 @@ void RunInvoke(const uint8_t* data, size_t size, runtime::Delegate* delegate) {
   runtime::Interpreter& interp = **created;
   if (delegate && !interp.ApplyDelegate(*delegate).ok()) return;
   if (!interp.AllocateTensors().ok()) return;
+  // Valid models that take seconds (a big convolution, a long loop) are not findings.
+  if (InvokeWork(interp) > kMaxInvokeWork) return;
   for (int i = 0; i < interp.input_count(); ++i) FillInput(*interp.input(i), i);
   // Twice: the second run reuses the arena, CALL_ONCE skips its subgraph and WHILE loops start
   // from callee state left by the first run.

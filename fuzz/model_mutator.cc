@@ -50,11 +50,11 @@ struct Site {
   uint32_t limit;
 };
 
-// Walks a verified model and records every place a mutation may rewrite. Offsets come from
-// the verified tables, so every recorded range lies inside the buffer.
+// Walks a verified model and records every place a mutation may rewrite; every recorded range
+// lies inside the buffer.
 class SiteCollector {
  public:
-  explicit SiteCollector(const uint8_t* base) : base_(base) {}
+  SiteCollector(const uint8_t* base, size_t size) : base_(base), size_(size) {}
 
   std::vector<Site> Collect(const schema::Model& model) {
     const uint32_t num_buffers = model.buffers() ? model.buffers()->size() : 0;
@@ -86,8 +86,14 @@ class SiteCollector {
         Vector(op->inputs(), SiteKind::kTensorIndex, num_tensors);
         Vector(op->outputs(), SiteKind::kTensorIndex, num_tensors);
         Vector(op->intermediates(), SiteKind::kTensorIndex, num_tensors);
-        Options(op->builtin_options());
-        Options(op->builtin_options_2());
+        // The verifier checks a union's table only when its type is one this schema knows (not
+        // NONE): otherwise the offset may point anywhere.
+        const auto type = op->builtin_options_type();
+        if (type != schema::BuiltinOptions::NONE && type <= schema::BuiltinOptions::MAX)
+          Options(op->builtin_options());
+        const auto type_2 = op->builtin_options_2_type();
+        if (type_2 != schema::BuiltinOptions2::NONE && type_2 <= schema::BuiltinOptions2::MAX)
+          Options(op->builtin_options_2());
       }
     }
     if (const auto* sigs = model.signature_defs()) {
@@ -99,7 +105,12 @@ class SiteCollector {
         }
       }
     }
-    return std::move(sites_);
+    // The verifier bounds the fields this schema knows; an options table's size and unknown
+    // fields it does not, so every range is checked against the buffer once more.
+    std::vector<Site> in_bounds;
+    for (const Site& site : sites_)
+      if (site.offset <= size_ && site.width <= size_ - site.offset) in_bounds.push_back(site);
+    return in_bounds;
   }
 
  private:
@@ -165,6 +176,7 @@ class SiteCollector {
   }
 
   const uint8_t* base_;
+  size_t size_;
   std::vector<Site> sites_;
 };
 
@@ -189,7 +201,8 @@ T Pick(Rng& rng, const T (&values)[N]) {
 const std::vector<int32_t>& KnownOps() {
   static const std::vector<int32_t> kOps = [] {
     std::vector<int32_t> ops;
-    for (const runtime::KernelRegistration& k : runtime::OpRegistry::WithBuiltins().kernels())
+    const runtime::OpRegistry registry = runtime::OpRegistry::WithBuiltins();
+    for (const runtime::KernelRegistration& k : registry.kernels())
       if (k.op != runtime::kCustomOpCode) ops.push_back(k.op);
     if (ops.empty()) ops.push_back(0);
     return ops;
@@ -320,7 +333,9 @@ void Apply(uint8_t* data, const Site& s, Rng& rng) {
             Store(data, s.offset, OddInt32(rng, Load<int32_t>(data, s.offset)));
           return;
         default:
-          Store(data, s.offset, static_cast<int64_t>(OddInt32(rng, 0)) << (rng.OneIn(2) ? 32 : 0));
+          Store(data, s.offset,
+                static_cast<uint64_t>(static_cast<int64_t>(OddInt32(rng, 0)))
+                    << (rng.OneIn(2) ? 32 : 0));
           return;
       }
     case SiteKind::kBufferBytes: {
@@ -381,7 +396,7 @@ size_t MutateModel(uint8_t* data, size_t size, size_t max_size, uint32_t seed, R
   }
   if (choice < 5 && Synthesize(data, &size, max_size, rng)) return size;
   if (choice < 15) return raw(data, size, max_size);
-  const std::vector<Site> sites = SiteCollector(data).Collect(*schema::GetModel(data));
+  const std::vector<Site> sites = SiteCollector(data, size).Collect(*schema::GetModel(data));
   if (sites.empty()) return raw(data, size, max_size);
   const uint64_t edits = 1 + rng.Below(3);
   for (uint64_t i = 0; i < edits; ++i) Apply(data, sites[rng.Below(sites.size())], rng);

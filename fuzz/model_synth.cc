@@ -237,6 +237,8 @@ class Synth {
         const int64_t v = static_cast<int64_t>(rng_.Below(5)) - 1;  // zero divisors included
         std::memcpy(out.data() + i, &v, w);
       }
+    } else if (type == DataType::kBool) {
+      for (uint8_t& b : out) b = static_cast<uint8_t>(rng_.OneIn(64) ? 2 : rng_.Below(2));
     } else {
       for (uint8_t& b : out) b = static_cast<uint8_t>(rng_.Below(256));
     }

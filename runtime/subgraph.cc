@@ -335,11 +335,15 @@ Status Subgraph::AllocateTensors() {
         producer[static_cast<size_t>(t)] = n.index;
       }
   for (const Node& n : nodes_)
-    for (int t : n.inputs)
-      if (t >= 0 && producer[static_cast<size_t>(t)] >= n.index)
-        return InvalidModelError(fmt::format(
-            "{}: input tensor {} is produced by node {}, which runs later (cycle or unsorted "
-            "graph)", NodeLabel(n), t, producer[static_cast<size_t>(t)]));
+    for (int t : n.inputs) {
+      if (t < 0 || producer[static_cast<size_t>(t)] < n.index) continue;
+      if (producer[static_cast<size_t>(t)] == n.index)
+        return InvalidModelError(fmt::format("{}: tensor {} is both an input and an output",
+                                             NodeLabel(n), t));
+      return InvalidModelError(fmt::format(
+          "{}: input tensor {} is produced by node {}, which runs later (cycle or unsorted "
+          "graph)", NodeLabel(n), t, producer[static_cast<size_t>(t)]));
+    }
 
   for (size_t t = 0; t < tensors_.size(); ++t) {
     Tensor& tensor = tensors_[t];

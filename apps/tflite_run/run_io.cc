@@ -38,6 +38,10 @@ Status ReadInputs(runtime::Interpreter& interp, const std::vector<std::string>& 
           "{}: {} bytes, but input {} '{}' ({} {}) needs {} bytes", files[i], bytes->size(), i,
           t->name, runtime::DataTypeShortName(t->type), t->shape.ToString(), t->bytes));
     if (t->bytes) std::memcpy(t->data, bytes->data(), t->bytes);
+    if (t->type == runtime::DataType::kBool) {  // any non-zero byte is true; kernels read bool
+      auto* b = static_cast<uint8_t*>(t->data);
+      for (size_t k = 0; k < t->bytes; ++k) b[k] = b[k] != 0;
+    }
   }
   return Status::Ok();
 }

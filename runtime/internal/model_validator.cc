@@ -1,5 +1,6 @@
 #include "runtime/internal/model_validator.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -172,6 +173,14 @@ class Checker {
       return InvalidModelError(fmt::format(
           "{}: constant buffer {} holds {} bytes; shape {} of {} needs {}", label,
           tensor.buffer(), data.size, ShapeString(shape), DataTypeName(dtype), bytes));
+    // Kernels read BOOL elements as C++ bool, for which any byte but 0 and 1 is undefined.
+    if (dtype == DataType::kBool && sized) {
+      const size_t n = std::min(data.size, static_cast<size_t>(bytes));
+      for (size_t i = 0; i < n; ++i)
+        if (data.data[i] > 1)
+          return InvalidModelError(fmt::format(
+              "{}: constant BOOL element {} is {}; expected 0 or 1", label, i, data.data[i]));
+    }
     if (const auto* q = tensor.quantization()) LS_RETURN_IF_ERROR(CheckQuant(label, tensor, *q));
     return Status::Ok();
   }

@@ -113,9 +113,12 @@ Status PrepareQuantizedTyped(const Node& node, ActivationOpData& d, float si, in
     d.relu.input_zp = zi;
     d.relu.output_zp = zo;
     fixed_point::QuantizeMultiplier(static_cast<double>(si / so), &d.relu.mult, &d.relu.shift);
-    d.relu.act_min = std::max(qmin, zo + static_cast<int32_t>(std::round(lo / so)));
-    d.relu.act_max =
-        std::isinf(hi) ? qmax : std::min(qmax, zo + static_cast<int32_t>(std::round(hi / so)));
+    // Clamped before the conversion: a tiny output scale makes the bound overflow int32.
+    auto steps = [so](float v) {
+      return static_cast<int32_t>(std::clamp(std::round(v / so), -1e9f, 1e9f));
+    };
+    d.relu.act_min = std::max(qmin, zo + steps(lo));
+    d.relu.act_max = std::isinf(hi) ? qmax : std::min(qmax, zo + steps(hi));
   }
   return Status::Ok();
 }

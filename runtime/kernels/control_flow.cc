@@ -1,6 +1,8 @@
 // WHILE, IF and CALL_ONCE: run other subgraphs of the model. Values cross subgraph boundaries by
 // copy; a callee whose input shape changes is re-allocated before it runs.
 #include <cstring>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -28,6 +30,15 @@ Value Capture(const Tensor& t) {
   return v;
 }
 
+// Puts "node 3 (WHILE): subgraph 2: " in front of a callee's error, so that it says where it
+// came from (only the node when the message already starts with the subgraph).
+Status InCallee(Status s, const Node& node, const Subgraph& sg) {
+  if (s.ok()) return s;
+  const std::string prefix = fmt::format("subgraph {}", sg.index());
+  if (s.message().rfind(prefix + " ", 0) == 0) return s.WithContext(NodeLabel(node));
+  return s.WithContext(fmt::format("{}: {}", NodeLabel(node), prefix));
+}
+
 Status CheckCallee(const Node& node, Subgraph* sg, const char* role, size_t inputs,
                    size_t outputs) {
   if (!sg) return InvalidModelError(fmt::format("{}: {} subgraph does not exist", NodeLabel(node), role));
@@ -53,10 +64,7 @@ Status Feed(const Node& node, Subgraph& sg, const std::vector<const Value*>& val
       reshaped = true;
     }
   }
-  if (reshaped) {
-    Status s = sg.AllocateTensors();
-    if (!s.ok()) return s.WithContext(fmt::format("{}: subgraph {}", NodeLabel(node), sg.index()));
-  }
+  if (reshaped) LS_RETURN_IF_ERROR(InCallee(sg.AllocateTensors(), node, sg));
   for (size_t i = 0; i < values.size(); ++i) {
     Tensor& in = sg.tensor(sg.inputs()[i]);
     if (in.bytes != values[i]->bytes.size())
@@ -75,8 +83,7 @@ Status CallSubgraph(KernelContext& ctx, const Node& node, Subgraph& sg) {
   ++interp.call_depth();
   Status s = sg.Invoke();
   --interp.call_depth();
-  if (!s.ok()) s = s.WithContext(fmt::format("{}: subgraph {}", NodeLabel(node), sg.index()));
-  return s;
+  return InCallee(std::move(s), node, sg);
 }
 
 // Sets node output i to a value: resizes it (dynamic outputs) and copies the bytes.
@@ -97,9 +104,7 @@ Status PrepareCallee(KernelContext& ctx, Node& node, Subgraph& sg, size_t first)
     if (!in) return InvalidModelError(fmt::format("{}: input {} is missing", NodeLabel(node), i));
     LS_RETURN_IF_ERROR(sg.ResizeInput(static_cast<int>(i - first), in->shape));
   }
-  Status s = sg.AllocateTensors();
-  if (!s.ok()) s = s.WithContext(fmt::format("{}: subgraph {}", NodeLabel(node), sg.index()));
-  return s;
+  return InCallee(sg.AllocateTensors(), node, sg);
 }
 
 // --- WHILE -------------------------------------------------------------------------------
@@ -159,7 +164,7 @@ Status WhileEval(KernelContext& ctx, Node& node) {
     const Tensor& c = cond->tensor(cond->outputs()[0]);
     if (!c.data || c.bytes < 1)
       return InvalidModelError(fmt::format("{}: cond subgraph produced no value", NodeLabel(node)));
-    if (!*static_cast<const bool*>(c.data)) break;
+    if (*static_cast<const uint8_t*>(c.data) == 0) break;  // any non-zero byte is true
     if (limit > 0 && iteration >= limit)
       return InvalidModelError(fmt::format(
           "{}: loop still running after {} iterations (limit set by max_while_iterations)",
@@ -212,7 +217,7 @@ Status IfPrepare(KernelContext& ctx, Node& node) {
 
 Status IfEval(KernelContext& ctx, Node& node) {
   const auto* opts = node.fb->builtin_options_as_IfOptions();
-  const bool take_then = *ctx.input(node, 0)->data_as<bool>();
+  const bool take_then = *ctx.input(node, 0)->data_as<uint8_t>() != 0;
   Subgraph* branch =
       ctx.subgraph(take_then ? opts->then_subgraph_index() : opts->else_subgraph_index());
   std::vector<Value> args;
@@ -237,8 +242,7 @@ Status CallOncePrepare(KernelContext& ctx, Node& node) {
   LS_RETURN_IF_ERROR(CheckCallee(node, init, "init", 0, 0));
   if (!node.inputs.empty() || !node.outputs.empty())
     return InvalidModelError(fmt::format("{}: takes no inputs or outputs", NodeLabel(node)));
-  return init->AllocateTensors().WithContext(
-      fmt::format("{}: subgraph {}", NodeLabel(node), init->index()));
+  return InCallee(init->AllocateTensors(), node, *init);
 }
 
 Status CallOnceEval(KernelContext& ctx, Node& node) {

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 
@@ -64,6 +65,13 @@ Status SoftmaxPrepare(KernelContext& ctx, Node& node) {
   if (quantized) {
     LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "input", node.inputs[0], in));
     LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "output", node.outputs[0], out));
+    // Keeps every table entry in [0, 1] and every rescaled probability within int32.
+    const float exponent_scale = in.quant.scale[0] * data->beta;
+    if (!std::isfinite(exponent_scale) || exponent_scale < 0.f || out.quant.scale[0] < 1e-9f)
+      return InvalidModelError(fmt::format(
+          "{}: beta {} with input scale {} and output scale {} are outside the quantized "
+          "kernel's range (beta x input scale finite and >= 0, output scale >= 1e-9)",
+          NodeLabel(node), data->beta, in.quant.scale[0], out.quant.scale[0]));
     reference::PopulateSoftmaxTable(in.quant.scale[0], data->beta, data->table);
     data->output_scale = out.quant.scale[0];
     data->output_zero_point = static_cast<int32_t>(out.quant.zero_point[0]);

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "analyzers/model_summary.h"
 #include "runtime/interpreter.h"
 #include "runtime/model.h"
 #include "runtime/model_builder.h"
@@ -676,9 +677,10 @@ TEST_CASE("Hostile models: integer division by zero", "[runtime][hostile]") {
        {BuiltinOperator::DIV, BuiltinOperator::FLOOR_DIV, BuiltinOperator::FLOOR_MOD}) {
     DYNAMIC_SECTION(schema::EnumNameBuiltinOperator(op)) {
       const std::string label = std::string("node 0 (") + schema::EnumNameBuiltinOperator(op) + ")";
-      // A constant divisor with a zero element.
+      // A constant divisor with a zero element: found in Prepare.
       RequireError(WithConst<int32_t>(op, DataType::kInt32, {3}, DataType::kInt32, {3}, {2, 0, 1}),
-                   "invoke", {label, "division by zero"});
+                   "allocate",
+                   {label, "input 1 (tensor 1 'const1') holds 0 at element 1", "division by zero"});
       // A divisor given at run time (the inputs are filled with zeros).
       OneOp m;
       m.Input(DataType::kInt32, {3});
@@ -733,6 +735,22 @@ TEST_CASE("Hostile models: broken quantization parameters", "[runtime][hostile]"
   SECTION("scales and zero points of different lengths") {
     RequireError(relu(DataType::kInt8, Quant({0.5f, 0.5f}, {0})), "load",
                  {"subgraph 0 tensor 0", "2 scales but 1 zero points"});
+  }
+  SECTION("quantized SOFTMAX whose scales or beta overflow the rescaling") {
+    auto softmax = [](float beta, float out_scale) {
+      OneOp m;
+      m.Input(DataType::kInt8, {1, 4}, Quant({0.5f}, {0}));
+      m.Output(DataType::kInt8, {1, 4}, Quant({out_scale}, {-128}));
+      return m.Finish(BuiltinOperator::SOFTMAX,
+                      Opts(BuiltinOptions::SoftmaxOptions, [beta](fb::FlatBufferBuilder& b) {
+                        return schema::CreateSoftmaxOptions(b, beta);
+                      }));
+    };
+    RequireError(softmax(1.0f, 1e-38f), "allocate", {"node 0 (SOFTMAX)", "output scale"});
+    RequireError(softmax(std::numeric_limits<float>::quiet_NaN(), 1.0f / 256), "allocate",
+                 {"node 0 (SOFTMAX)", "beta nan"});
+    RequireError(softmax(-1.0f, 1.0f / 256), "allocate", {"node 0 (SOFTMAX)", "beta -1"});
+    CHECK(Run(softmax(1.0f, 1.0f / 256)).stage == "ok");
   }
   SECTION("quantized dimension out of range") {
     RequireError(relu(DataType::kInt8, Quant({0.5f, 0.5f, 0.5f, 0.5f}, {0, 0, 0, 0}, 5)), "load",
@@ -797,8 +815,12 @@ TEST_CASE("Hostile models: control flow that recurses into itself or each other"
                  {"subgraph 0 is reached recursively"});
   }
   SECTION("CALL_ONCE of its own subgraph") {
-    RequireError(model(BuiltinOperator::CALL_ONCE, 0, 0, false), "allocate",
-                 {"subgraph 0 is reached recursively"});
+    // CALL_ONCE needs a callee without inputs and outputs: here the whole model is one.
+    ModelBuilder mb;
+    mb.AddOperator(0, BuiltinOperator::CALL_ONCE, {}, {},
+                   Subgraphs(BuiltinOperator::CALL_ONCE, 0, 0));
+    RequireError(mb.Finish(), "allocate",
+                 {"node 0 (CALL_ONCE): subgraph 0 is reached recursively"});
   }
   SECTION("IF branches that call each other") {
     RequireError(model(BuiltinOperator::IF, 1, 1, true), "allocate", {"reached recursively"});
@@ -806,6 +828,37 @@ TEST_CASE("Hostile models: control flow that recurses into itself or each other"
   SECTION("CALL_ONCE subgraphs that call each other") {
     RequireError(model(BuiltinOperator::CALL_ONCE, 1, 0, true), "allocate",
                  {"reached recursively"});
+  }
+}
+
+TEST_CASE("Hostile models: a BOOL constant holding a byte other than 0 and 1",
+          "[runtime][hostile]") {
+  ModelBuilder mb;
+  const int x = mb.AddTensor(0, "x", DataType::kInt32, {1});
+  const int y = mb.AddTensor(0, "y", DataType::kInt32, {1});
+  const int flag = mb.AddConstTensor<uint8_t>(0, "flag", DataType::kBool, {2}, {1, 98});
+  mb.AddOperator(0, BuiltinOperator::SELECT_V2, {flag, x, x}, {y});
+  mb.SetInputs(0, {x});
+  mb.SetOutputs(0, {y});
+  RequireError(mb.Finish(), "load",
+               {"subgraph 0 tensor 2", "constant BOOL element 1 is 98; expected 0 or 1"});
+}
+
+TEST_CASE("Hostile models: an options type without its options table", "[runtime][hostile]") {
+  // The flatbuffer verifier accepts a union type whose value is absent.
+  for (BuiltinOptions type : {BuiltinOptions::SqueezeOptions, BuiltinOptions::Conv2DOptions,
+                              BuiltinOptions::WhileOptions}) {
+    OneOp m;
+    m.Input(DataType::kFloat32, {1, 4, 4, 1});
+    m.Output(DataType::kFloat32, {1, 4, 4, 1});
+    const std::vector<uint8_t> bytes = m.Finish(
+        BuiltinOperator::SQUEEZE,
+        [type](fb::FlatBufferBuilder&) { return std::make_pair(type, fb::Offset<void>(0)); });
+    auto model = Model::FromBufferCopy(bytes.data(), bytes.size(), "hostile.tflite");
+    REQUIRE(model.ok());
+    const analyzers::ModelSummary summary = analyzers::SummarizeModel(**model);
+    CHECK(summary.operator_count == 1);
+    RequireNoCrash(bytes);
   }
 }
 

@@ -22,8 +22,9 @@ constexpr int kNr = kGemmF32Nr;
 constexpr int kKc = 256;
 constexpr int kMc = 16 * kMr;
 constexpr int kNcPanels = std::max(1, 128 / kNr);
-// Least work (multiply-adds) worth handing to another thread.
-constexpr int64_t kMinTaskMacs = int64_t{1} << 18;
+// Least work (multiply-adds) worth handing to another thread: ~7 us on one core, about what
+// waking a pool thread costs.
+constexpr int64_t kMinTaskMacs = int64_t{1} << 20;
 
 using KernelFn = void (*)(const MicroKernelArgsF32&);
 

@@ -20,15 +20,15 @@ namespace litescope::runtime::optimized::internal {
 struct MicroKernelArgsF32 {
   const float* const* a = nullptr;  // row r, tap t: a[r * a_stride + t]
   int64_t a_stride = 1;
-  int64_t a_offset = 0;             // added to every A pointer that is not `zero`
+  int64_t a_offset = 0;  // added to every A pointer that is not `zero`
   const float* zero = nullptr;
-  int ks = 1;                       // taps in this K block
-  int kc = 0;                       // floats per tap
-  const float* b = nullptr;         // packed panel rows of this K block
-  const float* bias = nullptr;      // kGemmF32Nr initial values, or nullptr: start from C
+  int ks = 1;                   // taps in this K block
+  int kc = 0;                   // floats per tap
+  const float* b = nullptr;     // packed panel rows of this K block
+  const float* bias = nullptr;  // kGemmF32Nr initial values, or nullptr: start from C
   float* c = nullptr;
   int64_t ldc = 0;
-  int nr = kGemmF32Nr;              // valid columns
+  int nr = kGemmF32Nr;  // valid columns
   bool clamp = false;
   float min = 0.f;
   float max = 0.f;
@@ -107,8 +107,7 @@ void MicroKernelF32(const MicroKernelArgsF32& g) {
     const __m512 vmax = _mm512_set1_ps(g.max);
     for (int r = 0; r < MR; ++r)
       for (int v = 0; v < NV; ++v)
-        acc[0][r][v] =
-            _mm512_maskz_min_ps(all, vmax, _mm512_maskz_max_ps(all, vmin, acc[0][r][v]));
+        acc[0][r][v] = _mm512_maskz_min_ps(all, vmax, _mm512_maskz_max_ps(all, vmin, acc[0][r][v]));
   }
   for (int r = 0; r < MR; ++r)
     for (int v = 0; v < NV; ++v)
@@ -149,8 +148,7 @@ void MicroKernelF32(const MicroKernelArgsF32& g) {
     const __m256 vmin = _mm256_set1_ps(g.min);
     const __m256 vmax = _mm256_set1_ps(g.max);
     for (int r = 0; r < MR; ++r)
-      for (int v = 0; v < NV; ++v)
-        acc[r][v] = _mm256_min_ps(vmax, _mm256_max_ps(vmin, acc[r][v]));
+      for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_min_ps(vmax, _mm256_max_ps(vmin, acc[r][v]));
   }
   for (int r = 0; r < MR; ++r) {
     float* c = g.c + r * g.ldc;

@@ -15,14 +15,14 @@ namespace litescope::runtime::reference {
 // How the batches of lhs [..., M, K] (adj_x: [..., K, M]) and rhs [..., K, N] (adj_y:
 // [..., N, K]) pair up. Batch dims broadcast NumPy style (right-aligned, equal or 1).
 struct MatMulPlan {
-  Shape out_shape;                  // broadcast batch dims + [M, N]
+  Shape out_shape;  // broadcast batch dims + [M, N]
   int m = 0;
   int n = 0;
   int k = 0;
-  int64_t lhs_batches = 0;          // matrices in lhs
-  int64_t rhs_batches = 0;          // matrices in rhs
-  std::vector<int64_t> lhs_batch;   // per output matrix: which lhs matrix
-  std::vector<int64_t> rhs_batch;   // per output matrix: which rhs matrix
+  int64_t lhs_batches = 0;         // matrices in lhs
+  int64_t rhs_batches = 0;         // matrices in rhs
+  std::vector<int64_t> lhs_batch;  // per output matrix: which lhs matrix
+  std::vector<int64_t> rhs_batch;  // per output matrix: which rhs matrix
 };
 
 // Fills `plan`; on a shape mismatch returns false and sets `error` (without node context).
@@ -32,8 +32,8 @@ inline bool PlanBatchMatMul(const Shape& lhs, const Shape& rhs, bool adj_x, bool
   const int lr = lhs.rank();
   const int rr = rhs.rank();
   if (lr < 2 || lr > 5 || rr < 2 || rr > 5) {
-    *error = "operand ranks must be 2 to 5; got lhs " + lhs.ToString() + " and rhs " +
-             rhs.ToString();
+    *error =
+        "operand ranks must be 2 to 5; got lhs " + lhs.ToString() + " and rhs " + rhs.ToString();
     return false;
   }
   const int m = adj_x ? lhs.dim(lr - 1) : lhs.dim(lr - 2);
@@ -56,8 +56,7 @@ inline bool PlanBatchMatMul(const Shape& lhs, const Shape& rhs, bool adj_x, bool
     const int32_t a = ld[static_cast<size_t>(i)];
     const int32_t b = rd[static_cast<size_t>(i)];
     if (a != b && a != 1 && b != 1) {
-      *error = "batch dims do not broadcast: lhs " + lhs.ToString() + " and rhs " +
-               rhs.ToString();
+      *error = "batch dims do not broadcast: lhs " + lhs.ToString() + " and rhs " + rhs.ToString();
       return false;
     }
     out_dims[static_cast<size_t>(i)] = a == 1 ? b : a;
@@ -95,8 +94,8 @@ inline bool PlanBatchMatMul(const Shape& lhs, const Shape& rhs, bool adj_x, bool
 }
 
 // out[b] = op(lhs[plan.lhs_batch[b]]) x op(rhs[plan.rhs_batch[b]]), op = transpose when adj_*.
-inline void BatchMatMulFloat(const MatMulPlan& plan, const float* lhs, bool adj_x,
-                             const float* rhs, bool adj_y, float* out) {
+inline void BatchMatMulFloat(const MatMulPlan& plan, const float* lhs, bool adj_x, const float* rhs,
+                             bool adj_y, float* out) {
   const int m = plan.m;
   const int n = plan.n;
   const int k = plan.k;
@@ -110,8 +109,10 @@ inline void BatchMatMulFloat(const MatMulPlan& plan, const float* lhs, bool adj_
       for (int j = 0; j < n; ++j) {
         float sum = 0.f;
         for (int kk = 0; kk < k; ++kk) {
-          const float a = adj_x ? l[static_cast<int64_t>(kk) * m + i] : l[static_cast<int64_t>(i) * k + kk];
-          const float w = adj_y ? r[static_cast<int64_t>(j) * k + kk] : r[static_cast<int64_t>(kk) * n + j];
+          const float a =
+              adj_x ? l[static_cast<int64_t>(kk) * m + i] : l[static_cast<int64_t>(i) * k + kk];
+          const float w =
+              adj_y ? r[static_cast<int64_t>(j) * k + kk] : r[static_cast<int64_t>(kk) * n + j];
           sum += a * w;
         }
         o[static_cast<int64_t>(i) * n + j] = sum;

@@ -54,9 +54,9 @@ inline void ConvFloat(const ConvParams& p, const Shape& input_shape, const float
             for (int kx = 0; kx < k_w; ++kx) {
               const int ix = ox * p.stride_w - p.pad_left + kx * p.dilation_w;
               if (ix < 0 || ix >= in_w) continue;
-              const float* in_px =
-                  input + ((static_cast<int64_t>(b) * in_h + iy) * in_w + ix) * in_c +
-                  static_cast<int64_t>(g) * group_in_c;
+              const float* in_px = input +
+                                   ((static_cast<int64_t>(b) * in_h + iy) * in_w + ix) * in_c +
+                                   static_cast<int64_t>(g) * group_in_c;
               const float* f_px =
                   filter + ((static_cast<int64_t>(oc) * k_h + ky) * k_w + kx) * group_in_c;
               for (int c = 0; c < group_in_c; ++c) acc += in_px[c] * f_px[c];

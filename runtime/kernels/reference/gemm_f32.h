@@ -13,8 +13,7 @@ inline void GemmF32(int m, int n, int k, const float* a, int64_t lda, const floa
   for (int i = 0; i < m; ++i) {
     for (int j = 0; j < n; ++j) {
       float sum = bias ? bias[j] : 0.f;
-      for (int kk = 0; kk < k; ++kk)
-        sum += a[i * lda + kk] * b[kk * b_k_stride + j * b_n_stride];
+      for (int kk = 0; kk < k; ++kk) sum += a[i * lda + kk] * b[kk * b_k_stride + j * b_n_stride];
       if (sum < out_min) sum = out_min;
       if (sum > out_max) sum = out_max;
       c[i * ldc + j] = sum;

@@ -17,6 +17,16 @@
 // - result = (int32 dot(q, w) - zero_point * sum(w)) * (input_scale * weight_scale) + bias.
 namespace litescope::runtime::reference {
 
+// round(v) clamped to [lo, hi], NaN giving 0: activations may hold NaN or infinity, and
+// converting those to an integer is undefined.
+inline int32_t RoundClamped(float v, int32_t lo, int32_t hi) {
+  if (std::isnan(v)) return 0;
+  const float r = std::round(v);
+  if (r <= static_cast<float>(lo)) return lo;
+  if (r >= static_cast<float>(hi)) return hi;
+  return static_cast<int32_t>(r);
+}
+
 // Symmetric int8 quantization of `size` values; returns the scale (1 for an all-zero input).
 inline float SymmetricQuantize(const float* values, int64_t size, int8_t* out) {
   float min_v = 0.f, max_v = 0.f;
@@ -31,10 +41,8 @@ inline float SymmetricQuantize(const float* values, int64_t size, int8_t* out) {
     return 1.f;
   }
   const float inv = 127.f / range;
-  for (int64_t i = 0; i < size; ++i) {
-    const int32_t q = static_cast<int32_t>(std::round(values[i] * inv));
-    out[i] = static_cast<int8_t>(std::min(127, std::max(-127, q)));
-  }
+  for (int64_t i = 0; i < size; ++i)
+    out[i] = static_cast<int8_t>(RoundClamped(values[i] * inv, -127, 127));
   return range / 127.f;
 }
 
@@ -61,7 +69,7 @@ inline void AsymmetricQuantize(const float* values, int64_t size, int8_t* out, f
   const double err_max = std::fabs(qmax) + std::fabs(rmax / s);
   const double zp_d = err_min < err_max ? zp_from_min : zp_from_max;
   int32_t zp = 0;
-  if (zp_d <= qmin)
+  if (std::isnan(zp_d) || zp_d <= qmin)  // NaN: an infinite input
     zp = -128;
   else if (zp_d >= qmax)
     zp = 127;
@@ -70,10 +78,8 @@ inline void AsymmetricQuantize(const float* values, int64_t size, int8_t* out, f
   *scale = static_cast<float>(s);
   *zero_point = zp;
   const float inv = static_cast<float>(1.0 / s);
-  for (int64_t i = 0; i < size; ++i) {
-    const int32_t q = static_cast<int32_t>(std::round(static_cast<float>(zp) + values[i] * inv));
-    out[i] = static_cast<int8_t>(std::min(127, std::max(-128, q)));
-  }
+  for (int64_t i = 0; i < size; ++i)
+    out[i] = static_cast<int8_t>(RoundClamped(static_cast<float>(zp) + values[i] * inv, -128, 127));
 }
 
 // Sum of each of the n rows of k int8 weights (the zero-point correction).

@@ -38,8 +38,8 @@ struct ConvCase {
 
 // Runs CONV_2D through the interpreter and compares it with reference::ConvFloat.
 void CheckConv(const ConvCase& c) {
-  CAPTURE(c.batches, c.in_h, c.in_w, c.in_c, c.out_c, c.groups, c.k_h, c.k_w, c.stride,
-          c.dilation, c.same, c.bias, c.const_filter, c.threads);
+  CAPTURE(c.batches, c.in_h, c.in_w, c.in_c, c.out_c, c.groups, c.k_h, c.k_w, c.stride, c.dilation,
+          c.same, c.bias, c.const_filter, c.threads);
   const int eff_h = (c.k_h - 1) * c.dilation + 1;
   const int eff_w = (c.k_w - 1) * c.dilation + 1;
   const int out_h = c.same ? (c.in_h + c.stride - 1) / c.stride : (c.in_h - eff_h) / c.stride + 1;

@@ -86,17 +86,17 @@ TEST_CASE("FULLY_CONNECTED with weights and bias given at run time",
     m.SetInput<float>(b_h, bias);
     REQUIRE(m.Invoke().ok());
     std::vector<float> expected(batches * n);
-    reference::FullyConnectedFloat(batches, k, n, in.data(), w.data(), bias.data(),
-                                   expected.data(), -kInf, kInf);
+    reference::FullyConnectedFloat(batches, k, n, in.data(), w.data(), bias.data(), expected.data(),
+                                   -kInf, kInf);
     CheckClose(m.Output<float>(out), expected);
   }
 }
 
-TEST_CASE("FULLY_CONNECTED without bias flattens the input", "[runtime][kernels][fully_connected]") {
+TEST_CASE("FULLY_CONNECTED without bias flattens the input",
+          "[runtime][kernels][fully_connected]") {
   SingleOpModel m(schema::BuiltinOperator::FULLY_CONNECTED);
   const int in_h = m.AddInput(DataType::kFloat32, {1, 2, 2, 2});
-  m.AddConstInput<float>(DataType::kFloat32, {3, 4},
-                         {1, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1});
+  m.AddConstInput<float>(DataType::kFloat32, {3, 4}, {1, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1});
   const int out = m.AddOutput(DataType::kFloat32, {2, 3});
   m.SetOptions(FcOptions(false, schema::ActivationFunctionType::RELU6));
   REQUIRE(m.Build().ok());

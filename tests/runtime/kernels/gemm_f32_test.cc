@@ -65,7 +65,8 @@ void CheckAgainstReference(const Case& c) {
     for (int64_t j = 0; j < ldc; ++j) {
       const float e = expected[static_cast<size_t>(i * ldc + j)];
       const float g = got[static_cast<size_t>(i * ldc + j)];
-      if (!(std::fabs(e - g) <= tol) && bad++ < 5) FAIL_CHECK("C[" << i << "][" << j << "] = " << g << ", expected " << e);
+      if (!(std::fabs(e - g) <= tol) && bad++ < 5)
+        FAIL_CHECK("C[" << i << "][" << j << "] = " << g << ", expected " << e);
     }
   }
   CHECK(bad == 0);

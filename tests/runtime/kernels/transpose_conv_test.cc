@@ -38,8 +38,8 @@ struct TcCase {
 };
 
 void CheckTransposeConv(const TcCase& c) {
-  CAPTURE(c.in_shape.ToString(), c.out_c, c.k_h, c.k_w, c.stride, c.out_h, c.out_w, c.same,
-          c.bias, c.const_output_shape, c.threads);
+  CAPTURE(c.in_shape.ToString(), c.out_c, c.k_h, c.k_w, c.stride, c.out_h, c.out_w, c.same, c.bias,
+          c.const_output_shape, c.threads);
   const Shape filter_shape{c.out_c, c.k_h, c.k_w, c.in_shape.dim(3)};
   const Shape out_shape{c.in_shape.dim(0), c.out_h, c.out_w, c.out_c};
   reference::TransposeConvParams p;
@@ -72,13 +72,11 @@ void CheckTransposeConv(const TcCase& c) {
   if (c.bias) m.AddConstInput<float>(DataType::kFloat32, {c.out_c}, bias);
   const int out = m.AddOutput(DataType::kFloat32, out_shape.dims());
   m.SetOptions([c](flatbuffers::FlatBufferBuilder& b) {
-    return std::make_pair(
-        schema::BuiltinOptions::TransposeConvOptions,
-        schema::CreateTransposeConvOptions(b, c.same ? schema::Padding::SAME
-                                                     : schema::Padding::VALID,
-                                           c.stride, c.stride,
-                                           schema::ActivationFunctionType::RELU)
-            .Union());
+    return std::make_pair(schema::BuiltinOptions::TransposeConvOptions,
+                          schema::CreateTransposeConvOptions(
+                              b, c.same ? schema::Padding::SAME : schema::Padding::VALID, c.stride,
+                              c.stride, schema::ActivationFunctionType::RELU)
+                              .Union());
   });
   REQUIRE(m.Build(c.threads).ok());
   if (shape_h >= 0) m.SetInput<int32_t>(shape_h, out_shape.dims());
