@@ -49,30 +49,34 @@ int32_t Dim(const runtime::Subgraph& sg, int t, int d) {
   return d < s.rank() ? std::max(s.dim(d), 1) : 1;
 }
 
-// Rough count of the multiply-adds a node does: its input and output sizes, times the reduction
-// length of the ops that have one. An upper bound within a small factor, used only to skip
-// inputs that would run for seconds (a large but valid convolution is not a hang).
+// Rough cost of a node: the multiply-adds of the ops that reduce (convolutions, matrix
+// products, pooling windows) plus kPerElement for every input and output element (visiting an
+// element through broadcasting or indexing code costs far more than one multiply-add under
+// the sanitizers). Used only to skip inputs that would run for seconds: a large but valid model
+// is not a hang.
+constexpr double kPerElement = 32;
+
 double NodeWork(const runtime::Subgraph& sg, const runtime::Node& node) {
   using schema::BuiltinOperator;
   double in = 0, out = 0;
-  for (int t : node.inputs) in += static_cast<double>(Elements(sg, t));
-  for (int t : node.outputs) out += static_cast<double>(Elements(sg, t));
+  for (int t : node.inputs) in += kPerElement * static_cast<double>(Elements(sg, t));
+  for (int t : node.outputs) out += kPerElement * static_cast<double>(Elements(sg, t));
   const int w = node.inputs.size() > 1 ? node.inputs[1] : -1;
   const double filter = static_cast<double>(Elements(sg, w));
   switch (static_cast<BuiltinOperator>(node.op)) {
     case BuiltinOperator::CONV_2D:
     case BuiltinOperator::FULLY_CONNECTED:
-      return in + out * (filter / Dim(sg, w, 0));
+      return in + out + out / kPerElement * (filter / Dim(sg, w, 0));
     case BuiltinOperator::DEPTHWISE_CONV_2D:
-      return in + out * Dim(sg, w, 1) * Dim(sg, w, 2);
+      return in + out + out / kPerElement * Dim(sg, w, 1) * Dim(sg, w, 2);
     case BuiltinOperator::TRANSPOSE_CONV: {
       const int x = node.inputs.size() > 2 ? node.inputs[2] : -1;
-      return out + static_cast<double>(Elements(sg, x)) * (filter / Dim(sg, w, 3));
+      return in + out + static_cast<double>(Elements(sg, x)) * (filter / Dim(sg, w, 3));
     }
     case BuiltinOperator::BATCH_MATMUL: {
       const int a = node.inputs.empty() ? -1 : node.inputs[0];
       const int rank = a >= 0 ? sg.tensors()[static_cast<size_t>(a)].shape.rank() : 0;
-      return in + out * std::max(Dim(sg, a, rank - 1), Dim(sg, a, rank - 2));
+      return in + out + out / kPerElement * std::max(Dim(sg, a, rank - 1), Dim(sg, a, rank - 2));
     }
     case BuiltinOperator::AVERAGE_POOL_2D:
     case BuiltinOperator::MAX_POOL_2D:
@@ -86,7 +90,7 @@ double NodeWork(const runtime::Subgraph& sg, const runtime::Node& node) {
     case BuiltinOperator::LOCAL_RESPONSE_NORMALIZATION:
     case BuiltinOperator::RFFT2D:
     case BuiltinOperator::TOPK_V2:
-      return (in + out) * 64;
+      return (in + out) * 8;
     default:
       return in + out;
   }

@@ -44,10 +44,11 @@ std::vector<uint8_t> WhileModel(int body) {
   return mb.Finish();
 }
 
-std::vector<uint8_t> HugeTensorModel() {
+// y = RELU(x) over float32 [1, side, side, 4]: 16 GiB for side 32768, 4 MiB for 512.
+std::vector<uint8_t> ReluModel(int32_t side) {
   ModelBuilder mb;
-  const int x = mb.AddTensor(0, "x", DataType::kFloat32, {1, 32768, 32768, 4});  // 16 GiB
-  const int y = mb.AddTensor(0, "y", DataType::kFloat32, {1, 32768, 32768, 4});
+  const int x = mb.AddTensor(0, "x", DataType::kFloat32, {1, side, side, 4});
+  const int y = mb.AddTensor(0, "y", DataType::kFloat32, {1, side, side, 4});
   mb.AddOperator(0, BuiltinOperator::RELU, {x}, {y});
   mb.SetInputs(0, {x});
   mb.SetOutputs(0, {y});
@@ -90,7 +91,8 @@ std::vector<HostileModel> HostileModels() {
        {"--max_while_iterations", "500"},
        "loop still running after 500 iterations"},
       {"recursive_while.tflite", WhileModel(0), {}, "subgraph 0 is reached recursively"},
-      {"huge_tensor.tflite", HugeTensorModel(), {}, "2048 MiB limit"},
+      {"huge_tensor.tflite", ReluModel(32768), {}, "2048 MiB limit"},
+      {"big_tensor.tflite", ReluModel(512), {"--max_arena_mb", "2"}, "2 MiB limit"},
       {"zero_stride_conv.tflite", ZeroStrideConvModel(), {}, "node 0 (CONV_2D)"},
       {"int_div_by_zero.tflite", IntDivByZeroModel(), {}, "division by zero"},
   };

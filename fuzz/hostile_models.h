@@ -17,8 +17,9 @@ struct HostileModel {
 };
 
 // endless_while (a WHILE whose condition is a constant true), recursive_while (a WHILE whose
-// body is its own subgraph), huge_tensor (a 16 GiB input), zero_stride_conv (CONV_2D with
-// stride 0) and int_div_by_zero (DIV of int32 by a constant holding 0).
+// body is its own subgraph), huge_tensor (a 16 GiB input), big_tensor (4 MiB tensors, run with
+// --max_arena_mb 2), zero_stride_conv (CONV_2D with stride 0) and int_div_by_zero (DIV of int32
+// by a constant holding 0).
 std::vector<HostileModel> HostileModels();
 
 }  // namespace litescope::fuzz

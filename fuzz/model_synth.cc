@@ -20,6 +20,8 @@ using schema::BuiltinOperator;
 using schema::BuiltinOptions;
 namespace fb = flatbuffers;
 
+constexpr int32_t kI32Max = std::numeric_limits<int32_t>::max();
+
 // How each operator input is made (one letter per input in OpRecipe::inputs):
 //   D data (a graph input of the base shape), B broadcast partner (base shape with some dims 1,
 //   sometimes constant), C constant data of the base shape, F filter (constant [O, kh, kw, C]),
@@ -219,8 +221,7 @@ class Synth {
   std::vector<uint8_t> ConstBytes(DataType type, const std::vector<int32_t>& shape,
                                   const std::vector<int32_t>* values = nullptr) {
     int64_t n = 1;
-    for (int32_t d : shape) n *= std::max(d, 0);
-    if (n > 4096) n = 4096;
+    for (int32_t d : shape) n = std::min<int64_t>(n * std::max(d, 0), 4096);
     int64_t bytes = 0;
     if (!runtime::DataTypeBytes(type, n, &bytes)) bytes = n;
     std::vector<uint8_t> out(static_cast<size_t>(bytes));
@@ -533,7 +534,9 @@ class Synth {
           const DataType bt = type == DataType::kFloat32 ? DataType::kFloat32
                               : type == DataType::kInt16 ? DataType::kInt64
                                                          : DataType::kInt32;
-          t = rng_.OneIn(6) ? -1 : Tensor(name, bt, {rng_.OneIn(12) ? n + 1 : n}, true, 0);
+          t = rng_.OneIn(6)
+                  ? -1
+                  : Tensor(name, bt, {rng_.OneIn(12) && n < kI32Max ? n + 1 : n}, true, 0);
           break;
         }
         case 'P':

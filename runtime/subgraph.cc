@@ -37,6 +37,33 @@ Status WithNodeLabel(Status status, const Node& node) {
   return status.WithContext(NodeLabel(node));
 }
 
+// Graph order check, before delegation and before every allocation: one writer per tensor, and
+// every non-constant input produced earlier, a subgraph input, a variable, or never written
+// (then it reads as zeros); a node reading its own output or a later one's (a cycle) fails.
+Status CheckGraphOrder(const std::vector<Node>& nodes, const std::vector<Tensor>& tensors) {
+  std::vector<int> producer(tensors.size(), -1);
+  for (const Node& n : nodes)
+    for (int t : n.outputs)
+      if (t >= 0) {
+        if (producer[static_cast<size_t>(t)] != -1)
+          return InvalidModelError(fmt::format("tensor {} '{}' is written by nodes {} and {}", t,
+                                               tensors[static_cast<size_t>(t)].name,
+                                               producer[static_cast<size_t>(t)], n.index));
+        producer[static_cast<size_t>(t)] = n.index;
+      }
+  for (const Node& n : nodes)
+    for (int t : n.inputs) {
+      if (t < 0 || producer[static_cast<size_t>(t)] < n.index) continue;
+      if (producer[static_cast<size_t>(t)] == n.index)
+        return InvalidModelError(fmt::format("{}: tensor {} is both an input and an output",
+                                             NodeLabel(n), t));
+      return InvalidModelError(fmt::format(
+          "{}: input tensor {} is produced by node {}, which runs later (cycle or unsorted "
+          "graph)", NodeLabel(n), t, producer[static_cast<size_t>(t)]));
+    }
+  return Status::Ok();
+}
+
 void* AlignedAlloc(size_t bytes) {
   const size_t rounded = (std::max<size_t>(bytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
   return std::aligned_alloc(kAlignment, rounded);
@@ -165,6 +192,8 @@ Status Subgraph::ResizeInput(int i, const Shape& shape) {
 Status Subgraph::ApplyDelegate(Delegate& delegate, const DelegateOptions& options) {
   if (!partitions_.empty())
     return InvalidArgumentError(fmt::format("subgraph {} already has a delegate", index_));
+  // Delegates build their graphs from the nodes: a cycle or a double writer must not reach them.
+  LS_RETURN_IF_ERROR(CheckGraphOrder(nodes_, tensors_));
   std::vector<SupportResult> verdicts;
   verdicts.reserve(nodes_.size());
   for (const Node& n : nodes_) verdicts.push_back(delegate.CheckNode(*this, n));
@@ -203,9 +232,9 @@ Status Subgraph::ApplyDelegate(Delegate& delegate, const DelegateOptions& option
       if (t >= 0) mark(consumer_part[static_cast<size_t>(t)], part);
   }
   for (int t : outputs_) consumer_part[static_cast<size_t>(t)] = -1;
+  // A result that nothing reads keeps its storage: delegates may still write it.
   for (size_t t = 0; t < tensors_.size(); ++t)
-    delegate_owned_[t] = producer_part[t] >= 0 &&
-                         (consumer_part[t] == producer_part[t] || consumer_part[t] == -2);
+    delegate_owned_[t] = producer_part[t] >= 0 && consumer_part[t] == producer_part[t];
   allocated_ = false;
   return Status::Ok();
 }
@@ -322,28 +351,7 @@ Status Subgraph::AllocateTensors() {
     ~Reset() { flag = false; }
   } reset{preparing_};
 
-  // Graph order check: every non-constant input must be produced earlier, be a subgraph input,
-  // a variable, or never written (then it reads as zeros); a later producer means a cycle.
-  std::vector<int> producer(tensors_.size(), -1);
-  for (const Node& n : nodes_)
-    for (int t : n.outputs)
-      if (t >= 0) {
-        if (producer[static_cast<size_t>(t)] != -1)
-          return InvalidModelError(fmt::format("tensor {} '{}' is written by nodes {} and {}", t,
-                                               tensors_[static_cast<size_t>(t)].name,
-                                               producer[static_cast<size_t>(t)], n.index));
-        producer[static_cast<size_t>(t)] = n.index;
-      }
-  for (const Node& n : nodes_)
-    for (int t : n.inputs) {
-      if (t < 0 || producer[static_cast<size_t>(t)] < n.index) continue;
-      if (producer[static_cast<size_t>(t)] == n.index)
-        return InvalidModelError(fmt::format("{}: tensor {} is both an input and an output",
-                                             NodeLabel(n), t));
-      return InvalidModelError(fmt::format(
-          "{}: input tensor {} is produced by node {}, which runs later (cycle or unsorted "
-          "graph)", NodeLabel(n), t, producer[static_cast<size_t>(t)]));
-    }
+  LS_RETURN_IF_ERROR(CheckGraphOrder(nodes_, tensors_));
 
   for (size_t t = 0; t < tensors_.size(); ++t) {
     Tensor& tensor = tensors_[t];

@@ -2,6 +2,7 @@
 // contract that ../shared/conformance/check.py drives.
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -84,7 +85,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 30))->capture_default_str();
   app.add_option("--max_while_iterations", opt.max_while_iterations,
                  "a WHILE loop running more iterations than this fails; 0 = no limit")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+      ->check(CLI::Range(int64_t{0}, std::numeric_limits<int64_t>::max()))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -71,6 +71,14 @@ Status XnnpackKernel::Classify() {
       for (int t : node.inputs)
         if (t >= 0) read_outside[static_cast<size_t>(t)] = true;
   for (int t : graph_.outputs()) read_outside[static_cast<size_t>(t)] = true;
+  // A result no node reads still needs storage of its own: XNNPACK leaves an internal value
+  // without consumers unallocated and then asserts in xnn_setup_runtime.
+  std::vector<bool> read_inside(num_tensors, false);
+  for (int n : nodes_)
+    for (int t : all[static_cast<size_t>(n)].inputs)
+      if (t >= 0) read_inside[static_cast<size_t>(t)] = true;
+  for (size_t t = 0; t < num_tensors; ++t)
+    if (produced_[t] && !read_inside[t]) read_outside[t] = true;
   for (int n : nodes_) {
     const Node& node = all[static_cast<size_t>(n)];
     if (IsFoldedDequantize(check, node)) continue;  // its constant input is read at build time

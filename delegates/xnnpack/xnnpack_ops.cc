@@ -254,6 +254,7 @@ bool SpatialDim(schema::Padding padding, int in, int filter, int stride, int dil
     return false;
   const int64_t eff = static_cast<int64_t>(filter - 1) * dilation + 1;
   const int64_t total = std::max<int64_t>(0, static_cast<int64_t>(out - 1) * stride + eff - in);
+  if (total > std::numeric_limits<int32_t>::max()) return false;  // a crafted filter or dilation
   s->out = out;
   s->pad_before = padding == schema::Padding::SAME ? before : 0;
   s->pad_after = padding == schema::Padding::SAME ? static_cast<int>(total) - before : 0;
@@ -304,6 +305,9 @@ SupportResult VisitFloatUnary(XnnpackLowering& ctx, const Node& node, UnaryDefin
                               const char* call) {
   XnnpackKind kind;
   if (SupportResult r = CheckUnary(ctx, node, false, false, &kind); !r.supported()) return r;
+  // This snapshot's bankers rounding asserts on a scalar (num_input_dims >= 1).
+  if (define == xnn_define_bankers_rounding)
+    if (SupportResult r = CheckRank(ctx, node.inputs[0], "input", 1, 6); !r.supported()) return r;
   return DefineUnary(ctx, node, define, call);
 }
 
@@ -610,10 +614,10 @@ SupportResult CheckWeights(XnnpackLowering& ctx, XnnpackKind kind, int in, int f
                                       fq.zero_point[c]));
       const float requant = ctx.tensor(in).quant.scale[0] * fq.scale[c] /
                             ctx.tensor(out).quant.scale[0];
-      if (!(requant < 256.0f))
+      if (!(requant < 256.0f) || !(requant >= 0x1.0p-32f))
         return ctx.Reject(SupportCode::kQuantization,
                           fmt::format("input scale x filter scale / output scale = {} is not "
-                                      "below 256, which XNNPACK's quantized kernels need",
+                                      "in [2^-32, 256), which XNNPACK's quantized kernels need",
                                       requant));
     }
     if (bias >= 0) {
@@ -688,7 +692,7 @@ SupportResult VisitConv2D(XnnpackLowering& ctx, const Node& node, bool depthwise
                                     fs.ToString(), is.ToString()));
     depth_multiplier = out_c / in_c;
   } else {
-    if (fs.dim(3) <= 0 || in_c % fs.dim(3) != 0 || out_c % (in_c / fs.dim(3)) != 0)
+    if (fs.dim(3) <= 0 || in_c <= 0 || in_c % fs.dim(3) != 0 || out_c % (in_c / fs.dim(3)) != 0)
       return ctx.Reject(SupportCode::kAttribute,
                         fmt::format("filter {} does not fit input {}", fs.ToString(),
                                     is.ToString()));
@@ -930,6 +934,12 @@ SupportResult VisitPool(XnnpackLowering& ctx, const Node& node, bool average) {
     return ctx.Reject(SupportCode::kAttribute,
                       fmt::format("filter {}x{} with stride {}x{} gives no output for input {}",
                                   fh, fw, sh_, sw_, is.ToString()));
+  // XNNPACK sizes its indirection buffer by the window: a window larger than the input (the
+  // CPU kernel clips it) could ask for terabytes.
+  if (fh > is.dim(1) || fw > is.dim(2))
+    return ctx.Reject(SupportCode::kAttribute,
+                      fmt::format("filter {}x{} is larger than the input {}", fh, fw,
+                                  is.ToString()));
   const Shape out_shape({is.dim(0), sh.out, sw.out, is.dim(3)});
   // A window over the whole plane without padding is a global average pooling (which XNNPACK
   // also runs quantized).
@@ -1236,7 +1246,9 @@ SupportResult VisitDepthToSpace(XnnpackLowering& ctx, const Node& node) {
   const schema::DepthToSpaceOptions* o = node.fb->builtin_options_as_DepthToSpaceOptions();
   const int block = o ? o->block_size() : 0;
   const Shape& is = ctx.shape(node.inputs[0]);
-  if (block <= 1 || is.dim(3) % (block * block) != 0)
+  const int64_t bb = int64_t{block} * block;  // 64-bit: a crafted block size overflows int
+  if (block <= 1 || is.dim(3) % bb != 0 || int64_t{is.dim(1)} * block > INT32_MAX ||
+      int64_t{is.dim(2)} * block > INT32_MAX)
     return ctx.Reject(SupportCode::kAttribute,
                       fmt::format("block size {} does not fit {} (XNNPACK needs a block above 1)",
                                   block, is.ToString()));
@@ -1245,7 +1257,7 @@ SupportResult VisitDepthToSpace(XnnpackLowering& ctx, const Node& node) {
   const uint32_t x = ids.In(node.inputs[0]);
   const uint32_t y = ids.Out(node.outputs[0], Shape({is.dim(0), is.dim(1) * block,
                                                      is.dim(2) * block,
-                                                     is.dim(3) / (block * block)}));
+                                                     static_cast<int32_t>(is.dim(3) / bb)}));
   if (!ids.ok()) return ids.Failure();
   return ids.Done(xnn_define_depth_to_space(ctx.xnn(), x, y, static_cast<uint32_t>(block), 0),
                   "xnn_define_depth_to_space");
@@ -1369,6 +1381,14 @@ SupportResult XnnpackVisitNode(XnnpackLowering& ctx, const Node& node) {
         return ctx.Reject(SupportCode::kDynamicShape,
                           fmt::format("input tensor {} may change shape at run time (it depends "
                                       "on {})", t, runtime::NodeLabel(*src)));
+  // This XNNPACK snapshot leaves an empty value unallocated and then asserts in setup.
+  for (const std::vector<int>* list : {&node.inputs, &node.outputs})
+    for (int t : *list)
+      if (t >= 0)
+        for (int32_t d : ctx.shape(t).dims())
+          if (d == 0)
+            return ctx.Reject(SupportCode::kAttribute,
+                              fmt::format("tensor {} is empty ({})", t, ctx.shape(t).ToString()));
   const Op op = static_cast<Op>(node.op);
   if (ctx.fp16()) {
     if (SupportResult r = CheckFp16(ctx, node, op); !r.supported()) return r;

@@ -73,6 +73,10 @@ auto* LutFor(D& d) {
 
 // Fills the integer parameters of kind K for input scale/zero point (si, zi) and output
 // (so, zo); T is the element type.
+// Largest rescale factor of the RELU family and LEAKY_RELU: beyond it the fixed-point result
+// of an 8-bit difference overflows int32 before it is clamped.
+constexpr float kMaxRescale = 65536.f;
+
 template <ActKind K, typename T>
 Status PrepareQuantizedTyped(const Node& node, ActivationOpData& d, float si, int32_t zi, float so,
                              int32_t zo) {
@@ -88,6 +92,10 @@ Status PrepareQuantizedTyped(const Node& node, ActivationOpData& d, float si, in
     ref::PopulateLut8<T>(
         si, zi, so, zo, [](float v) { return v < 0.0f ? std::expm1(v) : v; }, LutFor<T>(d));
   } else if constexpr (K == ActKind::kLeakyRelu) {
+    if (!(si / so <= kMaxRescale) || !(std::fabs(si * d.alpha / so) <= kMaxRescale))
+      return InvalidModelError(fmt::format(
+          "{}: input scale {}, alpha {} and output scale {} rescale by more than {}",
+          NodeLabel(node), si, d.alpha, so, kMaxRescale));
     d.leaky.input_zp = zi;
     d.leaky.output_zp = zo;
     // TFLite forms both ratios in float before widening them.
@@ -110,6 +118,9 @@ Status PrepareQuantizedTyped(const Node& node, ActivationOpData& d, float si, in
       hi = 1.f;
     }
     if (K == ActKind::kRelu0To1) hi = 1.f;
+    if (!(si / so <= kMaxRescale))
+      return InvalidModelError(fmt::format("{}: input scale {} / output scale {} is above {}",
+                                           NodeLabel(node), si, so, kMaxRescale));
     d.relu.input_zp = zi;
     d.relu.output_zp = zo;
     fixed_point::QuantizeMultiplier(static_cast<double>(si / so), &d.relu.mult, &d.relu.shift);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -54,9 +55,11 @@ inline int32_t SaturatingRoundingDoublingHighMul(int32_t a, int32_t b) {
   return static_cast<int32_t>((ab + nudge) / (int64_t{1} << 31));
 }
 
-// x / 2^exponent rounded to nearest, ties away from zero. exponent in [0, 31].
+// x / 2^exponent rounded to nearest, ties away from zero. exponent in [0, 31]; larger ones
+// (hostile scales) act as 31, which rounds every int32 to 0 or -1 as the exact quotient would.
 inline int32_t RoundingDivideByPOT(int32_t x, int exponent) {
   if (exponent <= 0) return x;
+  if (exponent > 31) exponent = 31;
   const int32_t mask = static_cast<int32_t>((int64_t{1} << exponent) - 1);
   const int32_t remainder = x & mask;
   const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
@@ -65,6 +68,7 @@ inline int32_t RoundingDivideByPOT(int32_t x, int exponent) {
 
 // x * 2^shift with two's-complement wrap-around, as TFLite's int32 shift behaves.
 inline int32_t WrappingShiftLeft(int32_t x, int shift) {
+  if (shift >= 32) return 0;  // every bit wraps out
   return static_cast<int32_t>(static_cast<uint32_t>(x) << shift);
 }
 
@@ -104,8 +108,8 @@ inline int32_t MultiplyByQuantizedMultiplier(int64_t x, int32_t multiplier, int 
 inline void QuantizedActivationRange(FusedActivation act, float scale, int32_t zero_point,
                                      int32_t qmin, int32_t qmax, int32_t* act_min,
                                      int32_t* act_max) {
-  auto quantize = [&](float f) {
-    return zero_point + static_cast<int32_t>(std::round(f / scale));
+  auto quantize = [&](float f) {  // clamped first: a tiny scale overflows int32
+    return zero_point + static_cast<int32_t>(std::clamp(std::round(f / scale), -1e9f, 1e9f));
   };
   *act_min = qmin;
   *act_max = qmax;

@@ -67,6 +67,7 @@ bool ComputeSpatialOutput(int padding, int in, int filter, int stride, int dilat
   }
   int64_t total = (o - 1) * stride + eff - in;
   if (total < 0) total = 0;
+  if (total > std::numeric_limits<int32_t>::max()) return false;  // padding beyond int
   *out = static_cast<int>(o);
   *pad_before = padding == 0 ? static_cast<int>(total / 2) : 0;
   return true;

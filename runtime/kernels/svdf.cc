@@ -214,7 +214,7 @@ Status SvdfEvalInteger(KernelContext& ctx, Node& node, SvdfOpData& d) {
       for (size_t r = 0; r < R; ++r) acc += d.scratch[b * F + u * R + r];
       const int32_t x = fixed_point::MultiplyByQuantizedMultiplier(
           static_cast<int32_t>(Clamp<int64_t>(acc, INT32_MIN, INT32_MAX)), d.mult2, d.shift2);
-      out[b * U + u] = static_cast<int8_t>(Clamp<int32_t>(x + d.output_zp, lo, 127));
+      out[b * U + u] = static_cast<int8_t>(Clamp<int64_t>(int64_t{x} + d.output_zp, lo, 127));
     }
   return Status::Ok();
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analyzers/model_summary.h"
+#include "delegates/xnnpack/xnnpack_delegate.h"
 #include "runtime/interpreter.h"
 #include "runtime/model.h"
 #include "runtime/model_builder.h"
@@ -43,16 +44,22 @@ struct Outcome {
   Status status;
 };
 
-Outcome Run(const std::vector<uint8_t>& bytes, const InterpreterOptions& options = Limits()) {
+// With `delegate` (not owned) applied after Create; a failure there stops at "delegate".
+Outcome Run(const std::vector<uint8_t>& bytes, const InterpreterOptions& options = Limits(),
+            Delegate* delegate = nullptr, uint8_t fill = 0) {
   auto model = Model::FromBufferCopy(bytes.data(), bytes.size(), "hostile.tflite");
   if (!model.ok()) return {"load", model.status()};
   auto interp = Interpreter::Create(*model, OpRegistry::WithBuiltins(), options);
   if (!interp.ok()) return {"create", interp.status()};
+  if (delegate) {
+    Status d = (*interp)->ApplyDelegate(*delegate);
+    if (!d.ok()) return {"delegate", d};
+  }
   Status s = (*interp)->AllocateTensors();
   if (!s.ok()) return {"allocate", s};
   for (int i = 0; i < (*interp)->input_count(); ++i) {
     Tensor* t = (*interp)->input(i);
-    if (t && t->data && !t->is_constant()) std::memset(t->data, 0, t->bytes);
+    if (t && t->data && !t->is_constant()) std::memset(t->data, fill, t->bytes);
   }
   s = (*interp)->Invoke();
   if (!s.ok()) return {"invoke", s};
@@ -752,10 +759,120 @@ TEST_CASE("Hostile models: broken quantization parameters", "[runtime][hostile]"
     RequireError(softmax(-1.0f, 1.0f / 256), "allocate", {"node 0 (SOFTMAX)", "beta -1"});
     CHECK(Run(softmax(1.0f, 1.0f / 256)).stage == "ok");
   }
+  SECTION("rescale factors that overflow the fixed-point arithmetic") {
+    OneOp leaky;  // alpha x input scale / output scale far above 2^16
+    leaky.Input(DataType::kInt8, {1, 4}, Quant({0.5f}, {0}));
+    leaky.Output(DataType::kInt8, {1, 4}, Quant({0.5f}, {0}));
+    RequireError(leaky.Finish(BuiltinOperator::LEAKY_RELU,
+                              Opts(BuiltinOptions::LeakyReluOptions,
+                                   [](fb::FlatBufferBuilder& b) {
+                                     return schema::CreateLeakyReluOptions(b, 1e30f);
+                                   })),
+                 "allocate", {"node 0 (LEAKY_RELU)", "alpha"});
+    OneOp relu;  // input scale / output scale of 2^40
+    relu.Input(DataType::kInt8, {1, 4}, Quant({1024.f}, {0}));
+    relu.Output(DataType::kInt8, {1, 4}, Quant({1e-9f}, {0}));
+    RequireError(relu.Finish(BuiltinOperator::RELU6), "allocate", {"node 0 (RELU6)"});
+    OneOp add;  // a fused RELU6 bound of 6 / 1e-38 steps
+    add.Input(DataType::kInt8, {4}, Quant({0.5f}, {0}));
+    add.Input(DataType::kInt8, {4}, Quant({0.5f}, {0}));
+    add.Output(DataType::kInt8, {4}, Quant({1e-38f}, {0}));
+    RequireNoCrash(add.Finish(
+        BuiltinOperator::ADD, Opts(BuiltinOptions::AddOptions, [](fb::FlatBufferBuilder& b) {
+          return schema::CreateAddOptions(b, schema::ActivationFunctionType::RELU6);
+        })));
+  }
   SECTION("quantized dimension out of range") {
     RequireError(relu(DataType::kInt8, Quant({0.5f, 0.5f, 0.5f, 0.5f}, {0, 0, 0, 0}, 5)), "load",
                  {"subgraph 0 tensor 0", "quantized_dimension 5"});
   }
+}
+
+// Quantized kernels fed scales whose ratios are as extreme as the loader allows (finite and
+// above 0): requantization must saturate, never overflow int32 or convert inf/NaN to an integer
+// (bugs of this kind were found by fuzz_invoke). Inputs are filled with 0x80 and 0x7f.
+TEST_CASE("Hostile models: quantized kernels with extreme scale ratios", "[runtime][hostile]") {
+  using Op = BuiltinOperator;
+  const std::vector<float> scales = {1e-38f, 1e-9f, 1.0f, 1e9f, 3e38f};
+  int runs = 0;
+  for (float in_scale : scales) {
+    for (float out_scale : scales) {
+      for (uint8_t fill : {uint8_t{0x80}, uint8_t{0x7f}}) {
+        const QuantParams qi = Quant({in_scale}, {fill == 0x80 ? 127 : -128});
+        const QuantParams qo = Quant({out_scale}, {-128});
+        const QuantParams qw = Quant({1.0f}, {0});
+        std::vector<std::pair<std::string, std::vector<uint8_t>>> models;
+        for (Op op : {Op::ADD, Op::SUB, Op::MUL, Op::SQUARED_DIFFERENCE, Op::MAXIMUM}) {
+          OneOp m;
+          m.Input(DataType::kInt8, {1, 4}, qi);
+          m.Input(DataType::kInt8, {1, 4}, qi);
+          m.Output(DataType::kInt8, {1, 4}, qo);
+          models.emplace_back(
+              schema::EnumNameBuiltinOperator(op),
+              m.Finish(op, op == Op::ADD ? Opts(BuiltinOptions::AddOptions,
+                                                [](fb::FlatBufferBuilder& b) {
+                                                  return schema::CreateAddOptions(
+                                                      b, schema::ActivationFunctionType::RELU6);
+                                                })
+                                         : OptionsFn{}));
+        }
+        for (Op op : {Op::RELU, Op::RELU6, Op::LOGISTIC, Op::TANH, Op::RSQRT, Op::ABS,
+                      Op::HARD_SWISH, Op::QUANTIZE, Op::LEAKY_RELU, Op::SOFTMAX}) {
+          OneOp m;
+          m.Input(DataType::kInt8, {1, 4}, qi);
+          m.Output(DataType::kInt8, {1, 4}, qo);
+          models.emplace_back(schema::EnumNameBuiltinOperator(op), m.Finish(op));
+        }
+        for (Op op : {Op::MEAN, Op::SUM}) {
+          OneOp m;
+          m.Input(DataType::kInt8, {1, 2, 2, 4}, qi);
+          m.Const<int32_t>(DataType::kInt32, {2}, {1, 2});
+          m.Output(DataType::kInt8, {1, 4}, qo);
+          models.emplace_back(schema::EnumNameBuiltinOperator(op), m.Finish(op));
+        }
+        {
+          OneOp m;
+          m.Input(DataType::kInt8, {1, 4, 4, 2}, qi);
+          m.Const<int8_t>(DataType::kInt8, {2, 3, 3, 2}, std::vector<int8_t>(36, 127), qw);
+          m.Const<int32_t>(DataType::kInt32, {2}, {kI32Max, -kI32Max}, Quant({in_scale}, {0}));
+          m.Output(DataType::kInt8, {1, 2, 2, 2}, qo);
+          models.emplace_back("CONV_2D", m.Finish(Op::CONV_2D, Conv(1, 1)));
+        }
+        {
+          OneOp m;
+          m.Input(DataType::kInt8, {1, 4, 4, 2}, qi);
+          m.Const<int8_t>(DataType::kInt8, {1, 3, 3, 2}, std::vector<int8_t>(18, -128), qw);
+          m.Const<int32_t>(DataType::kInt32, {2}, {kI32Max, -kI32Max}, Quant({in_scale}, {0}));
+          m.Output(DataType::kInt8, {1, 2, 2, 2}, qo);
+          models.emplace_back("DEPTHWISE_CONV_2D",
+                              m.Finish(Op::DEPTHWISE_CONV_2D, Depthwise(1, 1)));
+        }
+        {
+          OneOp m;
+          m.Input(DataType::kInt8, {1, 8}, qi);
+          m.Const<int8_t>(DataType::kInt8, {3, 8}, std::vector<int8_t>(24, 127), qw);
+          m.Output(DataType::kInt8, {1, 3}, qo);
+          models.emplace_back("FULLY_CONNECTED", m.Finish(Op::FULLY_CONNECTED));
+        }
+        {
+          OneOp m;
+          m.Input(DataType::kInt8, {1, 2, 3}, qi);
+          m.Input(DataType::kInt8, {1, 3, 2}, qi);
+          m.Output(DataType::kInt8, {1, 2, 2}, qo);
+          models.emplace_back("BATCH_MATMUL", m.Finish(Op::BATCH_MATMUL));
+        }
+        for (const auto& [name, bytes] : models) {
+          const Outcome o = Run(bytes, Limits(), nullptr, fill);
+          INFO(name << " in scale " << in_scale << " out scale " << out_scale << ": " << o.stage
+                    << ": " << o.status.message());
+          CHECK(o.stage != "load");
+          CHECK(o.status.message().find('\n') == std::string::npos);
+          ++runs;
+        }
+      }
+    }
+  }
+  CHECK(runs == 5 * 5 * 2 * 21);
 }
 
 TEST_CASE("Hostile models: control flow that recurses into itself or each other",
@@ -932,6 +1049,53 @@ TEST_CASE("Hostile models: a multi-gigabyte tensor", "[runtime][hostile]") {
     CHECK(model.status().message() ==
           "big.tflite: subgraph 0 tensor 0: declares 17179869184 bytes, above the limit of "
           "1073741824");
+  }
+}
+
+TEST_CASE("Hostile models through the XNNPACK delegate", "[runtime][hostile][xnnpack]") {
+  auto made = delegates::MakeXnnpackDelegate(delegates::XnnpackOptions{});
+  REQUIRE(made.ok());
+  Delegate& xnnpack = **made;
+  SECTION("a result that nothing reads") {
+    ModelBuilder mb;  // XNNPACK leaves such a value unallocated unless it is external
+    const int x = mb.AddTensor(0, "x", DataType::kFloat32, {1, 5, 2, 3});
+    const int y = mb.AddTensor(0, "y", DataType::kFloat32, {1, 5, 2, 3});
+    mb.AddOperator(0, BuiltinOperator::SQUARE, {x}, {y});
+    mb.SetInputs(0, {x});
+    CHECK(Run(mb.Finish(), Limits(), &xnnpack).stage == "ok");
+  }
+  SECTION("ROUND of a scalar") {
+    OneOp m;  // this XNNPACK snapshot asserts on it: the node stays on the CPU
+    m.Input(DataType::kFloat32, {});
+    m.Output(DataType::kFloat32, {});
+    CHECK(Run(m.Finish(BuiltinOperator::ROUND), Limits(), &xnnpack).stage == "ok");
+  }
+  SECTION("DEPTH_TO_SPACE block size 65536") {
+    OneOp m;
+    m.Input(DataType::kFloat32, {1, 1, 1, 4});
+    m.Output(DataType::kFloat32, {1, 2, 2, 1});
+    const Outcome o = Run(m.Finish(BuiltinOperator::DEPTH_TO_SPACE,
+                                   Opts(BuiltinOptions::DepthToSpaceOptions,
+                                        [](fb::FlatBufferBuilder& b) {
+                                          return schema::CreateDepthToSpaceOptions(b, 65536);
+                                        })),
+                          Limits(), &xnnpack);
+    INFO(o.stage << ": " << o.status.message());
+    CHECK(o.stage == "allocate");
+    CHECK(o.status.message().find("node 0 (DEPTH_TO_SPACE)") != std::string::npos);
+  }
+  SECTION("a tensor written by two nodes, before XNNPACK sees the graph") {
+    ModelBuilder mb;
+    const int a = mb.AddTensor(0, "a", DataType::kFloat32, {2});
+    const int x = mb.AddTensor(0, "x", DataType::kFloat32, {2});
+    mb.AddOperator(0, BuiltinOperator::ABS, {a}, {x});
+    mb.AddOperator(0, BuiltinOperator::NEG, {a}, {x});
+    mb.SetInputs(0, {a});
+    mb.SetOutputs(0, {x});
+    const Outcome o = Run(mb.Finish(), Limits(), &xnnpack);
+    INFO(o.stage << ": " << o.status.message());
+    CHECK(o.stage == "delegate");
+    CHECK(o.status.message().find("tensor 1 'x' is written by nodes 0 and 1") != std::string::npos);
   }
 }
 

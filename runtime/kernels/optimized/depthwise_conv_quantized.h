@@ -69,8 +69,10 @@ namespace internal {
 
 inline int32_t RequantizeOne(int32_t acc, int32_t multiplier, int shift, int32_t output_offset,
                              int32_t act_min, int32_t act_max) {
-  int32_t v = fixed_point::MultiplyByQuantizedMultiplier(acc, multiplier, shift) + output_offset;
-  return std::min(std::max(v, act_min), act_max);
+  // 64-bit sum: the rescaled value may be saturated at the int32 limits.
+  const int64_t v =
+      int64_t{fixed_point::MultiplyByQuantizedMultiplier(acc, multiplier, shift)} + output_offset;
+  return static_cast<int32_t>(std::min<int64_t>(std::max<int64_t>(v, act_min), act_max));
 }
 
 // MultiplyByQuantizedMultiplier written without branches so that a loop over channels
@@ -87,9 +89,9 @@ inline int32_t RequantizeBranchless(int32_t acc, int32_t multiplier, int32_t lef
   const int32_t mask = static_cast<int32_t>((int64_t{1} << right) - 1);
   const int32_t remainder = high & mask;
   const int32_t threshold = (mask >> 1) + (high < 0 ? 1 : 0);
-  int32_t v = (high >> right) + (remainder > threshold ? 1 : 0) + output_offset;
+  int64_t v = int64_t{high >> right} + (remainder > threshold ? 1 : 0) + output_offset;
   v = v < act_min ? act_min : v;
-  return v > act_max ? act_max : v;
+  return static_cast<int32_t>(v > act_max ? act_max : v);
 }
 
 // kBlock channels of one output pixel (depth multiplier 1). Pointers are at channel c0:

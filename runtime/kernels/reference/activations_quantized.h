@@ -204,10 +204,11 @@ struct QuantRsqrtOp {
     fixed_point::GetInvSqrtQuantizedMultiplierExp(value, -1, &inv_mult, &inv_shift);
     const int32_t data =
         fixed_point::MultiplyByQuantizedMultiplier(1, inv_mult, inv_shift + kShift);
-    const int32_t out =
-        fixed_point::MultiplyByQuantizedMultiplier(data, p->mult, p->shift - kShift) + p->output_zp;
-    return static_cast<T>(
-        std::min(std::max(out, fixed_point::TypeMin<T>()), fixed_point::TypeMax<T>()));
+    const int64_t out =  // 64-bit: the product may be saturated near the int32 limits
+        int64_t{fixed_point::MultiplyByQuantizedMultiplier(data, p->mult, p->shift - kShift)} +
+        p->output_zp;
+    return static_cast<T>(std::min<int64_t>(std::max<int64_t>(out, fixed_point::TypeMin<T>()),
+                                            fixed_point::TypeMax<T>()));
   }
 };
 

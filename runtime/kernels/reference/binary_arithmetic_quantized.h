@@ -60,10 +60,11 @@ struct QuantAddOp {
   const QuantAddSubParams* p;
   T operator()(T x, T y) const {
     const int32_t sum = p->Scale1(x) + p->Scale2(y);
-    const int32_t out = fixed_point::MultiplyByQuantizedMultiplierSmallerThanOneExp(
-                            sum, p->out_mult, p->out_shift) +
+    // 64-bit: hostile scales saturate the product near the int32 limits.
+    const int64_t out = int64_t{fixed_point::MultiplyByQuantizedMultiplierSmallerThanOneExp(
+                            sum, p->out_mult, p->out_shift)} +
                         p->output_offset;
-    return static_cast<T>(std::min(p->act_max, std::max(p->act_min, out)));
+    return static_cast<T>(std::min<int64_t>(p->act_max, std::max<int64_t>(p->act_min, out)));
   }
 };
 
@@ -72,10 +73,10 @@ struct QuantSubOp {
   const QuantAddSubParams* p;
   T operator()(T x, T y) const {
     const int32_t diff = p->Scale1(x) - p->Scale2(y);
-    const int32_t out = fixed_point::MultiplyByQuantizedMultiplierSmallerThanOneExp(
-                            diff, p->out_mult, p->out_shift) +
+    const int64_t out = int64_t{fixed_point::MultiplyByQuantizedMultiplierSmallerThanOneExp(
+                            diff, p->out_mult, p->out_shift)} +
                         p->output_offset;
-    return static_cast<T>(std::min(p->act_max, std::max(p->act_min, out)));
+    return static_cast<T>(std::min<int64_t>(p->act_max, std::max<int64_t>(p->act_min, out)));
   }
 };
 
@@ -84,10 +85,10 @@ struct QuantSquaredDifferenceOp {
   const QuantAddSubParams* p;
   T operator()(T x, T y) const {
     const int32_t diff = p->Scale1(x) - p->Scale2(y);
-    const int32_t out =
-        fixed_point::MultiplyByQuantizedMultiplier(diff * diff, p->out_mult, p->out_shift) +
-        p->output_offset;
-    return static_cast<T>(std::min(p->act_max, std::max(p->act_min, out)));
+    const int64_t out = int64_t{fixed_point::MultiplyByQuantizedMultiplier(diff * diff, p->out_mult,
+                                                                           p->out_shift)} +
+                        p->output_offset;
+    return static_cast<T>(std::min<int64_t>(p->act_max, std::max<int64_t>(p->act_min, out)));
   }
 };
 
@@ -112,9 +113,10 @@ struct QuantMulOp {
   const QuantMulParams* p;
   T operator()(T x, T y) const {
     const int32_t prod = (p->offset1 + x) * (p->offset2 + y);
-    const int32_t out =
-        fixed_point::MultiplyByQuantizedMultiplier(prod, p->mult, p->shift) + p->output_offset;
-    return static_cast<T>(std::min(p->act_max, std::max(p->act_min, out)));
+    const int64_t out =
+        int64_t{fixed_point::MultiplyByQuantizedMultiplier(prod, p->mult, p->shift)} +
+        p->output_offset;
+    return static_cast<T>(std::min<int64_t>(p->act_max, std::max<int64_t>(p->act_min, out)));
   }
 };
 
@@ -147,9 +149,9 @@ struct QuantPreluOp {
       out = fixed_point::MultiplyByQuantizedMultiplier(v * (p->alpha_offset + alpha), p->mult_neg,
                                                        p->shift_neg);
     }
-    out += p->output_offset;
-    return static_cast<T>(
-        std::min(fixed_point::TypeMax<T>(), std::max(fixed_point::TypeMin<T>(), out)));
+    const int64_t shifted = int64_t{out} + p->output_offset;
+    return static_cast<T>(std::min<int64_t>(fixed_point::TypeMax<T>(),
+                                            std::max<int64_t>(fixed_point::TypeMin<T>(), shifted)));
   }
 };
 

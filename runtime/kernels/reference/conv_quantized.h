@@ -44,8 +44,8 @@ inline int32_t RequantizeConv(const ConvQuantParams& q, int oc, int32_t acc) {
   int32_t v = q.gemm_rounding
                   ? MultiplyByQuantizedMultiplierGemm(acc, q.multiplier[oc], q.shift[oc])
                   : fixed_point::MultiplyByQuantizedMultiplier(acc, q.multiplier[oc], q.shift[oc]);
-  v += q.output_offset;
-  return std::min(std::max(v, q.act_min), q.act_max);
+  const int64_t w = int64_t{v} + q.output_offset;  // 64-bit: v may be saturated
+  return static_cast<int32_t>(std::min<int64_t>(std::max<int64_t>(w, q.act_min), q.act_max));
 }
 
 // Output rows [row_begin, row_end) of a grouped convolution, a row being one output pixel

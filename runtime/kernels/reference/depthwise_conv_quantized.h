@@ -64,11 +64,12 @@ inline void DepthwiseConvQuantized(const DepthwiseParams& p, const DepthwiseQuan
               }
             }
             if (bias) acc += bias[oc];
-            acc = fixed_point::MultiplyByQuantizedMultiplier(acc, q.multiplier[oc], q.shift[oc]);
-            acc += q.output_offset;
-            acc = std::min(std::max(acc, q.act_min), q.act_max);
+            const int64_t v =  // 64-bit: the product may be saturated
+                int64_t{fixed_point::MultiplyByQuantizedMultiplier(acc, q.multiplier[oc],
+                                                                   q.shift[oc])} +
+                q.output_offset;
             output[((static_cast<int64_t>(b) * out_h + oy) * out_w + ox) * out_c + oc] =
-                static_cast<T>(acc);
+                static_cast<T>(std::min<int64_t>(std::max<int64_t>(v, q.act_min), q.act_max));
           }
         }
       }

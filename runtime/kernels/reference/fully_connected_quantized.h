@@ -50,9 +50,11 @@ inline void BatchMatMulQuantized(int m, int k, int n, const T* lhs, int64_t lhs_
       for (int t = 0; t < k; ++t)
         acc += (static_cast<int32_t>(lhs[i * lhs_row + t * lhs_col]) + lhs_offset) *
                (static_cast<int32_t>(rhs[t * rhs_row + j * rhs_col]) + rhs_offset);
-      int32_t v = MultiplyByQuantizedMultiplierGemm(acc, multiplier, shift);
-      v += output_offset;
-      out[static_cast<int64_t>(i) * n + j] = static_cast<T>(std::min(std::max(v, act_min), act_max));
+      // 64-bit: the product may be saturated near the int32 limits.
+      const int64_t v = int64_t{MultiplyByQuantizedMultiplierGemm(acc, multiplier, shift)} +
+                        output_offset;
+      out[static_cast<int64_t>(i) * n + j] =
+          static_cast<T>(std::min<int64_t>(std::max<int64_t>(v, act_min), act_max));
     }
   }
 }

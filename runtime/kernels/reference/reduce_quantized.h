@@ -29,8 +29,8 @@ inline void SumQuantized(const Shape& input_shape, const T* input, const std::ve
 }
 
 template <typename T>
-inline T SaturateTo(int32_t v) {
-  return static_cast<T>(std::min<int32_t>(std::max<int32_t>(v, std::numeric_limits<T>::min()),
+inline T SaturateTo(int64_t v) {  // 64-bit: callers add offsets to saturated products
+  return static_cast<T>(std::min<int64_t>(std::max<int64_t>(v, std::numeric_limits<T>::min()),
                                           std::numeric_limits<T>::max()));
 }
 
@@ -51,7 +51,7 @@ inline void MeanSpatial4D(const int32_t* sums, int64_t n, int64_t count, float i
   fixed_point::QuantizeMultiplier(static_cast<double>(real_scale), &multiplier, &shift);
   for (int64_t i = 0; i < n; ++i)
     output[i] = SaturateTo<T>(
-        fixed_point::MultiplyByQuantizedMultiplier(sums[i], multiplier, shift) + bias);
+        int64_t{fixed_point::MultiplyByQuantizedMultiplier(sums[i], multiplier, shift)} + bias);
 }
 
 // TFLite's reference quantized mean: (multiplier, shift) = QuantizeMultiplier(in_scale /
@@ -70,7 +70,8 @@ inline void MeanGeneral(const int32_t* sums, int64_t n, int64_t count, int32_t i
   for (int64_t i = 0; i < n; ++i) {
     const auto shifted =
         static_cast<int32_t>(static_cast<int64_t>(sums[i]) - static_cast<int64_t>(in_zp) * count);
-    output[i] = SaturateTo<T>(fixed_point::MultiplyByQuantizedMultiplier(shifted, m, s) + out_zp);
+    output[i] =
+        SaturateTo<T>(int64_t{fixed_point::MultiplyByQuantizedMultiplier(shifted, m, s)} + out_zp);
   }
 }
 
@@ -84,6 +85,7 @@ inline void SumRescale(const int32_t* sums, int64_t n, int64_t count, float in_s
   constexpr float kLimit = 2147483520.f;  // largest float below 2^31
   for (int64_t i = 0; i < n; ++i) {
     float r = std::round(static_cast<float>(sums[i]) * scale + bias);
+    if (std::isnan(r)) r = 0.f;  // an infinite scale ratio times a zero
     r = std::min(std::max(r, -kLimit), kLimit);
     const int64_t v = static_cast<int64_t>(r) + out_zp;
     output[i] = SaturateTo<T>(
