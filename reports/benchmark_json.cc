@@ -107,6 +107,25 @@ json TableJson(const profiler::OpStatsTable& t) {
           {"nodes", nodes}};
 }
 
+json PlacementJson(const PlacementRecord& p) {
+  json nodes = json::array();
+  for (const NodePlacementRecord& n : p.nodes)
+    nodes.push_back({{"subgraph_index", n.subgraph},
+                     {"node_index", n.node},
+                     {"type", n.type},
+                     {"backend", n.backend},
+                     {"partition", n.partition >= 0 ? json(n.partition) : json(nullptr)},
+                     {"reason_code", StringOrNull(n.reason_code)},
+                     {"reason", n.reason}});
+  json partitions = json::array();
+  for (const PartitionRecord& r : p.partitions)
+    partitions.push_back({{"subgraph_index", r.subgraph},
+                          {"partition", r.index},
+                          {"backend", r.backend},
+                          {"nodes", r.nodes}});
+  return {{"delegates", p.delegates}, {"nodes", nodes}, {"partitions", partitions}};
+}
+
 json TablesJson(const profiler::OpStats* stats) {
   json tables = json::array();
   if (stats)
@@ -193,7 +212,10 @@ json BenchmarkToJson(const BenchmarkResult& r) {
             {"signature", r.signature}}},
           {"flags", flags},
           {"execution",
-           {{"backend", r.backend}, {"num_threads", r.num_threads}, {"dry_run", r.dry_run}}},
+           {{"backend", r.backend},
+            {"num_threads", r.num_threads},
+            {"dry_run", r.dry_run},
+            {"placement", PlacementJson(r.placement)}}},
           {"latency",
            {{"unit", "us"},
             {"init_us", r.init_us},

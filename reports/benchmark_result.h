@@ -45,6 +45,35 @@ struct MemoryFigures {
   profiler::ModelMemory model;     // arenas, persistent bytes, model bytes
 };
 
+// Where one node runs after the delegates were applied (from runtime::Subgraph::placement()).
+struct NodePlacementRecord {
+  int subgraph = 0;
+  int node = 0;
+  std::string type;             // op name, "CONV_2D"
+  std::string backend = "cpu";  // "cpu" or the delegate that runs it
+  int partition = -1;           // index into its subgraph's partitions; -1 on the CPU
+  // runtime::SupportCodeName of the delegate's verdict ("supported" when delegated, e.g.
+  // "unsupported_op" when not); empty when no delegate was applied.
+  std::string reason_code;
+  std::string reason;  // why the node stayed on the CPU; empty when delegated or no delegate
+};
+
+// One delegate kernel: a run of nodes of one subgraph that a delegate executes.
+struct PartitionRecord {
+  int subgraph = 0;
+  int index = 0;  // partition index within the subgraph
+  std::string backend;
+  std::vector<int> nodes;  // node indices, in execution order
+};
+
+// The placement of every node of every subgraph. With no delegate applied, every node is on
+// the CPU and `partitions` is empty.
+struct PlacementRecord {
+  std::vector<std::string> delegates;  // applied, in order ("XNNPACK")
+  std::vector<NodePlacementRecord> nodes;
+  std::vector<PartitionRecord> partitions;
+};
+
 // Everything one benchmark_model invocation measured: the input of every report. Plain data
 // filled by the app; the pointers are borrowed and must outlive the formatting call.
 struct BenchmarkResult {
@@ -64,6 +93,7 @@ struct BenchmarkResult {
   std::string backend = "cpu";  // "cpu" or the delegate applied
   int num_threads = 1;          // threads the interpreter uses
   bool dry_run = false;
+  PlacementRecord placement;
 
   double init_us = 0;  // load + interpreter creation + AllocateTensors
   std::vector<RunRecord> warmup_runs;

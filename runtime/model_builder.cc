@@ -227,14 +227,23 @@ void ModelBuilder::Serialize(flatbuffers::FlatBufferBuilder& fbb,
       if (!t.shape_signature.empty()) signature = fbb.CreateVector(t.shape_signature);
       fb::Offset<schema::QuantizationParameters> quant = 0;
       const QuantParams& q = t.quant;
-      if (!q.scale.empty() || !q.zero_point.empty() || q.quantized_dimension != 0) {
+      if (!q.scale.empty() || !q.zero_point.empty() || q.quantized_dimension != 0 ||
+          t.blockwise) {
         fb::Offset<fb::Vector<float>> scale = 0;
         fb::Offset<fb::Vector<int64_t>> zero_point = 0;
         if (!q.scale.empty()) scale = fbb.CreateVector(q.scale);
         if (!q.zero_point.empty()) zero_point = fbb.CreateVector(q.zero_point);
-        quant = schema::CreateQuantizationParameters(fbb, 0, 0, scale, zero_point,
-                                                     schema::QuantizationDetails::NONE, 0,
-                                                     q.quantized_dimension);
+        auto details_type = schema::QuantizationDetails::NONE;
+        fb::Offset<void> details = 0;
+        if (t.blockwise) {
+          details_type = schema::QuantizationDetails::BlockwiseQuantization;
+          details = schema::CreateBlockwiseQuantization(fbb, t.blockwise->scales,
+                                                        t.blockwise->zero_points,
+                                                        t.blockwise->block_size)
+                        .Union();
+        }
+        quant = schema::CreateQuantizationParameters(fbb, 0, 0, scale, zero_point, details_type,
+                                                     details, q.quantized_dimension);
       }
       auto name = fbb.CreateString(t.name);
       tensors.push_back(schema::CreateTensor(fbb, shape, static_cast<schema::TensorType>(t.type),

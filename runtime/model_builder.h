@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +33,13 @@ using OptionsFn = std::function<std::pair<schema::BuiltinOptions, flatbuffers::O
 using Options2Fn = std::function<std::pair<schema::BuiltinOptions2, flatbuffers::Offset<void>>(
     flatbuffers::FlatBufferBuilder&)>;
 
+// BlockwiseQuantization details: indices of tensors in the same subgraph, written as given.
+struct BlockwiseQuantSpec {
+  int32_t scales = -1;
+  int32_t zero_points = -1;  // -1: no zero points
+  int32_t block_size = 0;
+};
+
 // One tensor, written field by field as given.
 struct TensorSpec {
   std::string name;
@@ -41,6 +49,8 @@ struct TensorSpec {
   // A quantization table is written when scale or zero_point is non-empty or
   // quantized_dimension != 0.
   QuantParams quant;
+  // When set, the quantization table (always written then) carries these details.
+  std::optional<BlockwiseQuantSpec> blockwise;
   uint32_t buffer = 0;  // 0 = the empty sentinel buffer (no data)
   bool is_variable = false;
   bool has_rank = false;

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/data_type.h"
+#include "runtime/delegate.h"
 #include "runtime/kernel_api.h"
 #include "runtime/status.h"
 
@@ -12,6 +14,21 @@ namespace litescope::runtime {
 
 // Builtin operator code of custom ops in the schema.
 inline constexpr int32_t kCustomOpCode = 32;
+
+// What one registered kernel serves, for tools that report op coverage.
+struct KernelSupport {
+  std::string name;             // schema name ("CONV_2D") or custom code
+  int32_t op = 0;               // builtin code; kCustomOpCode for custom ops
+  int min_version = 1;
+  int max_version = 1;
+  std::vector<DataType> types;  // element types of input 0 it serves, as declared
+  bool types_declared = false;  // false: the kernel lists none (its Prepare alone decides)
+};
+
+// Parses a KernelRegistration::types list ("float32,int8"; names as DataTypeShortName spells
+// them). "any" gives every known type; an empty string gives an empty list (nothing declared);
+// an unknown name fails with kInvalidArgument.
+Result<std::vector<DataType>> ParseKernelTypes(const std::string& types);
 
 // Maps (operator code, custom name, version) to a kernel. Registration is explicit: the builtin
 // list is one alphabetical list in op_registry.cc; applications add custom ops with AddCustom.
@@ -35,6 +52,19 @@ class OpRegistry {
                                          int version) const;
 
   const std::vector<KernelRegistration>& kernels() const { return kernels_; }
+
+  // Whether a kernel serves op `op` (custom ops by `custom_name`) at `version` with input 0 of
+  // element type `input_type`, as the registrations declare it. Codes: kNoKernel (builtin
+  // without a kernel), kCustomOp (custom name not registered), kOpVersion (version outside the
+  // kernel's range), kInputType (the kernel declares its types and this is not one of them).
+  // A kernel that declares no types passes the type check. Prepare may still refuse a node over
+  // shapes, attributes or the types of its other tensors. The message names op, version, type.
+  SupportResult Check(int32_t op, const std::string& custom_name, int version,
+                      DataType input_type) const;
+  // Check(...).supported() for a builtin op.
+  bool Supports(int32_t op, int version, DataType input_type) const;
+  // One entry per registered kernel, sorted by name (builtins and custom ops alike).
+  std::vector<KernelSupport> ListSupport() const;
 
  private:
   std::vector<KernelRegistration> kernels_;

@@ -250,6 +250,10 @@ Status Subgraph::AllocateHeap(int tensor_index, size_t bytes, Allocation kind) {
       return OutOfMemoryError(fmt::format("tensor {} '{}': cannot allocate {} bytes", tensor_index,
                                           t.name, bytes));
     std::memset(h.ptr, 0, bytes);
+    // TFLite starts an int8 variable (e.g. an LSTM output state) at its zero point: real 0.
+    if (kind == Allocation::kPersistent && t.type == DataType::kInt8 &&
+        !t.quant.zero_point.empty())
+      std::memset(h.ptr, static_cast<int>(static_cast<uint8_t>(t.quant.zero_point[0])), bytes);
   }
   t.data = h.ptr;
   t.bytes = bytes;

@@ -12,7 +12,7 @@
 namespace litescope::apps {
 namespace {
 
-using Target = std::variant<bool*, int*, double*, std::string*>;
+using Target = std::variant<bool*, int*, int64_t*, double*, std::string*>;
 
 struct FlagSpec {
   const char* name;
@@ -94,6 +94,12 @@ std::vector<FlagSpec> Specs(BenchmarkFlags* f) {
       {"use_gpu", "Use gpu", "run supported nodes on the GPU delegate", &f->use_gpu},
       {"gpu_precision_loss_allowed", "Allow lower precision in gpu", "GPU may compute in fp16",
        &f->gpu_precision_loss_allowed},
+      {"max_arena_mb", "Max arena size (MB)",
+       "largest arena (and tensor) one subgraph may allocate, in MiB; 0 = no limit",
+       &f->max_arena_mb},
+      {"max_while_iterations", "Max WHILE loop iterations",
+       "a WHILE loop running more iterations than this fails; 0 = no limit",
+       &f->max_while_iterations},
       {"report_json", "Report JSON file", "litescope: write the versioned JSON report here",
        &f->report_json},
       {"trace_file", "Trace file", "litescope: write a Chrome trace-event JSON file here",
@@ -127,6 +133,14 @@ Status Convert(const std::string& name, const std::string& v, const Target& targ
     **i = static_cast<int>(x);
     return Status::Ok();
   }
+  if (auto* i = std::get_if<int64_t*>(&target)) {
+    errno = 0;
+    char* end = nullptr;
+    const long long x = std::strtoll(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || errno == ERANGE) return BadValue(name, v, "an integer");
+    **i = static_cast<int64_t>(x);
+    return Status::Ok();
+  }
   if (auto* d = std::get_if<double*>(&target)) {
     errno = 0;
     char* end = nullptr;
@@ -150,6 +164,12 @@ Status Validate(BenchmarkFlags* f) {
   if (f->max_profiling_buffer_entries < 1)
     return BadValue("max_profiling_buffer_entries", std::to_string(f->max_profiling_buffer_entries),
                     ">= 1");
+  // The range tflite_run accepts; the limit in bytes then fits in 64 bits.
+  if (f->max_arena_mb < 0 || f->max_arena_mb > (int64_t{1} << 30))
+    return BadValue("max_arena_mb", std::to_string(f->max_arena_mb), "0 (no limit) to 1073741824");
+  if (f->max_while_iterations < 0)
+    return BadValue("max_while_iterations", std::to_string(f->max_while_iterations),
+                    ">= 0 (0: no limit)");
   if (f->op_profiling_output_mode != "stdout" && f->op_profiling_output_mode != "csv")
     return BadValue("op_profiling_output_mode", f->op_profiling_output_mode,
                     "stdout or csv; TFLite's proto mode is not supported");
@@ -242,6 +262,9 @@ std::vector<reports::FlagRecord> FlagRecords(const BenchmarkFlags& flags) {
     } else if (auto* i = std::get_if<int*>(&s.target)) {
       r.type = reports::FlagRecord::Type::kInt;
       r.int_value = **i;
+    } else if (auto* i64 = std::get_if<int64_t*>(&s.target)) {
+      r.type = reports::FlagRecord::Type::kInt;
+      r.int_value = **i64;
     } else if (auto* d = std::get_if<double*>(&s.target)) {
       r.type = reports::FlagRecord::Type::kFloat;
       r.float_value = **d;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -50,6 +51,11 @@ struct BenchmarkFlags {
   bool use_gpu = false;
   bool gpu_precision_loss_allowed = true;
   // litescope's additions.
+  // Resource limits against hostile models (the same defaults as tflite_run): the largest arena
+  // or tensor one subgraph may allocate, in MiB, and the most iterations a WHILE loop may run.
+  // 0 = no limit.
+  int64_t max_arena_mb = 2048;
+  int64_t max_while_iterations = 1'000'000;
   std::string report_json;  // versioned JSON report (reports/benchmark_report.schema.json)
   std::string trace_file;   // Chrome trace-event JSON
   std::string gbench_json;  // Google Benchmark JSON

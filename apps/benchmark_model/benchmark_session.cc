@@ -11,6 +11,7 @@
 
 #include "analyzers/sha256.h"
 #include "apps/benchmark_model/backend_selection.h"
+#include "apps/benchmark_model/benchmark_analysis.h"
 #include "apps/benchmark_model/run_loop.h"
 #include "apps/common/model_source.h"
 #include "profiler/clock.h"
@@ -146,6 +147,8 @@ class Session {
 
     runtime::InterpreterOptions options;
     options.num_threads = result_.num_threads;
+    options.max_arena_bytes = flags_.max_arena_mb << 20;
+    options.max_while_iterations = flags_.max_while_iterations;
     auto interp =
         runtime::Interpreter::Create(model_, runtime::OpRegistry::WithBuiltins(), options);
     if (!interp.ok()) return interp.status().WithContext(flags_.graph);
@@ -177,7 +180,10 @@ class Session {
     if (!backends.ok()) return backends.status();
     backends_ = std::move(backends.value());
     for (const std::string& line : backends_.log_lines) Print(line + "\n");
+    std::fflush(stdout);
     result_.backend = backends_.backend;
+    result_.placement = RecordPlacement(*interp_, backends_);
+    LS_RETURN_IF_ERROR(CheckFullDelegation(flags_, *interp_, backends_));
 
     Status allocated = subgraph_->AllocateTensors();
     if (!allocated.ok()) return allocated.WithContext("Failed to allocate tensors!");
@@ -296,8 +302,13 @@ class Session {
       LS_RETURN_IF_ERROR(WriteFile(flags_.output_filepath, bytes));
     }
     std::fflush(stdout);
-    if (!flags_.report_json.empty())
-      LS_RETURN_IF_ERROR(WriteFile(flags_.report_json, Dump(reports::BenchmarkToJson(result_), 1)));
+    if (!flags_.report_json.empty()) {
+      // The prediction (tflite_analyze's compat and cost) next to the timing; after measuring,
+      // because it builds interpreters of its own.
+      nlohmann::json report = reports::BenchmarkToJson(result_);
+      report["analysis"] = AnalyzeForReport(model_, flags_);
+      LS_RETURN_IF_ERROR(WriteFile(flags_.report_json, Dump(report, 1)));
+    }
     if (!flags_.gbench_json.empty())
       LS_RETURN_IF_ERROR(WriteFile(flags_.gbench_json, Dump(reports::GbenchToJson(result_), 2)));
     if (!flags_.trace_file.empty()) {

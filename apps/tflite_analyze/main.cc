@@ -1,24 +1,41 @@
-// tflite_analyze MODEL [--json] [-o FILE]: prints the structure of a TFLite model.
-// Exit codes: 0 ok, 1 the model (or the output file) failed, 2 usage error.
+// tflite_analyze MODEL [--json] [-o FILE] [--compat [--backend cpu,xnnpack]] [--cost]
+//                [--fail-on-fallback[=BACKEND]] [--require-ops-supported]
+// Prints the structure of a TFLite model, and on request per-backend op compatibility and the
+// cost of every op. Exit codes: 0 ok, 1 the model (or the output file) failed, 2 usage error
+// (also --backend gpu: no GPU delegate exists yet), 3 a gate tripped.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "analyzers/compatibility.h"
+#include "analyzers/cost.h"
 #include "analyzers/model_summary.h"
 #include "apps/common/model_source.h"
+#include "apps/tflite_analyze/analyze_gates.h"
 #include "reports/analysis_report.h"
+#include "reports/compatibility_report.h"
+#include "reports/cost_report.h"
 
 namespace {
+
+namespace analyzers = litescope::analyzers;
+namespace reports = litescope::reports;
 
 struct Options {
   std::string model_path;
   bool json = false;
   std::string output_path;  // empty: stdout
+  bool compat = false;
+  std::vector<std::string> backends;
+  bool cost = false;
+  std::string fail_on_fallback;  // backend, empty: no gate
+  bool require_ops_supported = false;
 };
 
 // Writes `text` to the output file or stdout; returns false (and prints why) on failure.
@@ -44,8 +61,9 @@ bool WriteOutput(const Options& opt, const std::string& text) {
 
 int Run(int argc, char** argv) {
   CLI::App app{
-      "Prints the structure of a TFLite model: subgraphs, operators with options, "
-      "tensors, signatures, metadata, size split and quantization kind."};
+      "Prints the structure of a TFLite model (subgraphs, operators with options, tensors, "
+      "signatures, metadata, size split, quantization kind), per-backend op compatibility "
+      "(--compat) and the cost of every op (--cost)."};
   app.name("tflite_analyze");
   Options opt;
   app.add_option("MODEL", opt.model_path,
@@ -53,25 +71,72 @@ int Run(int argc, char** argv) {
       ->required();
   app.add_flag("--json", opt.json, "Print JSON (schema litescope.analyze/1) instead of text");
   app.add_option("-o,--output", opt.output_path, "Write to FILE instead of stdout");
+  app.add_flag("--compat", opt.compat, "Where each node runs on each backend, and why not");
+  app.add_option("--backend", opt.backends,
+                 "Backends for --compat, comma-separated: cpu, xnnpack (default both; gpu is "
+                 "refused: no GPU delegate exists yet)")
+      ->delimiter(',')
+      ->allow_extra_args(false);  // --backend cpu MODEL: MODEL stays positional
+  app.add_flag("--cost", opt.cost,
+               "MACs, FLOPs, parameter and activation bytes per node, arena and its peak");
+  app.add_flag("--fail-on-fallback{xnnpack}", opt.fail_on_fallback,
+               "Exit 3 when a node falls back to the CPU on BACKEND (--fail-on-fallback=BACKEND, "
+               "default xnnpack); implies --compat");
+  app.add_flag("--require-ops-supported", opt.require_ops_supported,
+               "Exit 3 when a node has no CPU kernel; implies --compat");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);  // prints help (rc 0) or the usage error
     return rc == 0 ? 0 : 2;
   }
+  analyzers::CompatibilityOptions compat_options;
+  const litescope::Status usage = litescope::apps::ResolveBackends(
+      opt.backends, opt.fail_on_fallback, opt.require_ops_supported, &compat_options.backends);
+  if (!usage.ok()) {
+    fmt::print(stderr, "error: {}\n", usage.message());
+    return 2;
+  }
+  const bool want_compat = opt.compat || !compat_options.backends.empty();
+  if (compat_options.backends.empty()) compat_options.backends = analyzers::KnownBackends();
 
   auto model = litescope::apps::LoadModel(opt.model_path);
   if (!model.ok()) {
     fmt::print(stderr, "error: {}\n", model.status().message());
     return 1;
   }
-  const litescope::analyzers::ModelSummary summary = litescope::analyzers::SummarizeModel(**model);
-  // Names in a model need not be valid UTF-8; JSON output replaces bad bytes with U+FFFD.
-  const std::string text = opt.json ? litescope::reports::AnalysisToJson(summary).dump(
-                                          2, ' ', false, nlohmann::json::error_handler_t::replace) +
-                                          "\n"
-                                    : litescope::reports::AnalysisToText(summary);
-  return WriteOutput(opt, text) ? 0 : 1;
+  const analyzers::ModelSummary summary = analyzers::SummarizeModel(**model);
+  litescope::Result<analyzers::CompatibilityReport> compat = analyzers::CompatibilityReport{};
+  if (want_compat) compat = analyzers::AnalyzeCompatibility(*model, compat_options);
+  litescope::Result<analyzers::CostReport> cost = analyzers::CostReport{};
+  if (opt.cost) cost = analyzers::AnalyzeCost(*model);
+  for (const litescope::Status& s : {compat.status(), cost.status()}) {
+    if (s.ok()) continue;
+    fmt::print(stderr, "error: {}: {}\n", opt.model_path, s.message());
+    return 1;
+  }
+
+  std::string text;
+  if (opt.json) {
+    nlohmann::json j = reports::AnalysisToJson(summary);
+    if (want_compat) j["compatibility"] = reports::CompatibilityToJson(*compat);
+    if (opt.cost) j["cost"] = reports::CostToJson(*cost);
+    // Names in a model need not be valid UTF-8; JSON output replaces bad bytes with U+FFFD.
+    text = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  } else if (want_compat || opt.cost) {
+    text = fmt::format("=== {} ===\n  subgraphs: {}, operators: {}, tensors: {}\n", summary.path,
+                       summary.subgraphs.size(), summary.operator_count, summary.tensor_count);
+    if (want_compat) text += reports::CompatibilityToText(*compat);
+    if (opt.cost) text += reports::CostToText(*cost);
+  } else {
+    text = reports::AnalysisToText(summary);
+  }
+  if (!WriteOutput(opt, text)) return 1;
+  if (!want_compat) return 0;
+  const std::vector<std::string> tripped =
+      litescope::apps::CheckGates(*compat, opt.fail_on_fallback, opt.require_ops_supported);
+  for (const std::string& line : tripped) fmt::print(stderr, "error: {}\n", line);
+  return tripped.empty() ? 0 : 3;
 }
 
 }  // namespace

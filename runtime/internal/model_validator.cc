@@ -245,12 +245,35 @@ class Checker {
     return Status::Ok();
   }
 
+  // BlockwiseQuantization details name other tensors of the subgraph; kernels check their
+  // types and shapes.
+  Status CheckQuantDetails(uint32_t s, uint32_t t, const schema::Tensor& tensor,
+                           uint32_t num_tensors) {
+    const schema::QuantizationParameters* q = tensor.quantization();
+    const schema::BlockwiseQuantization* bw = q ? q->details_as_BlockwiseQuantization() : nullptr;
+    if (!bw) return Status::Ok();
+    const std::string label = fmt::format("subgraph {} tensor {}", s, t);
+    if (bw->scales() < 0 || static_cast<uint32_t>(bw->scales()) >= num_tensors)
+      return InvalidModelError(fmt::format("{}: blockwise scales refer to tensor {}, but there "
+                                           "are {} tensors", label, bw->scales(), num_tensors));
+    if (bw->zero_points() < -1 ||
+        (bw->zero_points() >= 0 && static_cast<uint32_t>(bw->zero_points()) >= num_tensors))
+      return InvalidModelError(fmt::format("{}: blockwise zero points refer to tensor {}, but "
+                                           "there are {} tensors", label, bw->zero_points(),
+                                           num_tensors));
+    if (bw->block_size() <= 0)
+      return InvalidModelError(fmt::format("{}: blockwise block size is {}; expected above 0",
+                                           label, bw->block_size()));
+    return Status::Ok();
+  }
+
   Status CheckSubgraph(uint32_t s, const schema::SubGraph& sg) {
     const uint32_t num_tensors = VecSize(sg.tensors());
     for (uint32_t t = 0; t < num_tensors; ++t) {
       const schema::Tensor* tensor = sg.tensors()->Get(t);
       if (!tensor) return InvalidModelError(fmt::format("subgraph {} tensor {} is null", s, t));
       LS_RETURN_IF_ERROR(CheckTensor(s, t, *tensor));
+      LS_RETURN_IF_ERROR(CheckQuantDetails(s, t, *tensor, num_tensors));
     }
     LS_RETURN_IF_ERROR(CheckTensorIndexList(sg.inputs(), num_tensors, false,
                                             fmt::format("subgraph {} input", s)));

@@ -12,6 +12,7 @@
 #include "runtime/kernels/internal/quant_checks.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/reference/activations.h"
+#include "runtime/kernels/reference/activations_int16.h"
 #include "runtime/kernels/reference/activations_quantized.h"
 #include "runtime/kernels/reference/unary_math.h"
 #include "runtime/schema/tflite_schema_generated.h"
@@ -20,7 +21,10 @@
 // on FLOAT32 tensors: one input, one output of the same shape. LEAKY_RELU reads alpha and GELU
 // its approximate flag in Prepare. INT8 and UINT8 (per-tensor quantized) for all but GELU and
 // (UINT8) ELU, as TensorFlow Lite: LOGISTIC, TANH and ELU through a table built in Prepare, the
-// others in fixed point (reference/activations_quantized.h). INT16 is not served yet.
+// others in fixed point (reference/activations_quantized.h). INT16 LOGISTIC and TANH (zero
+// points 0, output scale 2^-15) use TFLite's interpolated sigmoid table, or for the
+// power-of-two input scales its fixed-point functions (reference/activations_int16.h); the
+// other kinds do not serve INT16.
 namespace litescope::runtime {
 namespace {
 
@@ -48,6 +52,9 @@ struct ActivationOpData : OpData {
   ref::QuantHardSwishParams hard_swish;
   int8_t lut_i8[256] = {};
   uint8_t lut_u8[256] = {};
+  ref::Int16SigmoidParams sigmoid16;  // INT16 LOGISTIC and TANH
+  bool int16_fixed_point = false;     // power-of-two input scale: gemmlowp's fixed-point form
+  bool int16_double_input = false;    // TANH on scale 2^-11
 };
 
 constexpr bool UsesLut(ActKind k) {
@@ -56,6 +63,7 @@ constexpr bool UsesLut(ActKind k) {
 
 // Whether TFLite's kernel serves `t` quantized for kind K.
 constexpr bool ServesQuantized(ActKind k, DataType t) {
+  if (t == DataType::kInt16) return k == ActKind::kLogistic || k == ActKind::kTanh;
   if (k == ActKind::kGelu) return false;
   if (k == ActKind::kElu) return t == DataType::kInt8;
   return t == DataType::kInt8 || t == DataType::kUInt8;
@@ -134,11 +142,44 @@ Status PrepareQuantizedTyped(const Node& node, ActivationOpData& d, float si, in
   return Status::Ok();
 }
 
+// INT16 LOGISTIC and TANH: TFLite's checks (zero points 0, output scale 2^-15; LOGISTIC's
+// exactly 1/32768) and the input rescaling of reference/activations_int16.h.
+template <ActKind K>
+Status PrepareInt16(const Node& node, const Tensor& in, const Tensor& out, ActivationOpData& d) {
+  const float si = in.quant.scale[0];
+  const float so = out.quant.scale[0];
+  const int64_t zps[2] = {in.quant.zero_point[0], out.quant.zero_point[0]};
+  for (int i = 0; i < 2; ++i)
+    if (zps[i] != 0)
+      return InvalidModelError(fmt::format("{}: INT16 {} (tensor {}) has zero point {}; expected 0",
+                                           NodeLabel(node), i == 0 ? "input" : "output",
+                                           i == 0 ? node.inputs[0] : node.outputs[0], zps[i]));
+  int out_log2 = 0;
+  const bool out_ok = ref::CheckedLog2(so, &out_log2) && out_log2 == -15 &&
+                      (K != ActKind::kLogistic || so == 1.0f / 32768.0f);
+  if (!out_ok)
+    return InvalidModelError(
+        fmt::format("{}: INT16 output (tensor {}) has scale {}; expected 2^-15 (1/32768)",
+                    NodeLabel(node), node.outputs[0], so));
+  int in_log2 = 0;
+  const bool pot = ref::CheckedLog2(si, &in_log2);
+  const int pot_shift = 12 + in_log2;  // the input's integer bits are 3: Q3.12 has shift 0
+  const bool exact = pot && (pot_shift == 0 || (K == ActKind::kTanh && pot_shift == 1));
+  d.sigmoid16.Init(static_cast<double>(si), exact ? pot_shift : -1);
+  // TFLite's builtin kernels evaluate those exact power-of-two scales in fixed point.
+  d.int16_fixed_point = exact;
+  d.int16_double_input = exact && pot_shift == 1;
+  return Status::Ok();
+}
+
 template <ActKind K>
 Status PrepareQuantized(const Node& node, const Tensor& in, const Tensor& out,
                         ActivationOpData& d) {
   LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "input", node.inputs[0], in));
   LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "output", node.outputs[0], out));
+  if constexpr (K == ActKind::kLogistic || K == ActKind::kTanh) {
+    if (in.type == DataType::kInt16) return PrepareInt16<K>(node, in, out, d);
+  }
   const float si = in.quant.scale[0];
   const float so = out.quant.scale[0];
   const auto zi = static_cast<int32_t>(in.quant.zero_point[0]);
@@ -163,7 +204,9 @@ Status ActivationPrepare(KernelContext& ctx, Node& node) {
     return TypeError(node, "input", 0, elementwise::InputIndex(node, 0), in,
                      K == ActKind::kGelu  ? "FLOAT32"
                      : K == ActKind::kElu ? "FLOAT32 or INT8"
-                                          : "FLOAT32, INT8 or UINT8");
+                     : (K == ActKind::kLogistic || K == ActKind::kTanh)
+                         ? "FLOAT32, INT8, UINT8 or INT16"
+                         : "FLOAT32, INT8 or UINT8");
   LS_RETURN_IF_ERROR(elementwise::ExpectOutputType(node, 0, out, in.type));
   auto data = std::make_unique<ActivationOpData>();
   if constexpr (K == ActKind::kLeakyRelu) {
@@ -216,6 +259,26 @@ Status ActivationEval(KernelContext& ctx, Node& node) {
   Tensor* out = ctx.output(node, 0);
   if (!d || !in || !out)
     return InternalError(fmt::format("{}: Eval before a successful Prepare", NodeLabel(node)));
+  if constexpr (K == ActKind::kLogistic) {
+    if (in->type == DataType::kInt16) {
+      if (d->int16_fixed_point) {
+        RunQuantized<int16_t>(ctx, *in, *out, ref::LogisticInt16FixedPointOp{});
+      } else {
+        RunQuantized<int16_t>(ctx, *in, *out, ref::LogisticInt16Op{&d->sigmoid16});
+      }
+      return Status::Ok();
+    }
+  }
+  if constexpr (K == ActKind::kTanh) {
+    if (in->type == DataType::kInt16) {
+      if (d->int16_fixed_point) {
+        RunQuantized<int16_t>(ctx, *in, *out, ref::TanhInt16FixedPointOp{d->int16_double_input});
+      } else {
+        RunQuantized<int16_t>(ctx, *in, *out, ref::TanhInt16Op{&d->sigmoid16});
+      }
+      return Status::Ok();
+    }
+  }
   if constexpr (K != ActKind::kGelu) {
     if (in->type == DataType::kInt8) {
       EvalQuantized<K, int8_t>(ctx, *d, *in, *out);
@@ -270,7 +333,9 @@ template <ActKind K>
 KernelRegistration MakeActivation(const char* name, schema::BuiltinOperator op, int max_version) {
   constexpr const char* kTypes = K == ActKind::kGelu  ? "float32"
                                  : K == ActKind::kElu ? "float32,int8"
-                                                      : "float32,int8,uint8";
+                                 : (K == ActKind::kLogistic || K == ActKind::kTanh)
+                                     ? "float32,int8,uint8,int16"
+                                     : "float32,int8,uint8";
   KernelRegistration r;
   r.name = name;
   r.op = static_cast<int32_t>(op);

@@ -23,8 +23,9 @@
 // element types they serve and their checks on the divisor or exponent.
 // Quantized INT8/UINT8 ADD, SUB and MUL, INT8 SQUARED_DIFFERENCE and INT16 (zero points 0) ADD
 // and MUL follow TensorFlow Lite's integer rules (reference/binary_arithmetic_quantized.h),
-// multipliers computed in Prepare. Not served yet: quantized INT16 SUB, INT16 ADD with the
-// legacy power-of-two-scale form (pot_scale_int16), quantized DIV.
+// multipliers computed in Prepare; INT16 ADD takes TFLite's power-of-two form when its options
+// set pot_scale_int16 (the default) and all three scales are powers of two. Not served yet:
+// quantized INT16 SUB, quantized DIV.
 namespace litescope::runtime {
 namespace {
 
@@ -184,6 +185,8 @@ struct BinaryOpData : OpData {
   bool quantized = false;          // INT8/UINT8 with TFLite's integer rules (below)
   ref::QuantAddSubParams add_sub;  // ADD, SUB, SQUARED_DIFFERENCE
   ref::QuantMulParams mul;         // MUL
+  bool pot_int16 = false;          // INT16 ADD, power-of-two form
+  ref::QuantAddPotInt16Params pot;
 };
 
 FusedActivation ReadActivation(BinaryKind k, const Node& node) {
@@ -282,9 +285,11 @@ Status CheckRhsFor(const Node& node, const Tensor& b) {
   }
 }
 
-// TFLite's CheckedLog2: whether `x` is within 1e-3 (in log2) of a power of two.
-bool IsPowerOfTwo(float x) {
+// TFLite's CheckedLog2: whether `x` is within 1e-3 (in log2) of a power of two, whose
+// exponent goes to *exponent.
+bool IsPowerOfTwo(float x, int* exponent) {
   const float log2 = std::log(x) * (1.0f / std::log(2.0f));
+  *exponent = static_cast<int>(std::round(log2));
   return std::fabs(log2 - std::round(log2)) < 1e-3f;
 }
 
@@ -313,12 +318,24 @@ Status PrepareQuantized(const Node& node, const Tensor& a, const Tensor& b, cons
           fmt::format("{}: quantized INT16 needs zero points 0; got {}, {} and output {}",
                       NodeLabel(node), za, zb, zo));
     if constexpr (K == BinaryKind::kAdd) {
+      // Without options TFLite takes the general form.
       const auto* o = node.fb->builtin_options_as_AddOptions();
-      if ((o == nullptr || o->pot_scale_int16()) && IsPowerOfTwo(sa) && IsPowerOfTwo(sb) &&
-          IsPowerOfTwo(so))
-        return UnsupportedOpError(fmt::format(
-            "{}: INT16 ADD with power-of-two scales and pot_scale_int16 set is not supported",
-            NodeLabel(node)));
+      int ea = 0;
+      int eb = 0;
+      int eo = 0;
+      if (o != nullptr && o->pot_scale_int16() && IsPowerOfTwo(sa, &ea) && IsPowerOfTwo(sb, &eb) &&
+          IsPowerOfTwo(so, &eo)) {
+        const int shift_a = ea - eo;
+        const int shift_b = eb - eo;
+        if ((shift_a != 0 && shift_b != 0) || shift_a > 0 || shift_b > 0)
+          return InvalidModelError(fmt::format(
+              "{}: INT16 ADD in power-of-two form needs one input on the output scale and the "
+              "other on a finer one; scales are 2^{}, 2^{} and output 2^{}",
+              NodeLabel(node), ea, eb, eo));
+        d.pot_int16 = true;
+        d.pot.shift_first = shift_a != 0;
+        d.pot.right_shift = std::min(31, -(shift_a != 0 ? shift_a : shift_b));
+      }
     }
   }
   int32_t act_min = qmin;
@@ -326,6 +343,8 @@ Status PrepareQuantized(const Node& node, const Tensor& a, const Tensor& b, cons
   // TFLite's arithmetic kernels clamp for RELU, RELU6 and RELU_N1_TO_1 only.
   fixed_point::QuantizedActivationRange(d.activation, so, zo, qmin, qmax, &act_min, &act_max);
   d.quantized = true;
+  d.pot.act_min = act_min;
+  d.pot.act_max = act_max;
   if constexpr (K == BinaryKind::kMul) {
     d.mul.Init(sa, za, sb, zb, so, zo);
     d.mul.act_min = act_min;
@@ -346,7 +365,15 @@ void EvalQuantized(KernelContext& ctx, const BinaryOpData& d, const Tensor& a, c
   const T* pb = b.data_as<T>();
   T* po = out.data_as<T>();
   const int64_t chunk = elementwise::kCheapMinChunk;
-  if constexpr (K == BinaryKind::kAdd) {
+  if constexpr (K == BinaryKind::kAdd && std::is_same_v<T, int16_t>) {
+    if (d.pot_int16) {
+      elementwise::ParallelBroadcastBinary(ctx, d.layout, pa, pb, po, chunk,
+                                           ref::QuantAddPotInt16Op{&d.pot});
+    } else {
+      elementwise::ParallelBroadcastBinary(ctx, d.layout, pa, pb, po, chunk,
+                                           ref::QuantAddOp<T>{&d.add_sub});
+    }
+  } else if constexpr (K == BinaryKind::kAdd) {
     elementwise::ParallelBroadcastBinary(ctx, d.layout, pa, pb, po, chunk,
                                          ref::QuantAddOp<T>{&d.add_sub});
   } else if constexpr (K == BinaryKind::kSub) {

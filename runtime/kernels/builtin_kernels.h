@@ -107,6 +107,7 @@ KernelRegistration MakeTileKernel();
 KernelRegistration MakeTopKV2Kernel();
 KernelRegistration MakeTransposeConvKernel();
 KernelRegistration MakeTransposeKernel();
+KernelRegistration MakeUnidirectionalSequenceLstmKernel();
 KernelRegistration MakeUnpackKernel();
 KernelRegistration MakeVarHandleKernel();
 KernelRegistration MakeWhileKernel();

@@ -231,7 +231,7 @@ KernelRegistration MakeConv2DKernel() {
   r.max_version = 8;
   r.prepare = ConvPrepare;
   r.eval = ConvEval;
-  r.types = "float32,int8,uint8";
+  r.types = "float32,int8,uint8,int16";
   return r;
 }
 

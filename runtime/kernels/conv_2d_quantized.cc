@@ -13,6 +13,7 @@
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/optimized/conv_indirection.h"
 #include "runtime/kernels/optimized/gemm_int8.h"
+#include "runtime/kernels/reference/conv_16x8.h"
 #include "runtime/kernels/reference/conv_quantized.h"
 #include "runtime/kernels/reference/hybrid.h"
 #include "runtime/schema/tflite_schema_generated.h"
@@ -27,7 +28,11 @@ struct ConvQuantOpData : OpData {
   optimized::ConvGeometry geo;
   int group_in_c = 0;
   int out_c = 0;
-  conv_quant::ConvQuantData quant;  // int8 / uint8
+  conv_quant::ConvQuantData quant;  // int8 / uint8 / 16x8
+  // 16x8: int16 activations, int8 weights, int32 or int64 bias (reference/conv_16x8.h).
+  bool is_16x8 = false;
+  bool bias_int64 = false;
+  std::vector<double> scales_16x8;  // the scaled form's per-channel factors
   // int8 with one group and constant weights: the packed GEMM (gemm_int8.h), reading the input
   // directly when `dense` (1x1, stride 1, no padding, channels a multiple of 4), else through
   // an im2col copy whose padding holds the input zero point.
@@ -60,17 +65,23 @@ int64_t MinRowsPerChunk(const optimized::ConvGeometry& g, int group_in_c, int ou
 }  // namespace
 
 bool ConvIsQuantizedOrHybrid(DataType input, DataType filter) {
-  return IsQuantized(input) || (input == DataType::kFloat32 && filter == DataType::kInt8);
+  return IsQuantized(input) || input == DataType::kInt16 ||
+         (input == DataType::kFloat32 && filter == DataType::kInt8);
 }
 
 Status ConvPrepareQuantized(KernelContext& ctx, Node& node, const Tensor& in,
                             const Tensor& filter, const Tensor* bias, Tensor& out) {
   const bool hybrid = in.type == DataType::kFloat32;
-  if (!hybrid && filter.type != in.type)
-    return TypeError(node, "input", 1, node.inputs[1], filter, DataTypeName(in.type));
-  const DataType bias_type = hybrid ? DataType::kFloat32 : DataType::kInt32;
-  if (bias && bias->type != bias_type)
-    return TypeError(node, "input", 2, node.inputs[2], *bias, DataTypeName(bias_type));
+  const bool is_16x8 = in.type == DataType::kInt16;
+  if (is_16x8) {
+    LS_RETURN_IF_ERROR(conv_quant::Check16x8Operands(node, in, filter, bias, out));
+  } else {
+    if (!hybrid && filter.type != in.type)
+      return TypeError(node, "input", 1, node.inputs[1], filter, DataTypeName(in.type));
+    const DataType bias_type = hybrid ? DataType::kFloat32 : DataType::kInt32;
+    if (bias && bias->type != bias_type)
+      return TypeError(node, "input", 2, node.inputs[2], *bias, DataTypeName(bias_type));
+  }
   if (out.type != in.type)
     return TypeError(node, "output", 0, node.outputs[0], out, DataTypeName(in.type));
   if (in.shape.rank() != 4)
@@ -148,14 +159,21 @@ Status ConvPrepareQuantized(KernelContext& ctx, Node& node, const Tensor& in,
     d->scales.resize(static_cast<size_t>(std::max(1, g.batches)));
     d->zero_points.assign(static_cast<size_t>(std::max(1, g.batches)), 0);
   } else {
-    LS_RETURN_IF_ERROR(conv_quant::PrepareConvQuant(
-        node, 0, 1, in, filter, out, 0, out_c, act,
-        in.type == DataType::kInt8 ? conv_quant::ScaleProduct::kDouble
-                                   : conv_quant::ScaleProduct::kFloat,
-        &d->quant));
+    LS_RETURN_IF_ERROR(conv_quant::PrepareConvQuant(node, 0, 1, in, filter, out, 0, out_c, act,
+                                                    in.type == DataType::kUInt8
+                                                        ? conv_quant::ScaleProduct::kFloat
+                                                        : conv_quant::ScaleProduct::kDouble,
+                                                    &d->quant));
     // TFLite runs quantized CONV_2D as im2col + GEMM. For int8 the GEMM's output stage rounds
     // its own way (reference/conv_quantized.h); the uint8 results follow the usual rules.
     d->quant.params.gemm_rounding = in.type == DataType::kInt8;
+    if (is_16x8) {
+      // TFLite takes its GEMM for an int32 bias without groups, else its reference loop.
+      d->is_16x8 = true;
+      d->bias_int64 = bias && bias->type == DataType::kInt64;
+      d->quant.params.gemm_rounding = !d->bias_int64 && group_in_c == in_c;
+      d->scales_16x8 = conv_quant::EffectiveScales16x8(in, filter, out, out_c);
+    }
     if (in.type == DataType::kInt8 && group_in_c == in_c && filter.is_constant() &&
         (!bias || bias->is_constant())) {
       if (!d->packed.Pack(filter.data_as<int8_t>(), g.taps() * in_c, out_c,
@@ -205,8 +223,23 @@ Status ConvEvalQuantized(KernelContext& ctx, Node& node) {
     });
     return Status::Ok();
   }
-  const int32_t* bias_data = bias ? bias->data_as<int32_t>() : nullptr;
   const reference::ConvQuantParams& q = d->quant.params;
+  if (d->is_16x8) {
+    const int16_t* x = in.data_as<int16_t>();
+    const int8_t* w = filter.data_as<int8_t>();
+    int16_t* o = out.data_as<int16_t>();
+    pool.ParallelFor(rows, min_rows, [&](int64_t begin, int64_t end) {
+      if (d->bias_int64) {
+        reference::Conv16x8Rows(g, d->group_in_c, d->out_c, q, d->scales_16x8.data(), x, w,
+                                bias->data_as<int64_t>(), o, begin, end);
+      } else {
+        reference::Conv16x8Rows(g, d->group_in_c, d->out_c, q, d->scales_16x8.data(), x, w,
+                                bias ? bias->data_as<int32_t>() : nullptr, o, begin, end);
+      }
+    });
+    return Status::Ok();
+  }
+  const int32_t* bias_data = bias ? bias->data_as<int32_t>() : nullptr;
   if (d->use_gemm) {
     const int8_t* x = in.data_as<int8_t>();
     int8_t* o = out.data_as<int8_t>();

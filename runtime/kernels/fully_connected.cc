@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "runtime/kernels/builtin_kernels.h"
+#include "runtime/kernels/fully_connected_blockwise.h"
 #include "runtime/kernels/fully_connected_quantized.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/optimized/gemm_f32.h"
@@ -114,6 +115,8 @@ Status FullyConnectedPrepare(KernelContext& ctx, Node& node) {
   Result<Tensor*> out = RequireOutput(ctx, node, 0);
   if (!out.ok()) return out.status();
   const Tensor* bias = ctx.input(node, 2);  // optional: absent means zeros
+  if ((*w)->type == DataType::kInt4)  // fully_connected_blockwise.cc
+    return FullyConnectedPrepareBlockwise(ctx, node, **in, **w, bias, **out);
   if (FullyConnectedIsQuantizedOrHybrid((*in)->type, (*w)->type))  // fully_connected_quantized.cc
     return FullyConnectedPrepareQuantized(ctx, node, **in, **w, bias, **out);
   switch ((*in)->type) {
@@ -143,6 +146,7 @@ Status FullyConnectedEvalFloat(KernelContext& ctx, Node& node, FullyConnectedOpD
 
 Status FullyConnectedEval(KernelContext& ctx, Node& node) {
   const Tensor& in = *ctx.input(node, 0);
+  if (ctx.input(node, 1)->type == DataType::kInt4) return FullyConnectedEvalBlockwise(ctx, node);
   if (FullyConnectedIsQuantizedOrHybrid(in.type, ctx.input(node, 1)->type))
     return FullyConnectedEvalQuantized(ctx, node);
   FullyConnectedOpData* d = node.data_as<FullyConnectedOpData>();
@@ -164,7 +168,7 @@ KernelRegistration MakeFullyConnectedKernel() {
   r.max_version = 14;
   r.prepare = FullyConnectedPrepare;
   r.eval = FullyConnectedEval;
-  r.types = "float32,int8,uint8";
+  r.types = "float32,int8,uint8,int16";
   return r;
 }
 

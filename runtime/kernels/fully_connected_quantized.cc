@@ -12,6 +12,7 @@
 #include "runtime/kernels/internal/quant_checks.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/optimized/gemm_int8.h"
+#include "runtime/kernels/reference/conv_16x8.h"
 #include "runtime/kernels/reference/fully_connected_quantized.h"
 #include "runtime/kernels/reference/hybrid.h"
 #include "runtime/schema/tflite_schema_generated.h"
@@ -26,7 +27,11 @@ struct FcQuantOpData : OpData {
   int batches = 0;
   int k = 0;
   int n = 0;
-  conv_quant::ConvQuantData quant;  // int8 / uint8
+  conv_quant::ConvQuantData quant;  // int8 / uint8 / 16x8
+  // 16x8: int16 activations, int8 weights, int32 or int64 bias (reference/conv_16x8.h).
+  bool is_16x8 = false;
+  bool bias_int64 = false;
+  std::vector<double> scales_16x8;  // the scaled form's per-channel factors
   // int8 with constant weights and bias: the packed GEMM (gemm_int8.h).
   optimized::PackedMatrixI8 packed;
   bool use_gemm = false;
@@ -54,17 +59,23 @@ int64_t MinRowsPerChunk(int k, int n) {
 }  // namespace
 
 bool FullyConnectedIsQuantizedOrHybrid(DataType input, DataType weights) {
-  return IsQuantized(input) || (input == DataType::kFloat32 && weights == DataType::kInt8);
+  return IsQuantized(input) || input == DataType::kInt16 ||
+         (input == DataType::kFloat32 && weights == DataType::kInt8);
 }
 
 Status FullyConnectedPrepareQuantized(KernelContext& ctx, Node& node, const Tensor& in,
                                       const Tensor& w, const Tensor* bias, Tensor& out) {
   const bool hybrid = in.type == DataType::kFloat32;
-  if (!hybrid && w.type != in.type)
-    return TypeError(node, "input", 1, node.inputs[1], w, DataTypeName(in.type));
-  const DataType bias_type = hybrid ? DataType::kFloat32 : DataType::kInt32;
-  if (bias && bias->type != bias_type)
-    return TypeError(node, "input", 2, node.inputs[2], *bias, DataTypeName(bias_type));
+  const bool is_16x8 = in.type == DataType::kInt16;
+  if (is_16x8) {
+    LS_RETURN_IF_ERROR(conv_quant::Check16x8Operands(node, in, w, bias, out));
+  } else {
+    if (!hybrid && w.type != in.type)
+      return TypeError(node, "input", 1, node.inputs[1], w, DataTypeName(in.type));
+    const DataType bias_type = hybrid ? DataType::kFloat32 : DataType::kInt32;
+    if (bias && bias->type != bias_type)
+      return TypeError(node, "input", 2, node.inputs[2], *bias, DataTypeName(bias_type));
+  }
   if (out.type != in.type)
     return TypeError(node, "output", 0, node.outputs[0], out, DataTypeName(in.type));
   const schema::FullyConnectedOptions* opts = node.fb->builtin_options_as_FullyConnectedOptions();
@@ -126,11 +137,18 @@ Status FullyConnectedPrepareQuantized(KernelContext& ctx, Node& node, const Tens
     // TFLite forms a per-channel multiplier in double, a per-tensor one from the float product.
     LS_RETURN_IF_ERROR(conv_quant::PrepareConvQuant(
         node, 0, 1, in, w, out, 0, n, act,
-        in.type == DataType::kInt8 && w.quant.per_channel() ? conv_quant::ScaleProduct::kDouble
-                                                            : conv_quant::ScaleProduct::kFloat,
+        in.type != DataType::kUInt8 && w.quant.per_channel() ? conv_quant::ScaleProduct::kDouble
+                                                             : conv_quant::ScaleProduct::kFloat,
         &d->quant));
     // As for CONV_2D (conv_2d_quantized.cc): int8 takes the GEMM output stage's rounding.
     d->quant.params.gemm_rounding = in.type == DataType::kInt8;
+    if (is_16x8) {
+      // TFLite takes its GEMM for an int32 (or no) bias, its reference loop for int64.
+      d->is_16x8 = true;
+      d->bias_int64 = bias && bias->type == DataType::kInt64;
+      d->quant.params.gemm_rounding = !d->bias_int64;
+      d->scales_16x8 = conv_quant::EffectiveScales16x8(in, w, out, n);
+    }
     if (in.type == DataType::kInt8 && w.is_constant() && (!bias || bias->is_constant())) {
       if (!d->packed.Pack(w.data_as<int8_t>(), k, n, bias ? bias->data_as<int32_t>() : nullptr,
                           d->quant.params.input_offset))
@@ -178,8 +196,23 @@ Status FullyConnectedEvalQuantized(KernelContext& ctx, Node& node) {
     });
     return Status::Ok();
   }
-  const int32_t* bias_data = bias ? bias->data_as<int32_t>() : nullptr;
   const reference::ConvQuantParams& q = d->quant.params;
+  if (d->is_16x8) {
+    const int16_t* x = in.data_as<int16_t>();
+    const int8_t* wd = w.data_as<int8_t>();
+    int16_t* o = out.data_as<int16_t>();
+    pool.ParallelFor(d->batches, min_rows, [&](int64_t begin, int64_t end) {
+      if (d->bias_int64) {
+        reference::FullyConnected16x8Rows(q, d->scales_16x8.data(), d->k, d->n, x, wd,
+                                          bias->data_as<int64_t>(), o, begin, end);
+      } else {
+        reference::FullyConnected16x8Rows(q, d->scales_16x8.data(), d->k, d->n, x, wd,
+                                          bias ? bias->data_as<int32_t>() : nullptr, o, begin, end);
+      }
+    });
+    return Status::Ok();
+  }
+  const int32_t* bias_data = bias ? bias->data_as<int32_t>() : nullptr;
   if (d->use_gemm) {
     const int8_t* x = in.data_as<int8_t>();
     int8_t* o = out.data_as<int8_t>();

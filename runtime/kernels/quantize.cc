@@ -1,8 +1,9 @@
 // QUANTIZE:
 //  - FLOAT32 -> INT8/UINT8/INT16 with the output's per-tensor or per-channel affine parameters,
 //    rounding half away from zero and saturating, as TFLite does;
-//  - INT8/UINT8/INT16 -> INT8/UINT8/INT16 (requantization, per-tensor) with TFLite's
-//    fixed-point multiplier, so results match it bit for bit.
+//  - requantization (per-tensor) with TFLite's fixed-point multiplier, so results match it bit
+//    for bit, for the pairs TFLite serves: INT8/UINT8 -> INT8/UINT8 and INT16 -> INT8/INT16
+//    (INT16 -> INT16 with zero points 0).
 #include <fmt/format.h>
 
 #include <cstdint>
@@ -73,8 +74,22 @@ Status QuantizePrepare(KernelContext& ctx, Node& node) {
     shaped.shape = in.shape;
     LS_RETURN_IF_ERROR(CheckQuantParams(node, "output", node.outputs[0], shaped, true));
   } else {
+    const bool from_int16 = in.type == DataType::kInt16;
+    const bool pair_ok = from_int16 ? (out.type == DataType::kInt8 || out.type == DataType::kInt16)
+                                    : (out.type == DataType::kInt8 || out.type == DataType::kUInt8);
+    if (!pair_ok)
+      return TypeError(
+          node, "output", 0, node.outputs[0], out,
+          from_int16 ? "INT8 or INT16 (for an INT16 input)" : "INT8 or UINT8 (for an 8-bit input)");
     LS_RETURN_IF_ERROR(CheckQuantParams(node, "input", node.inputs[0], in, false));
     LS_RETURN_IF_ERROR(CheckQuantParams(node, "output", node.outputs[0], out, false));
+    if (from_int16 && out.type == DataType::kInt16 &&
+        (in.quant.zero_point[0] != 0 || out.quant.zero_point[0] != 0))
+      return InvalidModelError(fmt::format(
+          "{}: INT16 to INT16 requantization needs zero points 0; got {} (tensor {}) and {} "
+          "(tensor {})",
+          NodeLabel(node), in.quant.zero_point[0], node.inputs[0], out.quant.zero_point[0],
+          node.outputs[0]));
     const double real = static_cast<double>(in.quant.scale[0]) / out.quant.scale[0];
     fixed_point::QuantizeMultiplier(real, &data->multiplier, &data->shift);
   }

@@ -1,4 +1,7 @@
-// SOFTMAX (SoftmaxOptions.beta) and LOG_SOFTMAX along the last axis, any rank >= 1.
+// SOFTMAX (SoftmaxOptions.beta) and LOG_SOFTMAX along the last axis, any rank >= 1. Quantized
+// SOFTMAX: int8 -> int8/int16 and uint8 -> uint8/int16 through a float exp table
+// (reference/softmax_quantized.h); int16 -> int16 (zero points 0, output scale 1/32768, rank
+// 1 to 4) with TFLite's int16 exp and reciprocal tables (reference/softmax_int16.h).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,6 +13,7 @@
 #include "runtime/kernels/internal/quant_checks.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/reference/softmax.h"
+#include "runtime/kernels/reference/softmax_int16.h"
 #include "runtime/kernels/reference/softmax_quantized.h"
 #include "runtime/schema/tflite_schema_generated.h"
 #include "runtime/thread_pool.h"
@@ -23,6 +27,7 @@ struct SoftmaxOpData : OpData {
   float table[reference::kSoftmaxTableSize] = {};
   float output_scale = 1.f;
   int32_t output_zero_point = 0;
+  reference::SoftmaxInt16Params int16;  // SOFTMAX on int16 inputs
 };
 
 bool IsSoftmax(const Node& node) {
@@ -36,6 +41,38 @@ bool QuantizedPairOk(DataType in, DataType out) {
   return false;
 }
 
+// int16 -> int16 with TFLite's checks: zero points 0, output scale within 0.1% of 1/32768,
+// rank 1 to 4.
+Status SoftmaxPrepareInt16(KernelContext& ctx, Node& node, const Tensor& in, Tensor& out) {
+  if (out.type != DataType::kInt16)
+    return TypeError(node, "output", 0, node.outputs[0], out, "INT16");
+  if (in.shape.rank() < 1 || in.shape.rank() > 4)
+    return UnsupportedOpError(
+        fmt::format("{}: INT16 input (tensor {}) has shape {}; expected rank 1 to 4",
+                    NodeLabel(node), node.inputs[0], in.shape.ToString()));
+  LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "input", node.inputs[0], in));
+  LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "output", node.outputs[0], out));
+  if (in.quant.zero_point[0] != 0 || out.quant.zero_point[0] != 0)
+    return InvalidModelError(fmt::format(
+        "{}: INT16 input and output need zero points 0; got {} (tensor {}) and {} (tensor {})",
+        NodeLabel(node), in.quant.zero_point[0], node.inputs[0], out.quant.zero_point[0],
+        node.outputs[0]));
+  constexpr float kScale = 1.f / 32768;
+  if (!(std::fabs(out.quant.scale[0] - kScale) <= 0.001f * kScale))
+    return InvalidModelError(
+        fmt::format("{}: INT16 output (tensor {}) has scale {}; expected 1/32768", NodeLabel(node),
+                    node.outputs[0], out.quant.scale[0]));
+  auto data = std::make_unique<SoftmaxOpData>();
+  const schema::SoftmaxOptions* opts = node.fb->builtin_options_as_SoftmaxOptions();
+  data->beta = opts ? opts->beta() : 1.f;
+  if (!std::isfinite(in.quant.scale[0] * data->beta) || in.quant.scale[0] * data->beta < 0.f)
+    return InvalidModelError(fmt::format("{}: beta {} with input scale {} is not finite and >= 0",
+                                         NodeLabel(node), data->beta, in.quant.scale[0]));
+  data->int16.Init(in.quant.scale[0], data->beta);
+  node.data = std::move(data);
+  return ctx.ResizeTensor(out, in.shape);
+}
+
 Status SoftmaxPrepare(KernelContext& ctx, Node& node) {
   LS_RETURN_IF_ERROR(ExpectArity(node, 1, 1, 1));
   Result<Tensor*> in_r = RequireInput(ctx, node, 0);
@@ -46,9 +83,11 @@ Status SoftmaxPrepare(KernelContext& ctx, Node& node) {
   Tensor& out = **out_r;
   const bool quantized =
       IsSoftmax(node) && (in.type == DataType::kInt8 || in.type == DataType::kUInt8);
-  if (in.type != DataType::kFloat32 && !quantized)
+  const bool is_int16 = IsSoftmax(node) && in.type == DataType::kInt16;
+  if (in.type != DataType::kFloat32 && !quantized && !is_int16)
     return TypeError(node, "input", 0, node.inputs[0], in,
-                     IsSoftmax(node) ? "FLOAT32, INT8 or UINT8" : "FLOAT32");
+                     IsSoftmax(node) ? "FLOAT32, INT8, UINT8 or INT16" : "FLOAT32");
+  if (is_int16) return SoftmaxPrepareInt16(ctx, node, in, out);
   if (quantized && !QuantizedPairOk(in.type, out.type))
     return TypeError(node, "output", 0, node.outputs[0], out,
                      in.type == DataType::kInt8 ? "INT8 or INT16" : "UINT8 or INT16");
@@ -124,8 +163,16 @@ Status SoftmaxEval(KernelContext& ctx, Node& node) {
       if (out.type == DataType::kInt16)
         return SoftmaxEvalQuantized<uint8_t, int16_t>(ctx, d, in, out, outer, depth);
       return SoftmaxEvalQuantized<uint8_t, uint8_t>(ctx, d, in, out, outer, depth);
+    case DataType::kInt16: {
+      const int16_t* x = in.data_as<int16_t>();
+      int16_t* y = out.data_as<int16_t>();
+      ForRows(ctx, outer, depth, [&](int64_t b, int64_t e) {
+        reference::SoftmaxInt16Rows(d.int16, x + b * depth, y + b * depth, e - b, depth);
+      });
+      return Status::Ok();
+    }
     default:
-      return TypeError(node, "input", 0, node.inputs[0], in, "FLOAT32, INT8 or UINT8");
+      return TypeError(node, "input", 0, node.inputs[0], in, "FLOAT32, INT8, UINT8 or INT16");
   }
 }
 
@@ -159,7 +206,7 @@ KernelRegistration MakeSoftmaxKernel() {
   r.max_version = 3;
   r.prepare = SoftmaxPrepare;
   r.eval = SoftmaxEval;
-  r.types = "float32,int8,uint8";
+  r.types = "float32,int8,uint8,int16";
   return r;
 }
 

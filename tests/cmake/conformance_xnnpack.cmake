@@ -7,9 +7,7 @@ set(ls_conformance_xnnpack Python3::Interpreter
     ${CMAKE_CURRENT_LIST_DIR}/../scripts/conformance.py --runner $<TARGET_FILE:tflite_run>
     --backend xnnpack)
 add_test(NAME conformance_xnnpack COMMAND ${ls_conformance_xnnpack} --suite dev)
-# dtln (UNIDIRECTIONAL_SEQUENCE_LSTM) and fc_blockwise_int4 (INT4 weights) have no CPU kernel
-# yet for their fallback nodes (issue 4).
-add_test(NAME golden_xnnpack COMMAND ${ls_conformance_xnnpack} --suite golden
-         --filter "^(?!dtln_noise_suppression|fc_blockwise_int4)")
+# Every real model; dtln (LSTM) and fc_blockwise_int4 (INT4 weights) run on their CPU fallback.
+add_test(NAME golden_xnnpack COMMAND ${ls_conformance_xnnpack} --suite golden)
 set_tests_properties(conformance_xnnpack golden_xnnpack PROPERTIES
                      LABELS "conformance;xnnpack" TIMEOUT 1800 SKIP_REGULAR_EXPRESSION "SKIPPED:")

@@ -54,6 +54,43 @@ TEST_CASE("BenchmarkToJson writes a versioned report", "[reports][json]") {
   CHECK(j["environment"]["git_revision"] == LITESCOPE_GIT_REVISION);
 }
 
+TEST_CASE("BenchmarkToJson records where every node runs", "[reports][json]") {
+  lrep::BenchmarkResult r = Result();
+  SECTION("no delegate: every node on the CPU, no verdict") {
+    lrep::NodePlacementRecord n;
+    n.type = "ADD";
+    r.placement.nodes.push_back(n);
+    const nlohmann::json p = lrep::BenchmarkToJson(r)["execution"]["placement"];
+    CHECK(p["delegates"].empty());
+    CHECK(p["partitions"].empty());
+    CHECK(p["nodes"][0] == nlohmann::json({{"subgraph_index", 0},
+                                           {"node_index", 0},
+                                           {"type", "ADD"},
+                                           {"backend", "cpu"},
+                                           {"partition", nullptr},
+                                           {"reason_code", nullptr},
+                                           {"reason", ""}}));
+  }
+  SECTION("a fallback between two partitions") {
+    r.placement.delegates = {"XNNPACK"};
+    r.placement.nodes = {{0, 0, "ADD", "XNNPACK", 0, "supported", ""},
+                         {0, 1, "TANH", "cpu", -1, "unsupported_op", "XNNPACK: node 1 (TANH): no"},
+                         {0, 2, "MUL", "XNNPACK", 1, "supported", ""}};
+    r.placement.partitions = {{0, 0, "XNNPACK", {0}}, {0, 1, "XNNPACK", {2}}};
+    const nlohmann::json p = lrep::BenchmarkToJson(r)["execution"]["placement"];
+    CHECK(p["delegates"] == nlohmann::json({"XNNPACK"}));
+    REQUIRE(p["nodes"].size() == 3);
+    CHECK(p["nodes"][1]["partition"].is_null());
+    CHECK(p["nodes"][1]["reason_code"] == "unsupported_op");
+    CHECK(p["nodes"][1]["reason"] == "XNNPACK: node 1 (TANH): no");
+    CHECK(p["nodes"][2]["partition"] == 1);
+    CHECK(p["partitions"][1] == nlohmann::json({{"subgraph_index", 0},
+                                                {"partition", 1},
+                                                {"backend", "XNNPACK"},
+                                                {"nodes", {2}}}));
+  }
+}
+
 TEST_CASE("GbenchToJson follows Google Benchmark's JSON layout", "[reports][gbench]") {
   lrep::BenchmarkResult r = Result();
   r.benchmark_name = "mobilenet";

@@ -8,7 +8,11 @@ Each case is one function below (test_<name>); ctest runs one case per test
 (tests/cmake/benchmark_model.cmake). Without --case every case runs.
 
 Models: builtin:add_mul (two inputs "a" and "b" of shape [1,2,2,3], output (a + b) * b; fast)
-and builtin:mobilenet_like (31 nodes) for the profiling checks.
+and builtin:mobilenet_like (31 nodes) for the profiling checks. --model_writer
+(benchmark_model_test_models) writes the file models some cases use: fallback_middle.tflite
+(ADD TANH MUL TANH SUB EXP: XNNPACK takes ADD, MUL and SUB) and the hostile models of
+fuzz/hostile_models.h with hostile_cases.tsv. The shared deeplabv3_257_float model (one XNNPACK
+fallback near the end) is used when ../shared or $LITESCOPE_SHARED_DIR exists.
 """
 import argparse
 import csv
@@ -112,6 +116,75 @@ def count_lines(out):
     """The counts of the warmup and regular latency lines."""
     return [int(m.group(1)) for m in COUNT_RE.finditer(out) if m.start() == 0 or
             out[m.start() - 1] == "\n"]
+
+
+def models_dir():
+    """Writes the file models (once per workdir) and returns their folder."""
+    check(ARGS.model_writer, "this case needs --model_writer (benchmark_model_test_models)")
+    d = path("models")
+    if not os.path.exists(os.path.join(d, "hostile_cases.tsv")):
+        os.makedirs(d, exist_ok=True)
+        subprocess.run([ARGS.model_writer, d], check=True)
+    return d
+
+
+def model_file(name):
+    return os.path.join(models_dir(), name)
+
+
+def shared_dir():
+    """../shared (beside the checkout) or $LITESCOPE_SHARED_DIR; None when missing."""
+    env = os.environ.get("LITESCOPE_SHARED_DIR")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    d = env if env else os.path.join(os.path.dirname(root), "shared")
+    return d if os.path.isdir(os.path.join(d, "models")) else None
+
+
+# benchmark_model's placement lines (delegates/placement_summary.h).
+REPLACING_RE = re.compile(r"^Replacing (\d+) out of (\d+) node\(s\) with delegate \((\w+)\), "
+                          r"yielding (\d+) partitions for the whole graph\.$", re.M)
+FALLBACK_GROUP_RE = re.compile(r"^  (\S+) x(\d+) \((\w+)\): (.*)$")
+FALLBACK_NODE_RE = re.compile(r"^  (?:subgraph (\d+) )?node (\d+) \((\S+)\): (\w+): (.*)$")
+
+
+def printed_placement(out):
+    """The placement benchmark_model printed: (delegated, total, backend, partitions), the
+    fallback groups [(op, count, code, reason)] and the --verbose per-node lines
+    [(subgraph, node, op, code, reason)]."""
+    m = REPLACING_RE.search(out)
+    check(m, "no 'Replacing N out of M node(s)' line\n" + out[-3000:])
+    head = (int(m.group(1)), int(m.group(2)), m.group(3), int(m.group(4)))
+    groups, nodes = [], []
+    for line in out[m.end():].splitlines()[1:]:
+        if line.startswith("Explicitly applied") or line.startswith("Though "):
+            break
+        g = FALLBACK_GROUP_RE.match(line)
+        n = FALLBACK_NODE_RE.match(line)
+        if n:
+            nodes.append((int(n.group(1) or 0), int(n.group(2)), n.group(3), n.group(4),
+                          n.group(5)))
+        elif g:
+            groups.append((g.group(1), int(g.group(2)), g.group(3), g.group(4)))
+    return head, groups, nodes
+
+
+def recorded_placement(rep, backend):
+    """The same three views computed from the JSON report's execution.placement."""
+    pl = rep["execution"]["placement"]
+    nodes = pl["nodes"]
+    head = (sum(1 for n in nodes if n["backend"] == backend), len(nodes), backend,
+            sum(1 for p in pl["partitions"] if p["backend"] == backend))
+    groups, order = {}, []
+    fallbacks = [n for n in nodes if n["backend"] == "cpu"]
+    for n in fallbacks:
+        key = (n["type"], n["reason_code"])
+        if key not in groups:
+            groups[key] = [n["type"], 0, n["reason_code"], n["reason"]]
+            order.append(key)
+        groups[key][1] += 1
+    per_node = [(n["subgraph_index"], n["node_index"], n["type"], n["reason_code"], n["reason"])
+                for n in fallbacks]
+    return head, [tuple(groups[k]) for k in order], per_node
 
 
 def read_floats(f):
@@ -324,10 +397,20 @@ def test_input_layer_value_files():
 
 def test_require_full_delegation():
     r = failure("--require_full_delegation=true")  # no delegate: everything on the CPU
-    check("Disallowed CPU fallback detected." in r.err, r.describe())
+    check("Disallowed CPU fallback detected." in r.err and "no delegate" in r.err, r.describe())
     ok("--require_full_delegation=false")
     r = ok("--require_full_delegation=true", "--use_xnnpack=true")  # XNNPACK takes ADD and MUL
     check("completely executed by the delegate" in r.out, r.describe())
+    # A fallback fails clearly: the error names what stayed on the CPU, after the placement lines.
+    r = failure("--require_full_delegation=true", "--use_xnnpack=true",
+                graph=model_file("fallback_middle.tflite"))
+    for needle in ("Disallowed CPU fallback detected.", "3 of 6 node(s) stay on the CPU",
+                   "node 1 (TANH): unsupported_op", "node 5 (EXP): unsupported_op"):
+        check(needle in r.err, "missing %r\n%s" % (needle, r.describe()))
+    check(REPLACING_RE.search(r.out), r.describe())
+    check("count=" not in r.out, "nothing runs after the check fails")
+    ok("--require_full_delegation=false", "--use_xnnpack=true",
+       graph=model_file("fallback_middle.tflite"))
 
 
 def test_enable_op_profiling():
@@ -452,6 +535,134 @@ def test_gpu_precision_loss_allowed():
 
 # ---------------------------------------------------------------------------------------------
 # litescope's reports.
+
+def test_max_arena_mb():
+    big = model_file("big_tensor.tflite")  # RELU over two 4 MiB tensors
+    _, rep = report(graph=big)
+    check(rep["flags"]["max_arena_mb"] == {"value": 2048, "type": "int", "set": False},
+          str(rep["flags"]["max_arena_mb"]))
+    r = failure("--max_arena_mb=2", graph=big)
+    check("2 MiB limit" in r.err, r.describe())
+    ok("--max_arena_mb=0", graph=big)  # 0: no limit
+    r = failure(graph=model_file("huge_tensor.tflite"))  # 16 GiB; the default limit stops it
+    check("2048 MiB limit" in r.err and "tensor" in r.err, r.describe())
+    r = ok("--max_arena_mb=64", graph=big)
+    check("Max arena size (MB): [64]" in r.out, r.describe())
+    for bad in ("-1", "x", "1.5", "", "2000000000"):
+        usage_error("--max_arena_mb=" + bad)
+
+
+def test_max_while_iterations():
+    endless = model_file("endless_while.tflite")
+    r = failure(graph=endless)  # the default limit stops it
+    check("node 0 (WHILE): loop still running after 1000000 iterations" in r.err, r.describe())
+    r = failure("--max_while_iterations", "500", graph=endless)
+    check("loop still running after 500 iterations" in r.err, r.describe())
+    check("Max WHILE loop iterations: [500]" in r.out, r.describe())
+    _, rep = report()
+    check(rep["flags"]["max_while_iterations"]["value"] == 1000000, str(rep["flags"]))
+    for bad in ("-5", "1.5", "many"):
+        usage_error("--max_while_iterations=" + bad)
+
+
+def test_hostile_models():
+    """Every crafted model of fuzz/hostile_models.h stops with one error line and exit 1."""
+    d = models_dir()
+    with open(os.path.join(d, "hostile_cases.tsv")) as fh:
+        cases = [line.rstrip("\n").split("\t") for line in fh if line.strip()]
+    check(len(cases) >= 5, "hostile_cases.tsv lists %d models" % len(cases))
+    for name, flags, expected in cases:
+        r = failure(*(flags.split() if flags else []), graph=os.path.join(d, name))
+        check(expected in r.err, "%s: error lacks %r\n%s" % (name, expected, r.describe()))
+        for marker in ("AddressSanitizer", "runtime error:", "terminate called"):
+            check(marker not in r.err, "%s: %s\n%s" % (name, marker, r.describe()))
+
+
+def test_placement_matches_report():
+    """The placement printed (TFLite's 'Replacing ...' line, the fallback groups and, with
+    --verbose, every fallback node) equals the placement recorded in the JSON report."""
+    with open(ARGS.schema) as fh:
+        schema = json.load(fh)
+    graphs = [model_file("fallback_middle.tflite")]
+    shared = shared_dir()
+    if shared:
+        graphs.append(os.path.join(shared, "models", "deeplabv3_257_float.tflite"))
+    else:
+        print("SKIPPED: deeplabv3_257_float: ../shared (ground-truth models) is missing")
+    for graph in graphs:
+        r, rep = report("--use_xnnpack=true", "--verbose=true", "--dry_run=true", graph=graph)
+        errors = json_schema_subset.validate(rep, schema)
+        check(not errors, "report does not match the schema:\n" + "\n".join(errors[:20]))
+        head, groups, nodes = printed_placement(r.out)
+        check((head, groups, nodes) == recorded_placement(rep, "XNNPACK"),
+              "%s: printed %s\nrecorded %s" % (graph, (head, groups, nodes),
+                                                recorded_placement(rep, "XNNPACK")))
+        check(head[0] < head[1] and groups and len(nodes) == head[1] - head[0],
+              "%s needs a fallback: %s" % (graph, head))
+        pl = rep["execution"]["placement"]
+        check(pl["delegates"] == ["XNNPACK"], str(pl["delegates"]))
+        # Every partition's nodes are the nodes that name it, and nothing else.
+        for p in pl["partitions"]:
+            members = [n["node_index"] for n in pl["nodes"]
+                       if n["subgraph_index"] == p["subgraph_index"] and
+                       n["partition"] == p["partition"]]
+            check(members == p["nodes"], "partition %s vs nodes %s" % (p, members))
+        for n in pl["nodes"]:
+            delegated = n["backend"] == "XNNPACK"
+            check(delegated == (n["partition"] is not None), str(n))
+            check((n["reason_code"] == "supported") == delegated and
+                  (n["reason"] == "") == delegated, str(n))
+        print("%s: %s, %d fallback group(s)" % (os.path.basename(graph), head, len(groups)))
+    # The fallback sits in the middle: ADD | TANH | MUL | TANH | SUB | EXP.
+    r, rep = report("--use_xnnpack=true", graph=model_file("fallback_middle.tflite"))
+    head, groups, nodes = printed_placement(r.out)
+    check(head == (3, 6, "XNNPACK", 3), str(head))
+    check([(g[0], g[1], g[2]) for g in groups] ==
+          [("TANH", 2, "unsupported_op"), ("EXP", 1, "unsupported_op")], str(groups))
+    check(nodes == [], "per-node lines only with --verbose")
+    check([p["nodes"] for p in rep["execution"]["placement"]["partitions"]] == [[0], [2], [4]],
+          str(rep["execution"]["placement"]["partitions"]))
+    check("partially executed by the delegate w/ 3 delegate kernels" in r.out, r.describe())
+    # Without a delegate every node is on the CPU and no verdict exists.
+    _, rep = report()
+    pl = rep["execution"]["placement"]
+    check(pl["delegates"] == [] and pl["partitions"] == [] and len(pl["nodes"]) == 2, str(pl))
+    check(all(n["backend"] == "cpu" and n["partition"] is None and n["reason_code"] is None
+              for n in pl["nodes"]), str(pl))
+
+
+def test_delegated_op_rows():
+    """With op profiling and XNNPACK, every delegated node is one row of its own, timed."""
+    runs = 5
+    r, rep = report("--use_xnnpack=true", "--enable_op_profiling=true", "--num_runs=%d" % runs,
+                    graph=model_file("fallback_middle.tflite"))
+    tables = {t["graph"]: t for t in rep["op_profiling"]["regular"]}
+    internal = tables["delegate_internal"]["nodes"]
+    check([(n["node_index"], n["type"]) for n in internal] == [(0, "ADD"), (2, "MUL"), (4, "SUB")],
+          str(internal))
+    cpu = [(n["node_index"], n["type"]) for n in tables["primary"]["nodes"]
+           if n["backend"] == "cpu"]
+    check(cpu == [(1, "TANH"), (3, "TANH"), (5, "EXP")], str(tables["primary"]["nodes"]))
+    placed = {n["node_index"]: n["backend"] for n in rep["execution"]["placement"]["nodes"]}
+    for n in internal:
+        check(n["backend"] == "XNNPACK" == placed[n["node_index"]], str(n))
+        check(n["times_called"] == runs and n["time_us"]["count"] == runs, str(n))
+        check(n["avg_us_per_run"] >= 0 and n["time_us"]["max"] >= n["time_us"]["min"] >= 0, str(n))
+    # The text tables show the same rows: one per delegated node, named after its output.
+    block = r.out[r.out.index("Delegate internal:"):]
+    block = block[:block.index("Top by Computation Time")]
+    for name in ("[sum]:0", "[product]:2", "[difference]:4"):
+        check(re.search(r"^\t +(ADD|MUL|SUB)\t.*\t%s$" % re.escape(name), block,
+                        re.M), "no row %s\n%s" % (name, block))
+    # A whole model: each of the 31 delegated nodes gets a row with a measured time.
+    _, rep = report("--use_xnnpack=true", "--enable_op_profiling=true", "--num_runs=%d" % runs,
+                    graph=MOBILENET)
+    tables = {t["graph"]: t for t in rep["op_profiling"]["regular"]}
+    internal = tables["delegate_internal"]["nodes"]
+    check(sorted(n["node_index"] for n in internal) == list(range(31)), str(internal))
+    check(all(n["times_called"] == runs and n["avg_us_per_run"] > 0 for n in internal),
+          str([(n["node_index"], n["avg_us_per_run"]) for n in internal]))
+
 
 def test_report_json():
     with open(ARGS.schema) as fh:
@@ -615,6 +826,8 @@ def main():
     parser.add_argument("--binary", required=False)
     parser.add_argument("--schema", required=False)
     parser.add_argument("--workdir", default="/tmp/benchmark_model_test")
+    parser.add_argument("--model_writer", required=False,
+                        help="benchmark_model_test_models: writes the file models some cases use")
     parser.add_argument("--case", action="append", default=[])
     parser.add_argument("--list", action="store_true")
     ARGS = parser.parse_args()

@@ -10,6 +10,7 @@
 #include "runtime/kernels/internal/quant_checks.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/reference/conv_quantized.h"
+#include "runtime/schema/tflite_schema_generated.h"
 #include "runtime/status.h"
 #include "runtime/tensor.h"
 
@@ -32,18 +33,18 @@ enum class ScaleProduct {
 };
 
 // Checks the quantization of input, filter (channel dimension `channel_dim`, `channels`
-// entries) and output, then fills `data`. int8 filters must be symmetric; uint8 filters must be
-// per tensor.
+// entries) and output, then fills `data`. int8 filters (int8 or int16 activations) must be
+// symmetric; uint8 filters must be per tensor. The clamp range is the output type's.
 inline Status PrepareConvQuant(const Node& node, int in_slot, int filter_slot, const Tensor& in,
                                const Tensor& filter, const Tensor& out, int channel_dim,
                                int channels, FusedActivation act, ScaleProduct product,
                                ConvQuantData* data) {
-  const bool is_int8 = in.type == DataType::kInt8;
+  const bool is_uint8 = in.type == DataType::kUInt8;
   LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "input", node.inputs[in_slot], in));
   LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "output", node.outputs[0], out));
   LS_RETURN_IF_ERROR(quant_checks::CheckWeights(node, "filter", node.inputs[filter_slot], filter,
-                                                channel_dim, channels, is_int8));
-  if (!is_int8 && filter.quant.per_channel())
+                                                channel_dim, channels, !is_uint8));
+  if (is_uint8 && filter.quant.per_channel())
     return UnsupportedOpError(fmt::format("{}: uint8 filter (tensor {}) is quantized per channel",
                                           NodeLabel(node), node.inputs[filter_slot]));
   const float in_scale = in.quant.scale[0];
@@ -66,11 +67,63 @@ inline Status PrepareConvQuant(const Node& node, int in_slot, int filter_slot, c
   q.output_offset = static_cast<int32_t>(out.quant.zero_point[0]);
   q.multiplier = data->multipliers.data();
   q.shift = data->shifts.data();
-  const int32_t qmin = is_int8 ? -128 : 0;
-  const int32_t qmax = is_int8 ? 127 : 255;
-  fixed_point::QuantizedActivationRange(act, out_scale, q.output_offset, qmin, qmax, &q.act_min,
-                                        &q.act_max);
+  int64_t qmin = 0;
+  int64_t qmax = 255;
+  quant_checks::IntegerRange(out.type, &qmin, &qmax);
+  fixed_point::QuantizedActivationRange(act, out_scale, q.output_offset, static_cast<int32_t>(qmin),
+                                        static_cast<int32_t>(qmax), &q.act_min, &q.act_max);
   return Status::Ok();
+}
+
+// Operand checks of the 16x8 forms of CONV_2D and FULLY_CONNECTED (int16 input and output,
+// TFLite's rules): int8 weights, an int32 or int64 bias agreeing with the options'
+// quantized_bias_type when that is set, and zero points 0 on input and output.
+inline Status Check16x8Operands(const Node& node, const Tensor& in, const Tensor& filter,
+                                const Tensor* bias, const Tensor& out) {
+  if (filter.type != DataType::kInt8)
+    return TypeError(node, "input", 1, node.inputs[1], filter, "INT8 (16x8 quantization)");
+  if (bias && bias->type != DataType::kInt32 && bias->type != DataType::kInt64)
+    return TypeError(node, "input", 2, node.inputs[2], *bias, "INT32 or INT64");
+  auto bias_option = schema::TensorType::FLOAT32;  // FLOAT32: not set
+  if (const auto* o = node.fb->builtin_options_as_Conv2DOptions())
+    bias_option = o->quantized_bias_type();
+  if (const auto* o = node.fb->builtin_options_as_FullyConnectedOptions())
+    bias_option = o->quantized_bias_type();
+  if (bias_option != schema::TensorType::FLOAT32) {
+    if (bias_option != schema::TensorType::INT32 && bias_option != schema::TensorType::INT64)
+      return InvalidModelError(fmt::format("{}: quantized_bias_type is {}; expected INT32 or INT64",
+                                           NodeLabel(node),
+                                           schema::EnumNameTensorType(bias_option)));
+    if (bias && static_cast<int>(bias->type) != static_cast<int>(bias_option))
+      return InvalidModelError(fmt::format(
+          "{}: bias (tensor {}) is {} but quantized_bias_type says {}", NodeLabel(node),
+          node.inputs[2], DataTypeName(bias->type), schema::EnumNameTensorType(bias_option)));
+  }
+  const struct {
+    const char* role;
+    int index;
+    const Tensor* t;
+  } symmetric[] = {{"input", node.inputs[0], &in}, {"output", node.outputs[0], &out}};
+  for (const auto& s : symmetric) {
+    if (!s.t->quant.zero_point.empty() && s.t->quant.zero_point[0] != 0)
+      return InvalidModelError(
+          fmt::format("{}: INT16 {} (tensor {}) has zero point {}; 16x8 quantization needs 0",
+                      NodeLabel(node), s.role, s.index, s.t->quant.zero_point[0]));
+  }
+  return Status::Ok();
+}
+
+// input_scale * weight_scale[c] / output_scale in double for each of `channels` output
+// channels (a per-tensor weight scale repeated): the scaled 16x8 form's factors.
+inline std::vector<double> EffectiveScales16x8(const Tensor& in, const Tensor& filter,
+                                               const Tensor& out, int channels) {
+  std::vector<double> scales(static_cast<size_t>(channels));
+  const std::vector<float>& fs = filter.quant.scale;
+  for (size_t c = 0; c < scales.size(); ++c)
+    scales[c] = static_cast<double>(in.quant.scale[0]) *
+                static_cast<double>(fs[fs.size() == 1 ? 0 : c]) /
+                static_cast<double>(out.quant.scale[0]);
+  return scales;
 }
 
 }  // namespace litescope::runtime::conv_quant

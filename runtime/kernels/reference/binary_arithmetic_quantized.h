@@ -92,6 +92,27 @@ struct QuantSquaredDifferenceOp {
   }
 };
 
+// INT16 ADD in TFLite's legacy power-of-two form (pot_scale_int16 with every scale a power of
+// two, zero points 0): one input is already on the output scale; the other is divided by
+// 2^right_shift (rounding half away from zero), the two are added with int16 saturation and
+// the sum is clamped to the activation range.
+struct QuantAddPotInt16Params {
+  bool shift_first = false;  // input 0 is the rescaled one
+  int right_shift = 0;
+  int32_t act_min = -32768, act_max = 32767;
+};
+
+struct QuantAddPotInt16Op {
+  const QuantAddPotInt16Params* p;
+  int16_t operator()(int16_t x, int16_t y) const {
+    const int32_t kept = p->shift_first ? y : x;
+    const int32_t shifted =
+        fixed_point::RoundingDivideByPOT(p->shift_first ? x : y, p->right_shift);
+    const int32_t sum = std::min(32767, std::max(-32768, kept + shifted));
+    return static_cast<int16_t>(std::min(p->act_max, std::max(p->act_min, sum)));
+  }
+};
+
 struct QuantMulParams {
   int32_t offset1 = 0, offset2 = 0, output_offset = 0;
   int32_t mult = 0;
@@ -102,9 +123,8 @@ struct QuantMulParams {
     offset1 = -zp1;
     offset2 = -zp2;
     output_offset = zp_out;
-    fixed_point::QuantizeMultiplier(
-        static_cast<double>(s1) * static_cast<double>(s2) / static_cast<double>(s_out), &mult,
-        &shift);
+    // TFLite forms s1 * s2 / s_out in float before widening it.
+    fixed_point::QuantizeMultiplier(static_cast<double>(s1 * s2 / s_out), &mult, &shift);
   }
 };
 

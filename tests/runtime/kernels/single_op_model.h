@@ -34,21 +34,26 @@ class SingleOpModel {
       : op_(op), version_(version) {}
 
   // A graph input of the operator; returns its handle for SetInput.
-  int AddInput(runtime::DataType type, std::vector<int32_t> shape) {
-    const int t = builder_.AddTensor(0, "in" + std::to_string(op_inputs_.size()), type, shape);
+  int AddInput(runtime::DataType type, std::vector<int32_t> shape,
+               const runtime::QuantParams& quant = {}) {
+    const int t =
+        builder_.AddTensor(0, "in" + std::to_string(op_inputs_.size()), type, shape, quant);
     op_inputs_.push_back(t);
     graph_inputs_.push_back(t);
     return static_cast<int>(graph_inputs_.size()) - 1;
   }
   // A constant input of the operator.
   template <typename T>
-  void AddConstInput(runtime::DataType type, std::vector<int32_t> shape, std::vector<T> values) {
+  void AddConstInput(runtime::DataType type, std::vector<int32_t> shape, std::vector<T> values,
+                     const runtime::QuantParams& quant = {}) {
     op_inputs_.push_back(builder_.AddConstTensor<T>(0, "const" + std::to_string(op_inputs_.size()),
-                                                    type, shape, values));
+                                                    type, shape, values, quant));
   }
   // An output of the operator; returns its handle for Output.
-  int AddOutput(runtime::DataType type, std::vector<int32_t> shape) {
-    const int t = builder_.AddTensor(0, "out" + std::to_string(outputs_.size()), type, shape);
+  int AddOutput(runtime::DataType type, std::vector<int32_t> shape,
+                const runtime::QuantParams& quant = {}) {
+    const int t =
+        builder_.AddTensor(0, "out" + std::to_string(outputs_.size()), type, shape, quant);
     outputs_.push_back(t);
     return static_cast<int>(outputs_.size()) - 1;
   }
