@@ -88,7 +88,12 @@ json GbenchToJson(const BenchmarkResult& r) {
       benchmarks.push_back(std::move(e));
     }
   }
-  return {{"context", std::move(context)}, {"benchmarks", std::move(benchmarks)}};
+  // Assigned one by one: the same document written as a braced list of moved values came out
+  // with an empty "benchmarks" array in a GCC 12 -O1 sanitizer build (nlohmann/json 3.11).
+  json out = json::object();
+  out["context"] = std::move(context);
+  out["benchmarks"] = std::move(benchmarks);
+  return out;
 }
 
 }  // namespace litescope::reports
