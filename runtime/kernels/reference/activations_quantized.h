@@ -220,9 +220,10 @@ struct QuantSqrtOp {
   T operator()(T x) const {
     const float in = input_scale * static_cast<float>(static_cast<int32_t>(x) - input_zp);
     const float root = std::sqrt(in);
-    const int32_t q = FloatToInt32LikeX86(root / output_scale) + output_zp;
-    return static_cast<T>(
-        std::min(std::max(q, fixed_point::TypeMin<T>()), fixed_point::TypeMax<T>()));
+    // 64-bit: a NaN or out-of-range quotient converts to INT32_MIN, as on x86.
+    const int64_t q = int64_t{FloatToInt32LikeX86(root / output_scale)} + output_zp;
+    return static_cast<T>(std::min<int64_t>(std::max<int64_t>(q, fixed_point::TypeMin<T>()),
+                                            fixed_point::TypeMax<T>()));
   }
 };
 
