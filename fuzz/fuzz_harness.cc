@@ -46,7 +46,8 @@ int64_t Elements(const runtime::Subgraph& sg, int t) {
 int32_t Dim(const runtime::Subgraph& sg, int t, int d) {
   if (t < 0 || t >= static_cast<int>(sg.tensors().size())) return 1;
   const runtime::Shape& s = sg.tensors()[static_cast<size_t>(t)].shape;
-  return d < s.rank() ? std::max(s.dim(d), 1) : 1;
+  // d may be negative: callers ask for "rank - 2" of tensors whose rank a mutant lowered.
+  return d >= 0 && d < s.rank() ? std::max(s.dim(d), 1) : 1;
 }
 
 // Rough cost of a node: the multiply-adds of the ops that reduce (convolutions, matrix
