@@ -191,6 +191,8 @@ Status ConvEvalFloat(KernelContext& ctx, Node& node, ConvOpData* d) {
     return Status::Ok();
   }
   if (d->indirection.empty() || d->indirection_input != in_data) {
+    LS_RETURN_IF_ERROR(CheckScratchSize(ctx, node, "indirection table", rows * g.taps(),
+                                        sizeof(const float*)));
     if (!d->indirection.Resize(static_cast<size_t>(rows * g.taps())))
       return OutOfMemoryError(fmt::format("{}: cannot allocate the {}-entry indirection table",
                                           NodeLabel(node), rows * g.taps()));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "runtime/data_type.h"
+#include "runtime/interpreter.h"
 
 namespace litescope::runtime {
 
@@ -71,6 +72,17 @@ bool ComputeSpatialOutput(int padding, int in, int filter, int stride, int dilat
   *out = static_cast<int>(o);
   *pad_before = padding == 0 ? static_cast<int>(total / 2) : 0;
   return true;
+}
+
+Status CheckScratchSize(KernelContext& ctx, const Node& node, const char* what, int64_t elements,
+                        int64_t element_bytes) {
+  const int64_t limit = ctx.interpreter().options().max_arena_bytes;
+  if (limit <= 0 || element_bytes <= 0) return Status::Ok();
+  if (elements < 0 || elements > limit / element_bytes)
+    return OutOfMemoryError(fmt::format(
+        "{}: {} of {} x {} bytes exceeds the {} MiB limit", NodeLabel(node), what, elements,
+        element_bytes, limit >> 20));
+  return Status::Ok();
 }
 
 }  // namespace litescope::runtime

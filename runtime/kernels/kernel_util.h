@@ -17,6 +17,12 @@ std::string NodeLabel(const Node& node);
 // Checks the number of input slots (between min and max inclusive) and outputs.
 Status ExpectArity(const Node& node, int min_inputs, int max_inputs, int outputs);
 
+// Fails when a kernel's own scratch buffer of `elements` x `element_bytes` would exceed the
+// interpreter's max_arena_bytes: scratch sizes are products of input and filter sizes, which a
+// crafted model can make enormous although every tensor is within the limits.
+Status CheckScratchSize(KernelContext& ctx, const Node& node, const char* what, int64_t elements,
+                        int64_t element_bytes);
+
 // Required input/output: error naming node and slot when absent.
 Result<Tensor*> RequireInput(KernelContext& ctx, const Node& node, int i);
 Result<Tensor*> RequireOutput(KernelContext& ctx, const Node& node, int i);

@@ -144,6 +144,8 @@ Status TransposeConvPrepareFloat(KernelContext& ctx, Node& node, const Tensor& s
   const auto act = opts ? static_cast<FusedActivation>(opts->fused_activation_function())
                         : FusedActivation::kNone;
   FloatActivationRange(act, &d->params.act_min, &d->params.act_max);
+  LS_RETURN_IF_ERROR(
+      CheckScratchSize(ctx, node, "column buffer", rows * cols, sizeof(float)));
   if (!d->cols.Resize(static_cast<size_t>(rows * cols)))
     return OutOfMemoryError(fmt::format("{}: cannot allocate {} x {} column buffer",
                                         NodeLabel(node), rows, cols));
