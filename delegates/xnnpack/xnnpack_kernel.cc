@@ -137,6 +137,25 @@ Status XnnpackKernel::Lower(const std::vector<int>& nodes, const std::vector<boo
       return UnsupportedOpError(r.message);
     }
   }
+  // XNNPACK allocates the partition's internal values when it creates the runtime: bound
+  // their total by the interpreter's arena limit, as the CPU path bounds its tensors (a crafted
+  // shape inside a partition would otherwise ask XNNPACK for tens of gigabytes).
+  const int64_t limit = graph_.interpreter().options().max_arena_bytes;
+  int64_t internal_bytes = 0;
+  for (size_t t = 0; limit > 0 && t < num_tensors; ++t) {
+    if (external[t] || !produced_[t] || !p.shape_known[t]) continue;
+    int64_t bytes = 0;
+    int64_t elements = 0;
+    if (!p.shapes[t].CheckedFlatSize(&elements) ||
+        !runtime::DataTypeBytes(graph_.tensor(static_cast<int>(t)).type, elements, &bytes) ||
+        bytes > limit - internal_bytes) {
+      xnn_delete_subgraph(sg);
+      return OutOfMemoryError(fmt::format(
+          "XNNPACK: the values inside the partition (tensor {} {}) exceed the {} MiB limit", t,
+          p.shapes[t].ToString(), limit >> 20));
+    }
+    internal_bytes += bytes;
+  }
   xnn_runtime_t rt = nullptr;
   s = xnn_create_runtime_v2(sg, delegate_.threadpool(), delegate_.runtime_flags(), &rt);
   xnn_delete_subgraph(sg);
