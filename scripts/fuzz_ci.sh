@@ -26,6 +26,8 @@ targets=(fuzz_load fuzz_invoke)
 cmake --build "$build" -j "$(nproc)" --target fuzz_seed_writer "${targets[@]}"
 engine=$(cat "$build/fuzz/engine.txt")
 "$root/scripts/fuzz_corpus.sh" --seed-writer "$build/fuzz/fuzz_seed_writer" "$build/fuzz/corpus"
+# A fixed seed: every CI run replays the same mutation sequence, so a failure reproduces.
+export FUZZ_FLAGS=${FUZZ_FLAGS:--seed=1}
 status=0
 for t in "${targets[@]}"; do
   "$root/scripts/fuzz_run.sh" --engine "$engine" "$build/fuzz/$t" "$build/fuzz/corpus" \
