@@ -74,11 +74,13 @@ struct QuantAbsOp {
   bool rescale;
   T operator()(T x) const {
     const int32_t value = std::abs(static_cast<int32_t>(x) - p->input_zp);
-    const int32_t out =
-        (rescale ? fixed_point::MultiplyByQuantizedMultiplier(value, p->mult, p->shift) : value) +
+    // 64-bit: a hostile scale ratio saturates the product near the int32 limits.
+    const int64_t out =
+        int64_t{rescale ? fixed_point::MultiplyByQuantizedMultiplier(value, p->mult, p->shift)
+                        : value} +
         p->output_zp;
-    return static_cast<T>(
-        std::min(std::max(out, fixed_point::TypeMin<T>()), fixed_point::TypeMax<T>()));
+    return static_cast<T>(std::min<int64_t>(std::max<int64_t>(out, fixed_point::TypeMin<T>()),
+                                            fixed_point::TypeMax<T>()));
   }
 };
 
