@@ -189,13 +189,14 @@ class Checker {
                     const schema::QuantizationParameters& q) {
     const uint32_t n_scale = VecSize(q.scale());
     const uint32_t n_zp = VecSize(q.zero_point());
+    // The verifier aligns a vector's length, not its 8-byte elements; checked even without
+    // scales, since the interpreter still reads the zero points.
+    if (n_zp != 0 && reinterpret_cast<uintptr_t>(q.zero_point()->data()) % alignof(int64_t) != 0)
+      return InvalidModelError(fmt::format("{}: zero points are not 8-byte aligned", label));
     if (n_scale == 0) return Status::Ok();
     if (n_zp != 0 && n_zp != n_scale)
       return InvalidModelError(fmt::format("{}: {} scales but {} zero points", label, n_scale,
                                            n_zp));
-    // The verifier aligns a vector's length, not its 8-byte elements.
-    if (n_zp != 0 && reinterpret_cast<uintptr_t>(q.zero_point()->data()) % alignof(int64_t) != 0)
-      return InvalidModelError(fmt::format("{}: zero points are not 8-byte aligned", label));
     // Kernels divide by scales and narrow zero points to the storage type.
     for (uint32_t i = 0; i < n_scale; ++i) {
       const float scale = q.scale()->Get(i);
