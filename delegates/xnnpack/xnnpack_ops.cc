@@ -1146,6 +1146,9 @@ SupportResult VisitReshape(XnnpackLowering& ctx, const Node& node) {
     } else if (want[i] < 0) {
       return ctx.Reject(SupportCode::kAttribute, "new shape has invalid dimensions");
     } else {
+      // A crafted new shape can overflow the product: it cannot match the input then.
+      if (want[i] > 0 && known > INT64_MAX / want[i])
+        return ctx.Reject(SupportCode::kAttribute, "new shape has too many elements");
       known *= want[i];
     }
   }
@@ -1154,6 +1157,8 @@ SupportResult VisitReshape(XnnpackLowering& ctx, const Node& node) {
   std::vector<int32_t> dims;
   int64_t count = 1;
   for (int64_t d : want) {
+    if (d < 0 || d > INT32_MAX || (d > 0 && count > INT64_MAX / d))
+      return ctx.Reject(SupportCode::kAttribute, "new shape has invalid dimensions");
     dims.push_back(static_cast<int32_t>(d));
     count *= d;
   }
