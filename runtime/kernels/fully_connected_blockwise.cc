@@ -1,3 +1,4 @@
+#include "runtime/kernels/internal/fully_connected_shape.h"
 #include "runtime/kernels/fully_connected_blockwise.h"
 
 #include <fmt/format.h>
@@ -137,26 +138,9 @@ Status FullyConnectedPrepareBlockwise(KernelContext& ctx, Node& node, const Tens
         fmt::format("{}: INT4 weights (tensor {}) hold {} bytes; [{}, {}] "
                     "needs {}",
                     NodeLabel(node), node.inputs[1], w.bytes, n, k, packed_bytes));
-  if (bias && bias->elements() != n)
-    return InvalidModelError(fmt::format("{}: bias (tensor {}) has shape {}; expected [{}]",
-                                         NodeLabel(node), node.inputs[2], bias->shape.ToString(),
-                                         n));
   const int64_t in_elements = in.elements();
-  if (in.shape.rank() < 1 || in_elements % k != 0 || in_elements / k > INT_MAX)
-    return InvalidModelError(
-        fmt::format("{}: input (tensor {}) of shape {} is not a whole number of rows of {} weights",
-                    NodeLabel(node), node.inputs[0], in.shape.ToString(), k));
   Shape out_shape;
-  if (keep_num_dims) {
-    if (in.shape.dim(in.shape.rank() - 1) != k)
-      return InvalidModelError(fmt::format(
-          "{}: keep_num_dims needs the input's last dim ({}) to equal the weights' K ({})",
-          NodeLabel(node), in.shape.ToString(), k));
-    out_shape = in.shape;
-    out_shape.dim(out_shape.rank() - 1) = n;
-  } else {
-    out_shape = Shape{static_cast<int32_t>(in_elements / k), n};
-  }
+  LS_RETURN_IF_ERROR(FullyConnectedOutputShape(node, in, bias, n, k, keep_num_dims, &out_shape));
 
   auto d = std::make_unique<FcBlockwiseOpData>();
   d->batches = static_cast<int>(in_elements / k);

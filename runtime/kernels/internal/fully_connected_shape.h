@@ -1,0 +1,43 @@
+#pragma once
+
+#include <climits>
+#include <cstdint>
+
+#include <fmt/format.h>
+
+#include "runtime/kernel_api.h"
+#include "runtime/kernels/kernel_util.h"
+#include "runtime/shape.h"
+#include "runtime/status.h"
+#include "runtime/tensor.h"
+
+namespace litescope::runtime {
+
+// The shape checks every FULLY_CONNECTED form shares (float, quantized, hybrid, blockwise):
+// bias of n elements, the input a whole number of rows of k, and the output shape
+// ([rows, n], or the input's shape with its last dim set to n under keep_num_dims).
+inline Status FullyConnectedOutputShape(const Node& node, const Tensor& in, const Tensor* bias,
+                                        int n, int k, bool keep_num_dims, Shape* out_shape) {
+  if (bias && bias->elements() != n)
+    return InvalidModelError(fmt::format("{}: bias (tensor {}) has shape {}; expected [{}]",
+                                         NodeLabel(node), node.inputs[2],
+                                         bias->shape.ToString(), n));
+  const int64_t in_elements = in.elements();
+  if (in.shape.rank() < 1 || in_elements % k != 0 || in_elements / k > INT_MAX)
+    return InvalidModelError(fmt::format(
+        "{}: input (tensor {}) of shape {} is not a whole number of rows of {} weights",
+        NodeLabel(node), node.inputs[0], in.shape.ToString(), k));
+  if (keep_num_dims) {
+    if (in.shape.dim(in.shape.rank() - 1) != k)
+      return InvalidModelError(fmt::format(
+          "{}: keep_num_dims needs the input's last dim ({}) to equal the weights' K ({})",
+          NodeLabel(node), in.shape.ToString(), k));
+    *out_shape = in.shape;
+    out_shape->dim(out_shape->rank() - 1) = n;
+  } else {
+    *out_shape = Shape{static_cast<int32_t>(in_elements / k), n};
+  }
+  return Status::Ok();
+}
+
+}  // namespace litescope::runtime
