@@ -239,6 +239,14 @@ TEST_CASE("Hostile models: negative, zero and huge dimensions", "[runtime][hosti
   SECTION("zero-sized filter") {
     RequireError(ConvModel(Conv(1, 1), {2, 0, 3, 2}), "allocate", {"node 0 (CONV_2D)"});
   }
+  SECTION("an int8 convolution with no output channels") {  // found by fuzz_xnnpack
+    OneOp m;
+    m.Input(DataType::kInt8, {1, 4, 4, 2}, Quant({0.5f}, {0}));
+    // A buffer with bytes to spare keeps the empty filter constant.
+    m.Const<int8_t>(DataType::kInt8, {0, 3, 3, 2}, {1, 1}, Quant({0.5f}, {0}));
+    m.Output(DataType::kInt8, {1, 2, 2, 0}, Quant({0.5f}, {0}));
+    RequireNoCrash(m.Finish(BuiltinOperator::CONV_2D, Conv(1, 1)));
+  }
   SECTION("an empty tensor runs as an empty tensor") {
     OneOp m;
     m.Input(DataType::kFloat32, {0, 4});
@@ -832,6 +840,17 @@ TEST_CASE("Hostile models: quantized kernels with extreme scale ratios", "[runti
           m.Output(DataType::kInt8, {1, 4}, qo);
           models.emplace_back(schema::EnumNameBuiltinOperator(op), m.Finish(op));
         }
+        {  // keep_dims over axes 1 and 2: TFLite's spatial-mean path, with a float-derived bias
+          OneOp m;
+          m.Input(DataType::kInt8, {1, 2, 2, 4}, qi);
+          m.Const<int32_t>(DataType::kInt32, {2}, {1, 2});
+          m.Output(DataType::kInt8, {1, 1, 1, 4}, qo);
+          models.emplace_back(
+              "MEAN keep_dims",
+              m.Finish(Op::MEAN, Opts(BuiltinOptions::ReducerOptions, [](fb::FlatBufferBuilder& b) {
+                         return schema::CreateReducerOptions(b, true);
+                       })));
+        }
         {
           OneOp m;
           m.Input(DataType::kInt8, {1, 4, 4, 2}, qi);
@@ -874,7 +893,7 @@ TEST_CASE("Hostile models: quantized kernels with extreme scale ratios", "[runti
       }
     }
   }
-  CHECK(runs == 5 * 5 * 2 * 22);
+  CHECK(runs == 5 * 5 * 2 * 23);
 }
 
 TEST_CASE("Hostile models: control flow that recurses into itself or each other",

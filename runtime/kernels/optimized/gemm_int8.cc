@@ -83,7 +83,7 @@ bool PackedMatrixI8::Pack(const int8_t* src, int k, int n, const int32_t* bias,
   const size_t bytes = static_cast<size_t>(panels) * k_padded_ * kGemmI8Nr;
   if (!data_.Resize(bytes) || !bias_.Resize(static_cast<size_t>(panels) * kGemmI8Nr))
     return false;
-  std::memset(data_.data(), 0, bytes);
+  if (bytes != 0) std::memset(data_.data(), 0, bytes);  // k or n of 0: no buffer at all
   for (int j = 0; j < panels * kGemmI8Nr; ++j) {
     int32_t b = 0;
     if (j < n) {

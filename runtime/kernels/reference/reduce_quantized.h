@@ -44,7 +44,11 @@ inline void MeanSpatial4D(const int32_t* sums, int64_t n, int64_t count, float i
   const float num = static_cast<float>(count);
   float temp = static_cast<float>(in_zp) * in_scale / out_scale;
   temp = temp > 0 ? temp + 0.5f : temp - 0.5f;
-  const int32_t bias = out_zp - static_cast<int32_t>(temp);
+  // A hostile scale ratio puts temp outside int32 (TFLite's cast is then undefined): saturate.
+  constexpr float kLimit = 2147483520.f;  // largest float below 2^31
+  if (std::isnan(temp)) temp = 0.f;
+  temp = std::min(std::max(temp, -kLimit), kLimit);
+  const int64_t bias = int64_t{out_zp} - static_cast<int64_t>(temp);
   const float real_scale = in_scale / (num * out_scale);
   int32_t multiplier = 0;
   int shift = 0;
