@@ -777,8 +777,18 @@ SupportResult VisitTransposeConv(XnnpackLowering& ctx, const Node& node) {
     if (strides[d] <= 0 || want <= 0 ||
         !SpatialDim(o->padding(), static_cast<int>(want), k[d], strides[d], 1, &s))
       return ctx.Reject(SupportCode::kAttribute, "invalid stride or output size");
+    // XNNPACK splits a strided deconvolution into stride_h x stride_w sub-kernels: with a
+    // stride above the filter size they outnumber the filter's taps without bound.
+    if (strides[d] > k[d])
+      return ctx.Reject(SupportCode::kAttribute,
+                        fmt::format("stride {}x{} exceeds the filter size {}x{}", stride_h,
+                                    stride_w, kh, kw));
     const int64_t full = static_cast<int64_t>(is.dim(d + 1) - 1) * strides[d] + k[d];
     const int64_t after = full - want - s.pad_before;
+    if (after > INT32_MAX)
+      return ctx.Reject(SupportCode::kAttribute,
+                        fmt::format("output size {} leaves a padding of {} (above INT32_MAX)",
+                                    want, after));
     pads[d][0] = s.pad_before;
     if (after >= 0) {
       pads[d][1] = static_cast<int32_t>(after);

@@ -416,6 +416,30 @@ TEST_CASE("XnnpackDelegate says why it rejects a node", "[delegates][xnnpack]") 
     CHECK(check(b, 0).code == ls::SupportCode::kUnsupportedOp);
     CHECK(check(b, 1).code == ls::SupportCode::kCustomOp);
   }
+  SECTION("TRANSPOSE_CONV with a stride above its filter size") {  // found by fuzz_xnnpack
+    // XNNPACK would build stride_h x stride_w sub-kernels (a crafted stride asked for 1.2 TB).
+    auto tconv = [&](int k, int stride) {
+      const int shape = b.AddConstTensor<int32_t>(0, "shape", ls::DataType::kInt32, {4},
+                                                  {1, 4 * stride, 4 * stride, 2});
+      const int w = b.AddConstTensor<float>(0, "w", ls::DataType::kFloat32, {2, k, k, 2},
+                                            std::vector<float>(static_cast<size_t>(4 * k * k)));
+      const int out =
+          b.AddTensor(0, "out", ls::DataType::kFloat32, {1, 4 * stride, 4 * stride, 2});
+      b.AddOperator(0, sc::BuiltinOperator::TRANSPOSE_CONV, {shape, w, in}, {out},
+                    [stride](flatbuffers::FlatBufferBuilder& fb) {
+                      return std::make_pair(sc::BuiltinOptions::TransposeConvOptions,
+                                            sc::CreateTransposeConvOptions(
+                                                fb, sc::Padding::SAME, stride, stride)
+                                                .Union());
+                    });
+    };
+    tconv(3, 2);
+    tconv(1, 2);
+    CHECK(check(b, 0).supported());
+    const ls::SupportResult r = check(b, 1);
+    CHECK(r.code == ls::SupportCode::kAttribute);
+    CHECK(r.message == "XNNPACK: node 1 (TRANSPOSE_CONV): stride 2x2 exceeds the filter size 1x1");
+  }
   SECTION("a node fed by a tensor whose shape is decided at run time") {
     const int shape = b.AddTensor(0, "shape", ls::DataType::kInt32, {4});
     const int r1 = b.AddTensor(0, "r1", ls::DataType::kFloat32, {1, 4, 4, 2});
