@@ -773,15 +773,20 @@ def test_node_times_add_up():
     check(abs(rep["op_profiling"]["regular_node_sum_us_per_run"] - node_sum) < 1e-6 * avg, "sum")
     print("node sum %.1f us, inference average %.1f us (%.2f%%)" %
           (node_sum, avg, 100.0 * (node_sum - avg) / avg))
-    # Through XNNPACK: the ops the delegate reports add up as well.
+    # Through XNNPACK: the primary graph's nodes add up the same way. The delegate-internal
+    # rows are XNNPACK's own operator times, which leave out the delegate's work around them:
+    # they may fall short of the total, never exceed it, and must still account for most of it.
+    # Quiet machine: within 3%; the sanitizer build under 4 parallel jobs on 2 cores measured
+    # 64%, hence the 50% floor.
     _, rep = report("--enable_op_profiling=true", "--num_runs=30", "--use_xnnpack=true",
                     graph=MOBILENET)
     tables = {t["graph"]: t for t in rep["op_profiling"]["regular"]}
     avg = rep["latency"]["regular"]["stats"]["mean"]
-    for graph in ("primary", "delegate_internal"):
+    for graph, low in (("primary", 0.95), ("delegate_internal", 0.5)):
         node_sum = sum(n["avg_us_per_run"] for n in tables[graph]["nodes"])
-        check(abs(node_sum - avg) <= 0.05 * avg,
-              "XNNPACK %s: node sum %.1f us vs inference average %.1f us" % (graph, node_sum, avg))
+        check(low * avg <= node_sum <= 1.05 * avg,
+              "XNNPACK %s: node sum %.1f us vs inference average %.1f us (allowed %.0f%% to 105%%)"
+              % (graph, node_sum, avg, 100 * low))
         print("XNNPACK %s: node sum %.1f us, inference average %.1f us (%.2f%%)" %
               (graph, node_sum, avg, 100.0 * (node_sum - avg) / avg))
 
