@@ -67,6 +67,12 @@ inline int32_t RoundingDivideByPOT(int32_t x, int exponent) {
 }
 
 // x * 2^shift with two's-complement wrap-around, as TFLite's int32 shift behaves.
+// a + b with the int32 accumulator's two's-complement wrap-around (a crafted bias or a very
+// long dot product overflows it; TFLite's code wraps there in practice).
+inline int32_t WrappingAdd(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+
 inline int32_t WrappingShiftLeft(int32_t x, int shift) {
   if (shift >= 32) return 0;  // every bit wraps out
   return static_cast<int32_t>(static_cast<uint32_t>(x) << shift);

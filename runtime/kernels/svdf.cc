@@ -194,8 +194,9 @@ Status SvdfEvalInteger(KernelContext& ctx, Node& node, SvdfOpData& d) {
     for (size_t f = 0; f < F; ++f) {
       int32_t acc = 0;
       for (size_t i = 0; i < I; ++i)
-        acc += static_cast<int32_t>(wf[f * I + i]) * (static_cast<int32_t>(in[b * I + i]) -
-                                                      d.input_zp);
+        acc = fixed_point::WrappingAdd(
+            acc, static_cast<int32_t>(wf[f * I + i]) *
+                     (static_cast<int32_t>(in[b * I + i]) - d.input_zp));
       acc = fixed_point::MultiplyByQuantizedMultiplier(acc, d.mult1, d.shift1);
       state[(b * F + f) * M + M - 1] = static_cast<int16_t>(Clamp<int32_t>(acc, -32768, 32767));
     }

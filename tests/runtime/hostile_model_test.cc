@@ -896,6 +896,77 @@ TEST_CASE("Hostile models: quantized kernels with extreme scale ratios", "[runti
   CHECK(runs == 5 * 5 * 2 * 23);
 }
 
+// Biases at the int32 limits with products of the same sign: the int32 accumulators of the
+// quantized convolution, depthwise and fully connected kernels overflow. TFLite's code wraps
+// there; ours must wrap too, without undefined behaviour (fuzz_invoke found the uint8
+// depthwise case after 956k executions). Every pixel path is covered: interior and edge
+// (SAME padding), depth multiplier 1 and 2.
+TEST_CASE("Hostile models: quantized accumulators that overflow int32", "[runtime][hostile]") {
+  using Op = BuiltinOperator;
+  constexpr int32_t kI32Min = std::numeric_limits<int32_t>::min();
+  int runs = 0;
+  for (DataType type : {DataType::kInt8, DataType::kUInt8}) {
+    const bool u8 = type == DataType::kUInt8;
+    for (bool up : {true, false}) {
+      // Input (fill 0x7f or 0xff) minus its zero point is +255; weights minus theirs are
+      // +-127 (int8, zero point 0) or +-255 (uint8).
+      const uint8_t fill = u8 ? 0xff : 0x7f;
+      const QuantParams qi = Quant({1.0f}, {u8 ? 0 : -128});
+      const QuantParams qw = Quant({1.0f}, {u8 ? (up ? 0 : 255) : 0});
+      const QuantParams qb = Quant({1.0f}, {0});
+      const QuantParams qo = Quant({1.0f}, {u8 ? 128 : 0});
+      const int32_t bias = up ? kI32Max : kI32Min;
+      auto weights = [&](size_t n) {
+        if (u8) return std::vector<uint8_t>(n, up ? 255 : 0);
+        return std::vector<uint8_t>(n, static_cast<uint8_t>(up ? 127 : -127));
+      };
+      std::vector<std::pair<std::string, std::vector<uint8_t>>> models;
+      for (schema::Padding padding : {schema::Padding::VALID, schema::Padding::SAME}) {
+        const bool same = padding == schema::Padding::SAME;
+        {
+          OneOp m;
+          m.Input(type, {1, 4, 4, 2}, qi);
+          m.Const<uint8_t>(type, {2, 3, 3, 2}, weights(36), qw);
+          m.Const<int32_t>(DataType::kInt32, {2}, {bias, bias}, qb);
+          m.Output(type, {1, same ? 4 : 2, same ? 4 : 2, 2}, qo);
+          models.emplace_back("CONV_2D", m.Finish(Op::CONV_2D, Conv(1, 1, 1, 1, padding)));
+        }
+        for (int multiplier : {1, 2}) {
+          OneOp m;
+          m.Input(type, {1, 4, 4, 2}, qi);
+          m.Const<uint8_t>(type, {1, 3, 3, 2 * multiplier},
+                           weights(static_cast<size_t>(18 * multiplier)), qw);
+          m.Const<int32_t>(DataType::kInt32, {2 * multiplier},
+                           std::vector<int32_t>(static_cast<size_t>(2 * multiplier), bias), qb);
+          m.Output(type, {1, same ? 4 : 2, same ? 4 : 2, 2 * multiplier}, qo);
+          models.emplace_back(
+              "DEPTHWISE_CONV_2D x" + std::to_string(multiplier),
+              m.Finish(Op::DEPTHWISE_CONV_2D,
+                       Opts(BuiltinOptions::DepthwiseConv2DOptions, [=](fb::FlatBufferBuilder& b) {
+                         return schema::CreateDepthwiseConv2DOptions(b, padding, 1, 1, multiplier);
+                       })));
+        }
+      }
+      {
+        OneOp m;
+        m.Input(type, {1, 8}, qi);
+        m.Const<uint8_t>(type, {3, 8}, weights(24), qw);
+        m.Const<int32_t>(DataType::kInt32, {3}, {bias, bias, bias}, qb);
+        m.Output(type, {1, 3}, qo);
+        models.emplace_back("FULLY_CONNECTED", m.Finish(Op::FULLY_CONNECTED));
+      }
+      for (const auto& [name, bytes] : models) {
+        const Outcome o = Run(bytes, Limits(), nullptr, fill);
+        INFO(name << (u8 ? " uint8" : " int8") << (up ? " up: " : " down: ") << o.stage << ": "
+                  << o.status.message());
+        CHECK(o.stage == "ok");
+        ++runs;
+      }
+    }
+  }
+  CHECK(runs == 2 * 2 * 7);
+}
+
 TEST_CASE("Hostile models: control flow that recurses into itself or each other",
           "[runtime][hostile]") {
   // Subgraph 0 runs `op` on x; the callee subgraphs (1 and 2) pass one value through.

@@ -56,7 +56,7 @@ inline void PackDepthwiseQuantizedFilter(const T* filter, int taps, int out_c, c
       const size_t i = static_cast<size_t>(t) * out_c + oc;
       const int32_t w = static_cast<int32_t>(filter[i]) + filter_offset;
       packed->weights[i] = w;
-      sum += w;
+      sum = fixed_point::WrappingAdd(sum, w);
     }
     // Wraps like the int32 accumulator it stands for.
     packed->interior_bias[static_cast<size_t>(oc)] =
@@ -115,7 +115,7 @@ inline void DwqChannelBlock(const T* __restrict__ in, const int32_t* __restrict_
       for (int j = 0; j < kBlock; ++j) {
         const int32_t v =
             kInterior ? static_cast<int32_t>(ip[j]) : static_cast<int32_t>(ip[j]) + input_offset;
-        acc[j] += v * wp[j];
+        acc[j] = fixed_point::WrappingAdd(acc[j], v * wp[j]);
       }
     }
   }
@@ -209,7 +209,7 @@ inline void DepthwiseConvQuantizedRows(const reference::DepthwiseParams& p,
               const int32_t v = static_cast<int32_t>(ip[ic]) + q.input_offset;
               int32_t* a = acc.data() + static_cast<int64_t>(ic) * m_count;
               const int32_t* ww = wp + static_cast<int64_t>(ic) * m_count;
-              for (int m = 0; m < m_count; ++m) a[m] += v * ww[m];
+              for (int m = 0; m < m_count; ++m) a[m] = fixed_point::WrappingAdd(a[m], v * ww[m]);
             }
           }
         }

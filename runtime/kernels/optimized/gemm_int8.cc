@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "runtime/kernels/fixed_point.h"
+
 #if defined(__AVX512F__) && defined(__AVX512VNNI__)
 #include <immintrin.h>
 #define LS_GEMM_I8_VNNI 1
@@ -57,7 +59,8 @@ void PanelDot(const int8_t* a, int64_t lda, int mr, const int8_t* panel, int k_p
       const int8_t* b = panel + static_cast<int64_t>(t) * kGemmI8Nr;
       for (int c = 0; c < kGemmI8Nr; ++c)
         for (int u = 0; u < 4; ++u)
-          s[c] += static_cast<int32_t>(ar[t + u]) * static_cast<int32_t>(b[c * 4 + u]);
+          s[c] = fixed_point::WrappingAdd(
+              s[c], static_cast<int32_t>(ar[t + u]) * static_cast<int32_t>(b[c * 4 + u]));
     }
     std::copy(s, s + kGemmI8Nr, acc[r]);
   }
@@ -92,7 +95,7 @@ bool PackedMatrixI8::Pack(const int8_t* src, int k, int n, const int32_t* bias,
       int8_t* panel = data_.data() + static_cast<int64_t>(j / kGemmI8Nr) * k_padded_ * kGemmI8Nr;
       const int c = j % kGemmI8Nr;
       for (int t = 0; t < k; ++t) {
-        sum += row[t];
+        sum = fixed_point::WrappingAdd(sum, row[t]);
         panel[static_cast<int64_t>(t / 4) * 4 * kGemmI8Nr + c * 4 + t % 4] = row[t];
       }
       // Wrapping like the int32 accumulator of the reference kernel.

@@ -79,11 +79,12 @@ inline void ConvQuantizedRows(const optimized::ConvGeometry& g, int group_in_c, 
                            static_cast<int64_t>(grp) * group_in_c;
           const T* w_tap = w_oc + (static_cast<int64_t>(ky) * g.k_w + kx) * group_in_c;
           for (int c = 0; c < group_in_c; ++c)
-            acc += (static_cast<int32_t>(in_px[c]) + q.input_offset) *
-                   (static_cast<int32_t>(w_tap[c]) + q.filter_offset);
+            acc = fixed_point::WrappingAdd(
+                acc, (static_cast<int32_t>(in_px[c]) + q.input_offset) *
+                         (static_cast<int32_t>(w_tap[c]) + q.filter_offset));
         }
       }
-      if (bias) acc += bias[oc];
+      if (bias) acc = fixed_point::WrappingAdd(acc, bias[oc]);
       out_px[oc] = static_cast<T>(RequantizeConv(q, oc, acc));
     }
   }
@@ -116,9 +117,10 @@ inline void TransposeConvQuantized(const optimized::ConvGeometry& g, int in_c, i
               const T* w = filter + ((static_cast<int64_t>(oc) * g.k_h + ky) * g.k_w + kx) * in_c;
               int32_t sum = 0;
               for (int ic = 0; ic < in_c; ++ic)
-                sum += (static_cast<int32_t>(in_px[ic]) + q.input_offset) *
-                       (static_cast<int32_t>(w[ic]) + q.filter_offset);
-              acc[oc] += sum;
+                sum = fixed_point::WrappingAdd(
+                    sum, (static_cast<int32_t>(in_px[ic]) + q.input_offset) *
+                             (static_cast<int32_t>(w[ic]) + q.filter_offset));
+              acc[oc] = fixed_point::WrappingAdd(acc[oc], sum);
             }
           }
         }
@@ -127,7 +129,7 @@ inline void TransposeConvQuantized(const optimized::ConvGeometry& g, int in_c, i
   }
   for (int64_t i = 0; i < out_elems; ++i) {
     const int oc = static_cast<int>(i % out_c);
-    const int32_t acc = scratch[i] + (bias ? bias[oc] : 0);
+    const int32_t acc = fixed_point::WrappingAdd(scratch[i], bias ? bias[oc] : 0);
     output[i] = static_cast<T>(RequantizeConv(q, oc, acc));
   }
 }

@@ -60,10 +60,10 @@ inline void DepthwiseConvQuantized(const DepthwiseParams& p, const DepthwiseQuan
                 const int32_t v =
                     input[((static_cast<int64_t>(b) * in_h + iy) * in_w + ix) * in_c + ic];
                 const int32_t w = filter[(static_cast<int64_t>(ky) * k_w + kx) * out_c + oc];
-                acc += (v + q.input_offset) * (w + q.filter_offset);
+                acc = fixed_point::WrappingAdd(acc, (v + q.input_offset) * (w + q.filter_offset));
               }
             }
-            if (bias) acc += bias[oc];
+            if (bias) acc = fixed_point::WrappingAdd(acc, bias[oc]);
             const int64_t v =  // 64-bit: the product may be saturated
                 int64_t{fixed_point::MultiplyByQuantizedMultiplier(acc, q.multiplier[oc],
                                                                    q.shift[oc])} +

@@ -24,9 +24,9 @@ inline void FullyConnectedQuantizedRows(const ConvQuantParams& q, int k, int n, 
       const T* w = weights + static_cast<int64_t>(j) * k;
       int32_t acc = 0;
       for (int i = 0; i < k; ++i)
-        acc += (static_cast<int32_t>(in_row[i]) + q.input_offset) *
-               (static_cast<int32_t>(w[i]) + q.filter_offset);
-      if (bias) acc += bias[j];
+        acc = fixed_point::WrappingAdd(acc, (static_cast<int32_t>(in_row[i]) + q.input_offset) *
+                                                (static_cast<int32_t>(w[i]) + q.filter_offset));
+      if (bias) acc = fixed_point::WrappingAdd(acc, bias[j]);
       out_row[j] = static_cast<T>(RequantizeConv(q, j, acc));
     }
   }
@@ -48,8 +48,9 @@ inline void BatchMatMulQuantized(int m, int k, int n, const T* lhs, int64_t lhs_
     for (int j = 0; j < n; ++j) {
       int32_t acc = 0;
       for (int t = 0; t < k; ++t)
-        acc += (static_cast<int32_t>(lhs[i * lhs_row + t * lhs_col]) + lhs_offset) *
-               (static_cast<int32_t>(rhs[t * rhs_row + j * rhs_col]) + rhs_offset);
+        acc = fixed_point::WrappingAdd(
+            acc, (static_cast<int32_t>(lhs[i * lhs_row + t * lhs_col]) + lhs_offset) *
+                     (static_cast<int32_t>(rhs[t * rhs_row + j * rhs_col]) + rhs_offset));
       // 64-bit: the product may be saturated near the int32 limits.
       const int64_t v = int64_t{MultiplyByQuantizedMultiplierGemm(acc, multiplier, shift)} +
                         output_offset;

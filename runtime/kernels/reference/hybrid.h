@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "runtime/kernels/fixed_point.h"
 #include "runtime/kernels/optimized/conv_indirection.h"
 
 // Hybrid (dynamic-range) kernels: float activations, int8 constant weights, float bias. The
@@ -147,7 +148,8 @@ inline void HybridConvRows(const optimized::ConvGeometry& g, int group_in_c, int
                                 static_cast<int64_t>(grp) * group_in_c;
           const int8_t* w_tap = w_oc + (static_cast<int64_t>(ky) * g.k_w + kx) * group_in_c;
           for (int c = 0; c < group_in_c; ++c)
-            acc += static_cast<int32_t>(w_tap[c]) * (static_cast<int32_t>(in_px[c]) - in_zp);
+            acc = fixed_point::WrappingAdd(
+                acc, static_cast<int32_t>(w_tap[c]) * (static_cast<int32_t>(in_px[c]) - in_zp));
         }
       }
       float v = static_cast<float>(acc) * (channel_scale[oc] * scale[b]);

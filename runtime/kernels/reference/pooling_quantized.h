@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "runtime/kernels/fixed_point.h"
 #include "runtime/kernels/reference/pooling.h"
 #include "runtime/shape.h"
 
@@ -50,7 +51,7 @@ inline void PoolQuantizedRows(const PoolParams& p, int32_t act_min, int32_t act_
             const int ix = ix_origin + fx;
             const T* in = input + ((b * in_h + iy) * in_w + ix) * depth + c0;
             if constexpr (kKind == PoolKind::kAverage) {
-              for (int c = 0; c < n; ++c) acc[c] += in[c];
+              for (int c = 0; c < n; ++c) acc[c] = fixed_point::WrappingAdd(acc[c], in[c]);
             } else {
               for (int c = 0; c < n; ++c) acc[c] = std::max<int32_t>(acc[c], in[c]);
             }
