@@ -1,8 +1,39 @@
 #include "runtime/thread_pool.h"
 
 #include <algorithm>
+#include <chrono>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 namespace litescope::runtime {
+namespace {
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+// Polls `done` for up to ThreadPool::kSpinMicros; true when it became true.
+template <typename Pred>
+bool SpinUntil(const Pred& done) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point deadline =
+      Clock::now() + std::chrono::microseconds(ThreadPool::kSpinMicros);
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (done()) return true;
+      CpuRelax();
+    }
+    if (Clock::now() >= deadline) return done();
+  }
+}
+
+}  // namespace
 
 ThreadPool::ThreadPool(int num_threads) : num_threads_(std::max(1, num_threads)) {
   for (int i = 1; i < num_threads_; ++i) workers_.emplace_back([this, i] { WorkerLoop(i); });
@@ -11,7 +42,7 @@ ThreadPool::ThreadPool(int num_threads) : num_threads_(std::max(1, num_threads))
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
+    stop_.store(true, std::memory_order_release);
   }
   work_cv_.notify_all();
   for (auto& t : workers_) t.join();
@@ -26,42 +57,53 @@ void ThreadPool::ParallelFor(int64_t n, int64_t min_chunk,
     fn(0, n);
     return;
   }
-  std::vector<std::pair<int64_t, int64_t>> chunks;
-  for (int64_t p = 0; p < parts; ++p) chunks.emplace_back(n * p / parts, n * (p + 1) / parts);
+  std::pair<int64_t, int64_t> mine;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    chunks_ = std::move(chunks);
+    chunks_.clear();
+    for (int64_t p = 0; p < parts; ++p) chunks_.emplace_back(n * p / parts, n * (p + 1) / parts);
+    mine = chunks_[0];
     fn_ = &fn;
-    pending_ = static_cast<int>(parts) - 1;
-    ++generation_;
+    pending_.store(static_cast<int>(parts) - 1, std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
   }
-  work_cv_.notify_all();
-  fn(chunks_[0].first, chunks_[0].second);
-  std::unique_lock<std::mutex> lock(mu_);
-  done_cv_.wait(lock, [this] { return pending_ == 0; });
-  fn_ = nullptr;
+  work_cv_.notify_all();  // no system call when every worker is still spinning
+  fn(mine.first, mine.second);
+  auto all_done = [this] { return pending_.load(std::memory_order_acquire) == 0; };
+  if (!SpinUntil(all_done)) {
+    std::unique_lock<std::mutex> lock(mu_);
+    done_cv_.wait(lock, all_done);
+  }
 }
 
 void ThreadPool::WorkerLoop(int worker) {
   uint64_t seen = 0;
   for (;;) {
+    auto has_work = [&] {
+      return stop_.load(std::memory_order_acquire) ||
+             generation_.load(std::memory_order_acquire) != seen;
+    };
+    SpinUntil(has_work);
     std::pair<int64_t, int64_t> chunk;
     const std::function<void(int64_t, int64_t)>* fn = nullptr;
     {
+      // Chunks are read under the lock: a worker left out of one loop may still be looking
+      // when the caller writes the next one.
       std::unique_lock<std::mutex> lock(mu_);
-      work_cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
-      if (stop_) return;
-      seen = generation_;
+      work_cv_.wait(lock, has_work);
+      if (stop_.load(std::memory_order_relaxed)) return;
+      seen = generation_.load(std::memory_order_relaxed);
       if (static_cast<size_t>(worker) >= chunks_.size()) continue;
       chunk = chunks_[static_cast<size_t>(worker)];
       fn = fn_;
     }
     (*fn)(chunk.first, chunk.second);
-    {
+    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      // The last one wakes the caller if it went to sleep; taking the lock first means the
+      // caller is either before its check (and sees 0) or inside wait (and gets the notify).
       std::lock_guard<std::mutex> lock(mu_);
-      --pending_;
+      done_cv_.notify_one();
     }
-    done_cv_.notify_one();
   }
 }
 
