@@ -66,13 +66,13 @@ inline int32_t RoundingDivideByPOT(int32_t x, int exponent) {
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
-// x * 2^shift with two's-complement wrap-around, as TFLite's int32 shift behaves.
 // a + b with the int32 accumulator's two's-complement wrap-around (a crafted bias or a very
 // long dot product overflows it; TFLite's code wraps there in practice).
 inline int32_t WrappingAdd(int32_t a, int32_t b) {
   return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
 }
 
+// x * 2^shift with two's-complement wrap-around, as TFLite's int32 shift behaves.
 inline int32_t WrappingShiftLeft(int32_t x, int shift) {
   if (shift >= 32) return 0;  // every bit wraps out
   return static_cast<int32_t>(static_cast<uint32_t>(x) << shift);
@@ -141,5 +141,13 @@ template <typename T>
 inline int32_t TypeMin() { return static_cast<int32_t>(std::numeric_limits<T>::min()); }
 template <typename T>
 inline int32_t TypeMax() { return static_cast<int32_t>(std::numeric_limits<T>::max()); }
+
+// v clamped to T's range. 64-bit input: callers add a zero point to a product that may already
+// be saturated at the int32 limits.
+template <typename T>
+inline T SaturateTo(int64_t v) {
+  return static_cast<T>(std::min<int64_t>(std::max<int64_t>(v, std::numeric_limits<T>::min()),
+                                          std::numeric_limits<T>::max()));
+}
 
 }  // namespace litescope::runtime::fixed_point

@@ -5,10 +5,10 @@
 #include <memory>
 #include <vector>
 
-#include "runtime/kernels/internal/fully_connected_shape.h"
 #include "runtime/kernels/builtin_kernels.h"
 #include "runtime/kernels/fully_connected_blockwise.h"
 #include "runtime/kernels/fully_connected_quantized.h"
+#include "runtime/kernels/internal/fully_connected_shape.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/optimized/gemm_f32.h"
 #include "runtime/schema/tflite_schema_generated.h"

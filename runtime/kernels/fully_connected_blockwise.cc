@@ -1,4 +1,3 @@
-#include "runtime/kernels/internal/fully_connected_shape.h"
 #include "runtime/kernels/fully_connected_blockwise.h"
 
 #include <fmt/format.h>
@@ -11,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/kernels/internal/fully_connected_shape.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/reference/fully_connected_blockwise.h"
 #include "runtime/kernels/reference/hybrid.h"

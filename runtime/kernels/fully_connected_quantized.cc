@@ -1,4 +1,3 @@
-#include "runtime/kernels/internal/fully_connected_shape.h"
 #include "runtime/kernels/fully_connected_quantized.h"
 
 #include <fmt/format.h>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "runtime/kernels/internal/conv_quant_params.h"
+#include "runtime/kernels/internal/fully_connected_shape.h"
 #include "runtime/kernels/internal/quant_checks.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/optimized/gemm_int8.h"

@@ -124,8 +124,7 @@ void GemmI8(const int8_t* a, int64_t lda, int rows, const PackedMatrixI8& w,
       for (int r = 0; r < mr; ++r) {
         int8_t* o = out + ldo * (r0 + r) + first;
         for (int c = 0; c < cols; ++c) {
-          const int32_t total = static_cast<int32_t>(static_cast<uint32_t>(acc[r][c]) +
-                                                     static_cast<uint32_t>(bias[c]));
+          const int32_t total = fixed_point::WrappingAdd(acc[r][c], bias[c]);
           o[c] = static_cast<int8_t>(reference::RequantizeConv(q, first + c, total));
         }
       }

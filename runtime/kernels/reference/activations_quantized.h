@@ -75,12 +75,10 @@ struct QuantAbsOp {
   T operator()(T x) const {
     const int32_t value = std::abs(static_cast<int32_t>(x) - p->input_zp);
     // 64-bit: a hostile scale ratio saturates the product near the int32 limits.
-    const int64_t out =
+    return fixed_point::SaturateTo<T>(
         int64_t{rescale ? fixed_point::MultiplyByQuantizedMultiplier(value, p->mult, p->shift)
                         : value} +
-        p->output_zp;
-    return static_cast<T>(std::min<int64_t>(std::max<int64_t>(out, fixed_point::TypeMin<T>()),
-                                            fixed_point::TypeMax<T>()));
+        p->output_zp);
   }
 };
 
@@ -223,9 +221,8 @@ struct QuantSqrtOp {
     const float in = input_scale * static_cast<float>(static_cast<int32_t>(x) - input_zp);
     const float root = std::sqrt(in);
     // 64-bit: a NaN or out-of-range quotient converts to INT32_MIN, as on x86.
-    const int64_t q = int64_t{FloatToInt32LikeX86(root / output_scale)} + output_zp;
-    return static_cast<T>(std::min<int64_t>(std::max<int64_t>(q, fixed_point::TypeMin<T>()),
-                                            fixed_point::TypeMax<T>()));
+    return fixed_point::SaturateTo<T>(int64_t{FloatToInt32LikeX86(root / output_scale)} +
+                                      output_zp);
   }
 };
 

@@ -28,10 +28,13 @@ inline void SumQuantized(const Shape& input_shape, const T* input, const std::ve
   ReduceInto<int32_t, ReduceKind::kSum>(input_shape, wide.data(), reduced, output);
 }
 
-template <typename T>
-inline T SaturateTo(int64_t v) {  // 64-bit: callers add offsets to saturated products
-  return static_cast<T>(std::min<int64_t>(std::max<int64_t>(v, std::numeric_limits<T>::min()),
-                                          std::numeric_limits<T>::max()));
+// v truncated toward zero into int32's range; NaN (an infinite scale ratio times a zero) is 0.
+// A hostile scale ratio takes these float-derived values far outside int32, where TFLite's own
+// conversion is undefined.
+inline int64_t ClampedFloatToInt32(float v) {
+  constexpr float kLimit = 2147483520.f;  // largest float below 2^31
+  if (std::isnan(v)) return 0;
+  return static_cast<int64_t>(std::min(std::max(v, -kLimit), kLimit));
 }
 
 // TFLite's optimized spatial mean: count = H * W (as float);
@@ -44,17 +47,13 @@ inline void MeanSpatial4D(const int32_t* sums, int64_t n, int64_t count, float i
   const float num = static_cast<float>(count);
   float temp = static_cast<float>(in_zp) * in_scale / out_scale;
   temp = temp > 0 ? temp + 0.5f : temp - 0.5f;
-  // A hostile scale ratio puts temp outside int32 (TFLite's cast is then undefined): saturate.
-  constexpr float kLimit = 2147483520.f;  // largest float below 2^31
-  if (std::isnan(temp)) temp = 0.f;
-  temp = std::min(std::max(temp, -kLimit), kLimit);
-  const int64_t bias = int64_t{out_zp} - static_cast<int64_t>(temp);
+  const int64_t bias = int64_t{out_zp} - ClampedFloatToInt32(temp);
   const float real_scale = in_scale / (num * out_scale);
   int32_t multiplier = 0;
   int shift = 0;
   fixed_point::QuantizeMultiplier(static_cast<double>(real_scale), &multiplier, &shift);
   for (int64_t i = 0; i < n; ++i)
-    output[i] = SaturateTo<T>(
+    output[i] = fixed_point::SaturateTo<T>(
         int64_t{fixed_point::MultiplyByQuantizedMultiplier(sums[i], multiplier, shift)} + bias);
 }
 
@@ -74,8 +73,8 @@ inline void MeanGeneral(const int32_t* sums, int64_t n, int64_t count, int32_t i
   for (int64_t i = 0; i < n; ++i) {
     const auto shifted =
         static_cast<int32_t>(static_cast<int64_t>(sums[i]) - static_cast<int64_t>(in_zp) * count);
-    output[i] =
-        SaturateTo<T>(int64_t{fixed_point::MultiplyByQuantizedMultiplier(shifted, m, s)} + out_zp);
+    output[i] = fixed_point::SaturateTo<T>(
+        int64_t{fixed_point::MultiplyByQuantizedMultiplier(shifted, m, s)} + out_zp);
   }
 }
 
@@ -86,14 +85,10 @@ inline void SumRescale(const int32_t* sums, int64_t n, int64_t count, float in_s
                        float out_scale, int32_t out_zp, T* output) {
   const float scale = in_scale / out_scale;
   const float bias = static_cast<float>(-in_zp) * scale * static_cast<float>(count);
-  constexpr float kLimit = 2147483520.f;  // largest float below 2^31
   for (int64_t i = 0; i < n; ++i) {
-    float r = std::round(static_cast<float>(sums[i]) * scale + bias);
-    if (std::isnan(r)) r = 0.f;  // an infinite scale ratio times a zero
-    r = std::min(std::max(r, -kLimit), kLimit);
-    const int64_t v = static_cast<int64_t>(r) + out_zp;
-    output[i] = SaturateTo<T>(
-        static_cast<int32_t>(std::min<int64_t>(std::max<int64_t>(v, INT32_MIN), INT32_MAX)));
+    const int64_t v =
+        ClampedFloatToInt32(std::round(static_cast<float>(sums[i]) * scale + bias)) + out_zp;
+    output[i] = fixed_point::SaturateTo<T>(v);  // T is at most 16 bits wide
   }
 }
 
