@@ -72,6 +72,17 @@ inline int32_t WrappingAdd(int32_t a, int32_t b) {
   return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
 }
 
+// A loop-carried int32 accumulator that must wrap is kept as uint32 for the whole loop and
+// converted back once at the end (WrappingAccumulator below), never updated through
+// WrappingAdd's int32 -> uint32 -> int32 round trip. GCC 12.2 (Debian 12's g++) at -O3
+// miscompiles that round trip when its loop vectorizer vectorizes an outer loop over several
+// such accumulators (the per-tap loop of the depthwise kernel: wrong sums on every border
+// pixel of an 8-channel block; tests/runtime/kernels/depthwise_conv_quantized_test.cc holds
+// the reproducer). Unsigned arithmetic throughout gives the same bits and is compiled right.
+inline uint32_t WrappingProduct(int32_t a, int32_t b) {
+  return static_cast<uint32_t>(a) * static_cast<uint32_t>(b);
+}
+
 // x * 2^shift with two's-complement wrap-around, as TFLite's int32 shift behaves.
 inline int32_t WrappingShiftLeft(int32_t x, int shift) {
   if (shift >= 32) return 0;  // every bit wraps out

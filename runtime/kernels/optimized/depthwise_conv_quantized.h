@@ -51,17 +51,17 @@ inline void PackDepthwiseQuantizedFilter(const T* filter, int taps, int out_c, c
   packed->interior_bias.resize(static_cast<size_t>(out_c));
   if (bias) std::copy(bias, bias + out_c, packed->bias.begin());
   for (int oc = 0; oc < out_c; ++oc) {
-    int32_t sum = 0;
+    uint32_t sum = 0;  // wraps; see fixed_point::WrappingProduct
     for (int t = 0; t < taps; ++t) {
       const size_t i = static_cast<size_t>(t) * out_c + oc;
       const int32_t w = static_cast<int32_t>(filter[i]) + filter_offset;
       packed->weights[i] = w;
-      sum = fixed_point::WrappingAdd(sum, w);
+      sum += static_cast<uint32_t>(w);
     }
     // Wraps like the int32 accumulator it stands for.
-    packed->interior_bias[static_cast<size_t>(oc)] =
-        static_cast<int32_t>(static_cast<uint32_t>(packed->bias[static_cast<size_t>(oc)]) +
-                             static_cast<uint32_t>(input_offset) * static_cast<uint32_t>(sum));
+    packed->interior_bias[static_cast<size_t>(oc)] = static_cast<int32_t>(
+        static_cast<uint32_t>(packed->bias[static_cast<size_t>(oc)]) +
+        static_cast<uint32_t>(input_offset) * sum);
   }
 }
 
@@ -103,8 +103,10 @@ inline void DwqChannelBlock(const T* __restrict__ in, const int32_t* __restrict_
                             const int32_t* __restrict__ init, T* __restrict__ out,
                             int64_t tap_y_stride, int64_t tap_x_stride, int64_t w_row_stride, int c,
                             int n_ky, int n_kx, const Requantization& rq, int c0) {
-  int32_t acc[kBlock];
-  for (int j = 0; j < kBlock; ++j) acc[j] = init[j];
+  // uint32: the sums wrap like TFLite's int32 accumulators, and one type for the whole loop
+  // keeps GCC 12's vectorizer from miscompiling it (fixed_point::WrappingProduct).
+  uint32_t acc[kBlock];
+  for (int j = 0; j < kBlock; ++j) acc[j] = static_cast<uint32_t>(init[j]);
   const int32_t input_offset = rq.input_offset;
   for (int ky = 0; ky < n_ky; ++ky) {
     const T* in_y = in + ky * tap_y_stride;
@@ -115,7 +117,7 @@ inline void DwqChannelBlock(const T* __restrict__ in, const int32_t* __restrict_
       for (int j = 0; j < kBlock; ++j) {
         const int32_t v =
             kInterior ? static_cast<int32_t>(ip[j]) : static_cast<int32_t>(ip[j]) + input_offset;
-        acc[j] = fixed_point::WrappingAdd(acc[j], v * wp[j]);
+        acc[j] += fixed_point::WrappingProduct(v, wp[j]);
       }
     }
   }
@@ -125,7 +127,7 @@ inline void DwqChannelBlock(const T* __restrict__ in, const int32_t* __restrict_
   const int32_t out_offset = rq.output_offset, lo = rq.act_min, hi = rq.act_max;
   int32_t res[kBlock];
   for (int j = 0; j < kBlock; ++j)
-    res[j] = RequantizeBranchless(acc[j], mult[j], left[j], right[j], out_offset, lo, hi);
+    res[j] = RequantizeBranchless(static_cast<int32_t>(acc[j]), mult[j], left[j], right[j], out_offset, lo, hi);
   for (int j = 0; j < kBlock; ++j) out[j] = static_cast<T>(res[j]);
 }
 
@@ -173,7 +175,7 @@ inline void DepthwiseConvQuantizedRows(const reference::DepthwiseParams& p,
   const int64_t tap_x_stride = in_pixel * p.dilation_w;
   const int32_t* weights = packed.weights.data();
 
-  std::vector<int32_t> acc;
+  std::vector<uint32_t> acc;  // wraps; see fixed_point::WrappingProduct
   if (m_count != 1) acc.resize(static_cast<size_t>(out_c));
   std::vector<int32_t> left(static_cast<size_t>(out_c)), right(static_cast<size_t>(out_c));
   for (int oc = 0; oc < out_c; ++oc) {
@@ -198,7 +200,8 @@ inline void DepthwiseConvQuantizedRows(const reference::DepthwiseParams& p,
       T* op = out_row + static_cast<int64_t>(ox) * out_c;
       const bool any_tap = ky0 < ky1 && kx0 < kx1;
       if (m_count != 1) {
-        for (int oc = 0; oc < out_c; ++oc) acc[static_cast<size_t>(oc)] = packed.bias[oc];
+        for (int oc = 0; oc < out_c; ++oc)
+          acc[static_cast<size_t>(oc)] = static_cast<uint32_t>(packed.bias[oc]);
         for (int ky = ky0; any_tap && ky < ky1; ++ky) {
           const int iy = iy0 + ky * p.dilation_h;
           for (int kx = kx0; kx < kx1; ++kx) {
@@ -207,14 +210,14 @@ inline void DepthwiseConvQuantizedRows(const reference::DepthwiseParams& p,
             const int32_t* wp = weights + ky * w_row + static_cast<int64_t>(kx) * out_c;
             for (int ic = 0; ic < in_c; ++ic) {
               const int32_t v = static_cast<int32_t>(ip[ic]) + q.input_offset;
-              int32_t* a = acc.data() + static_cast<int64_t>(ic) * m_count;
+              uint32_t* a = acc.data() + static_cast<int64_t>(ic) * m_count;
               const int32_t* ww = wp + static_cast<int64_t>(ic) * m_count;
-              for (int m = 0; m < m_count; ++m) a[m] = fixed_point::WrappingAdd(a[m], v * ww[m]);
+              for (int m = 0; m < m_count; ++m) a[m] += fixed_point::WrappingProduct(v, ww[m]);
             }
           }
         }
         for (int oc = 0; oc < out_c; ++oc)
-          op[oc] = static_cast<T>(internal::RequantizeOne(acc[static_cast<size_t>(oc)],
+          op[oc] = static_cast<T>(internal::RequantizeOne(static_cast<int32_t>(acc[static_cast<size_t>(oc)]),
                                                           q.multiplier[oc], q.shift[oc],
                                                           q.output_offset, q.act_min, q.act_max));
         continue;

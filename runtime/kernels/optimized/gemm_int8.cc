@@ -53,16 +53,15 @@ void PanelDot(const int8_t* a, int64_t lda, int mr, const int8_t* panel, int k_p
   _mm512_storeu_si512(acc[3], c3);
 #else
   for (int r = 0; r < mr; ++r) {
-    int32_t s[kGemmI8Nr] = {};
+    uint32_t s[kGemmI8Nr] = {};  // wraps; see fixed_point::WrappingProduct
     const int8_t* ar = a + lda * r;
     for (int t = 0; t < k_padded; t += 4) {
       const int8_t* b = panel + static_cast<int64_t>(t) * kGemmI8Nr;
       for (int c = 0; c < kGemmI8Nr; ++c)
         for (int u = 0; u < 4; ++u)
-          s[c] = fixed_point::WrappingAdd(
-              s[c], static_cast<int32_t>(ar[t + u]) * static_cast<int32_t>(b[c * 4 + u]));
+          s[c] += fixed_point::WrappingProduct(ar[t + u], b[c * 4 + u]);
     }
-    std::copy(s, s + kGemmI8Nr, acc[r]);
+    for (int c = 0; c < kGemmI8Nr; ++c) acc[r][c] = static_cast<int32_t>(s[c]);
   }
 #endif
 }
@@ -91,17 +90,17 @@ bool PackedMatrixI8::Pack(const int8_t* src, int k, int n, const int32_t* bias,
     int32_t b = 0;
     if (j < n) {
       const int8_t* row = src + static_cast<int64_t>(j) * k;
-      int32_t sum = 0;
+      uint32_t sum = 0;  // wraps; see fixed_point::WrappingProduct
       int8_t* panel = data_.data() + static_cast<int64_t>(j / kGemmI8Nr) * k_padded_ * kGemmI8Nr;
       const int c = j % kGemmI8Nr;
       for (int t = 0; t < k; ++t) {
-        sum = fixed_point::WrappingAdd(sum, row[t]);
+        sum += static_cast<uint32_t>(int32_t{row[t]});
         panel[static_cast<int64_t>(t / 4) * 4 * kGemmI8Nr + c * 4 + t % 4] = row[t];
       }
       // Wrapping like the int32 accumulator of the reference kernel.
       b = static_cast<int32_t>(static_cast<uint32_t>(bias ? bias[j] : 0) +
                                static_cast<uint32_t>(input_offset - kActivationBias) *
-                                   static_cast<uint32_t>(sum));
+                                   sum);
     }
     bias_.data()[j] = b;
   }

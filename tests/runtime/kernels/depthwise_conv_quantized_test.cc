@@ -110,6 +110,17 @@ TEST_CASE("Quantized depthwise convolution matches the reference", "[runtime][ke
   }
 }
 
+// Minimal reproducer of a GCC 12.2 -O3 miscompile (fixed_point::WrappingProduct): one 8-channel
+// block, 9x9 input, 3x3 filter, stride 2, SAME padding, so that the pixels on the border take
+// the per-tap loop with two or three valid taps. With int32 accumulators updated through
+// WrappingAdd, GCC's loop vectorizer vectorized that tap loop wrongly: 78 of 200 outputs were
+// off (both int8 and uint8); -O2, -fno-tree-loop-vectorize and clang were right.
+TEST_CASE("Quantized depthwise border pixels of an 8-channel block", "[runtime][kernels]") {
+  const DwqCase c{1, 9, 9, 8, 1, 3, 3, 2, 1, true, true};
+  SECTION("int8") { CheckAgainstReference<int8_t>(c); }
+  SECTION("uint8") { CheckAgainstReference<uint8_t>(c); }
+}
+
 TEST_CASE("Reference quantized depthwise convolution follows TFLite's rules",
           "[runtime][kernels]") {
   // One pixel, one channel, 1x1 filter: (10 - 2) * 3 + 4 = 28; times 0.5 -> 14; + 1 -> 15.
