@@ -29,6 +29,20 @@ if(LITESCOPE_BUILD_BENCH)
   ls_find_config(benchmark libbenchmark-dev)
 endif()
 
+# CPU identification for the run-time kernel dispatch (runtime/cpu_isa.cc). Debian 12's
+# cpuinfo-config.cmake points one directory too high (/usr/lib/lib/...), so find it by hand.
+find_path(CPUINFO_INCLUDE_DIR cpuinfo.h)
+find_library(CPUINFO_LIBRARY cpuinfo)
+if(NOT CPUINFO_INCLUDE_DIR OR NOT CPUINFO_LIBRARY)
+  ls_fail_missing("cpuinfo" libcpuinfo-dev)
+endif()
+if(NOT TARGET cpuinfo::cpuinfo)
+  add_library(cpuinfo::cpuinfo UNKNOWN IMPORTED)
+  set_target_properties(cpuinfo::cpuinfo PROPERTIES
+    IMPORTED_LOCATION "${CPUINFO_LIBRARY}"
+    INTERFACE_INCLUDE_DIRECTORIES "${CPUINFO_INCLUDE_DIR}")
+endif()
+
 # XNNPACK and pthreadpool ship no CMake config or .pc file in Debian.
 find_path(XNNPACK_INCLUDE_DIR xnnpack.h)
 find_library(XNNPACK_LIBRARY XNNPACK)

@@ -13,6 +13,7 @@
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/optimized/conv_indirection.h"
 #include "runtime/kernels/optimized/gemm_int8.h"
+#include "runtime/kernels/optimized/isa_kernels.h"
 #include "runtime/kernels/reference/conv_16x8.h"
 #include "runtime/kernels/reference/conv_quantized.h"
 #include "runtime/kernels/reference/hybrid.h"
@@ -286,15 +287,15 @@ Status ConvEvalQuantized(KernelContext& ctx, Node& node) {
   }
   if (in.type == DataType::kInt8) {
     pool.ParallelFor(rows, min_rows, [&](int64_t begin, int64_t end) {
-      reference::ConvQuantizedRows<int8_t>(g, d->group_in_c, d->out_c, q, in.data_as<int8_t>(),
-                                           filter.data_as<int8_t>(), bias_data,
-                                           out.data_as<int8_t>(), begin, end);
+      optimized::ConvQuantizedRows(g, d->group_in_c, d->out_c, q, in.data_as<int8_t>(),
+                                   filter.data_as<int8_t>(), bias_data, out.data_as<int8_t>(),
+                                   begin, end);
     });
   } else {
     pool.ParallelFor(rows, min_rows, [&](int64_t begin, int64_t end) {
-      reference::ConvQuantizedRows<uint8_t>(g, d->group_in_c, d->out_c, q,
-                                            in.data_as<uint8_t>(), filter.data_as<uint8_t>(),
-                                            bias_data, out.data_as<uint8_t>(), begin, end);
+      optimized::ConvQuantizedRows(g, d->group_in_c, d->out_c, q, in.data_as<uint8_t>(),
+                                   filter.data_as<uint8_t>(), bias_data, out.data_as<uint8_t>(),
+                                   begin, end);
     });
   }
   return Status::Ok();

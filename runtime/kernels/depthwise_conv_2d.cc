@@ -9,8 +9,8 @@
 #include "runtime/kernels/fixed_point.h"
 #include "runtime/kernels/internal/quant_checks.h"
 #include "runtime/kernels/kernel_util.h"
-#include "runtime/kernels/optimized/depthwise_conv.h"
 #include "runtime/kernels/optimized/depthwise_conv_quantized.h"
+#include "runtime/kernels/optimized/isa_kernels.h"
 #include "runtime/kernels/reference/depthwise_conv.h"
 #include "runtime/kernels/reference/depthwise_conv_quantized.h"
 #include "runtime/schema/tflite_schema_generated.h"
@@ -219,7 +219,7 @@ Status DepthwiseEvalQuantized(KernelContext& ctx, Node& node, DepthwiseOpData* d
   T* out_data = out.data_as<T>();
   const optimized::DepthwiseQuantizedFilter& packed = data->packed;
   ctx.thread_pool().ParallelFor(rows, min_rows, [&](int64_t begin, int64_t end) {
-    optimized::DepthwiseConvQuantizedRows<T>(p, q, in.shape, in_data, filter.shape, packed,
+    optimized::DepthwiseConvQuantizedRows(p, q, in.shape, in_data, filter.shape, packed,
                                              out.shape, out_data, begin, end);
   });
   return Status::Ok();

@@ -15,24 +15,16 @@ class ThreadPool;
 // (implicit GEMM: convolution without an im2col copy).
 namespace litescope::runtime::optimized {
 
-// Micro-kernel tile for this build: kGemmF32Mr rows x kGemmF32Nr columns of C are held in
-// registers. Chosen by the compiler's target flags (AVX-512F, AVX2+FMA, or portable scalar).
-#if defined(__AVX512F__)
-inline constexpr int kGemmF32Mr = 8;
-inline constexpr int kGemmF32Nr = 32;
-#elif defined(__AVX2__) && defined(__FMA__)
-inline constexpr int kGemmF32Mr = 6;
-inline constexpr int kGemmF32Nr = 16;
-#else
-inline constexpr int kGemmF32Mr = 4;
-inline constexpr int kGemmF32Nr = 8;
-#endif
+struct IsaKernels;
 
-// Name of the micro-kernel this build uses, e.g. "f32_gemm_8x32_avx512f".
+// Name of the micro-kernel that GemmF32 uses at the active ISA level, e.g.
+// "f32_gemm_8x32_avx512f".
 const char* GemmF32KernelName();
 
-// B (K x N) and the bias (N), packed: ceil(N / kGemmF32Nr) panels, each K rows of kGemmF32Nr
-// contiguous floats, zero padded past N. Owns its storage; immutable after Pack.
+// B (K x N) and the bias (N), packed: ceil(N / nr) panels, each K rows of nr contiguous floats,
+// zero padded past N, where nr is the panel width of the micro-kernel of the ISA level active
+// at Pack time (isa_kernels.h); the matrix keeps those kernels, so GemmF32 on it stays
+// consistent if the level changes later. Owns its storage; immutable after Pack.
 class PackedMatrixF32 {
  public:
   // Packs B, whose element (k, n) is src[k * k_stride + n * n_stride], and the bias (n values,
@@ -43,22 +35,23 @@ class PackedMatrixF32 {
 
   int k() const { return k_; }
   int n() const { return n_; }
-  int panel_count() const { return (n_ + kGemmF32Nr - 1) / kGemmF32Nr; }
-  // K x kGemmF32Nr floats of panel p (columns p * kGemmF32Nr ...).
-  const float* panel(int p) const {
-    return data_.data() + static_cast<int64_t>(p) * k_ * kGemmF32Nr;
-  }
-  // kGemmF32Nr bias values of panel p.
-  const float* bias_panel(int p) const {
-    return bias_.data() + static_cast<int64_t>(p) * kGemmF32Nr;
-  }
+  int nr() const { return nr_; }
+  int panel_count() const { return (n_ + nr_ - 1) / nr_; }
+  // K x nr floats of panel p (columns p * nr ...).
+  const float* panel(int p) const { return data_.data() + static_cast<int64_t>(p) * k_ * nr_; }
+  // nr bias values of panel p.
+  const float* bias_panel(int p) const { return bias_.data() + static_cast<int64_t>(p) * nr_; }
   bool empty() const { return bias_.empty(); }
+  // The kernels this matrix was packed for.
+  const IsaKernels& kernels() const { return *kernels_; }
 
  private:
   AlignedBuffer<float> data_;
   AlignedBuffer<float> bias_;
   int k_ = 0;
   int n_ = 0;
+  int nr_ = 1;
+  const IsaKernels* kernels_ = nullptr;
 };
 
 // Where the GEMM reads A (M x K).

@@ -3,19 +3,38 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__AVX512F__) || defined(__AVX2__)
 #include <immintrin.h>
-#endif
 
 #include "runtime/kernels/optimized/gemm_f32.h"
 
-// Register-blocked micro-kernels of GemmF32 (private to gemm_f32.cc). MicroKernelF32<MR, NV>
-// computes an MR x nr tile of C over one K block, where nr <= NV * kGemmF32Nr / 2 (NV = 2: a
-// whole panel; NV = 1: its left half, for a narrow last panel):
+#ifndef LS_ISA_LEVEL
+#error "ISA kernel body: included only by runtime/kernels/optimized/kernels.isa.cc"
+#endif
+
+// Register-blocked micro-kernels of GemmF32, one set per ISA level (kernels.isa.cc). kMr x kNr is
+// the tile this level keeps in registers. MicroKernelF32<MR, NV> computes an MR x nr tile of C
+// over one K block, where nr <= NV * kNr / 2 (NV = 2: a whole panel; NV = 1: its left half, for
+// a narrow last panel):
 //   acc = bias (first K block) or C (later blocks)
-//   for each tap t < ks, k < kc:  acc[r][j] += A(r, t, k) * b[(t * kc + k) * kGemmF32Nr + j]
+//   for each tap t < ks, k < kc:  acc[r][j] += A(r, t, k) * b[(t * kc + k) * kNr + j]
 //   C = clamp(acc) when `clamp`, else acc.
-namespace litescope::runtime::optimized::internal {
+namespace litescope::runtime::optimized {
+inline namespace LS_ISA_NAMESPACE {
+namespace internal {
+
+#if LS_ISA_AVX512
+inline constexpr int kMr = 8;
+inline constexpr int kNr = 32;
+inline constexpr const char* kGemmF32Name = "f32_gemm_8x32_avx512f";
+#elif LS_ISA_AVX2
+inline constexpr int kMr = 6;
+inline constexpr int kNr = 16;
+inline constexpr const char* kGemmF32Name = "f32_gemm_6x16_avx2_fma";
+#else
+inline constexpr int kMr = 4;
+inline constexpr int kNr = 8;
+inline constexpr const char* kGemmF32Name = "f32_gemm_4x8_scalar";
+#endif
 
 struct MicroKernelArgsF32 {
   const float* const* a = nullptr;  // row r, tap t: a[r * a_stride + t]
@@ -25,10 +44,10 @@ struct MicroKernelArgsF32 {
   int ks = 1;                   // taps in this K block
   int kc = 0;                   // floats per tap
   const float* b = nullptr;     // packed panel rows of this K block
-  const float* bias = nullptr;  // kGemmF32Nr initial values, or nullptr: start from C
+  const float* bias = nullptr;  // kNr initial values, or nullptr: start from C
   float* c = nullptr;
   int64_t ldc = 0;
-  int nr = kGemmF32Nr;  // valid columns
+  int nr = kNr;  // valid columns
   bool clamp = false;
   float min = 0.f;
   float max = 0.f;
@@ -46,14 +65,14 @@ inline void LoadRowPointers(const MicroKernelArgsF32& g, int t, const float* (&a
   }
 }
 
-#if defined(__AVX512F__)
+#if LS_ISA_AVX512
 
 // NV (1 or 2) zmm accumulators per row: MR x 16*NV columns of a 32-wide panel. Short rows
 // (MR = 1, 2: matrix-vector products) split K over several accumulator sets so that the FMA
 // latency stays hidden.
 template <int MR, int NV>
 void MicroKernelF32(const MicroKernelArgsF32& g) {
-  static_assert(kGemmF32Nr == 32, "AVX-512 kernel reads 32-column panels");
+  static_assert(kNr == 32, "AVX-512 kernel reads 32-column panels");
   constexpr int kSplit = MR == 1 ? 4 : (MR == 2 ? 2 : 1);
   __mmask16 mask[2];
   mask[0] = g.nr >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << g.nr) - 1u);
@@ -114,12 +133,12 @@ void MicroKernelF32(const MicroKernelArgsF32& g) {
       _mm512_mask_storeu_ps(g.c + r * g.ldc + 16 * v, mask[v], acc[0][r][v]);
 }
 
-#elif defined(__AVX2__) && defined(__FMA__)
+#elif LS_ISA_AVX2
 
 // NV (1 or 2) ymm accumulators per row: MR x 8*NV columns of a 16-wide panel.
 template <int MR, int NV>
 void MicroKernelF32(const MicroKernelArgsF32& g) {
-  static_assert(kGemmF32Nr == 16, "AVX2 kernel reads 16-column panels");
+  static_assert(kNr == 16, "AVX2 kernel reads 16-column panels");
   __m256 acc[MR][NV];
   for (int r = 0; r < MR; ++r) {
     if (g.bias) {
@@ -164,10 +183,9 @@ void MicroKernelF32(const MicroKernelArgsF32& g) {
 
 #else
 
-// Portable kernel: plain loops the compiler may vectorize; computes NV * kGemmF32Nr / 2 columns.
+// Portable kernel: plain loops the compiler may vectorize; computes NV * kNr / 2 columns.
 template <int MR, int NV>
 void MicroKernelF32(const MicroKernelArgsF32& g) {
-  constexpr int kNr = kGemmF32Nr;
   constexpr int kCols = NV * kNr / 2;
   float acc[MR][kCols];
   for (int r = 0; r < MR; ++r)
@@ -200,4 +218,6 @@ void MicroKernelF32(const MicroKernelArgsF32& g) {
 
 #endif
 
-}  // namespace litescope::runtime::optimized::internal
+}  // namespace internal
+}  // namespace LS_ISA_NAMESPACE
+}  // namespace litescope::runtime::optimized

@@ -12,13 +12,16 @@
 // the inner loop is a plain int8 dot product with int32 accumulation. Convolution padding must
 // therefore hold the input zero point (A + input_offset = 0), never 0. Bit-exact with
 // reference::ConvQuantizedRows / FullyConnectedQuantizedRows (same integers, same requantize).
-// The micro-kernel is AVX-512 VNNI when the compiler targets it, else portable C++.
+// The loops are compiled once per ISA level (gemm_int8_driver.h); a packed matrix keeps the
+// kernels of the level active when it was packed.
 namespace litescope::runtime::optimized {
 
 // Output channels per packed panel.
 inline constexpr int kGemmI8Nr = 16;
 
-// Name of the micro-kernel this build uses, e.g. "i8_gemm_4x16_avx512vnni".
+struct IsaKernels;
+
+// Name of the micro-kernel at the active ISA level, e.g. "i8_gemm_4x16_avx512vnni".
 const char* GemmI8KernelName();
 
 // W (N x K, row j at src + j * K) packed in panels of kGemmI8Nr channels: for each group of 4
@@ -37,11 +40,14 @@ class PackedMatrixI8 {
     return data_.data() + static_cast<int64_t>(p) * k_padded_ * kGemmI8Nr;
   }
   const int32_t* bias() const { return bias_.data(); }  // n rounded up to kGemmI8Nr
+  // The kernels this matrix was packed for.
+  const IsaKernels& kernels() const { return *kernels_; }
 
  private:
   int k_ = 0;
   int n_ = 0;
   int k_padded_ = 0;
+  const IsaKernels* kernels_ = nullptr;
   AlignedBuffer<int8_t> data_;
   AlignedBuffer<int32_t> bias_;
 };

@@ -1,4 +1,5 @@
 #include "runtime/kernels/optimized/depthwise_conv_quantized.h"
+#include "runtime/kernels/optimized/isa_kernels.h"
 
 #include <catch2/catch.hpp>
 

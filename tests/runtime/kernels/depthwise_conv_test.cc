@@ -1,4 +1,4 @@
-#include "runtime/kernels/optimized/depthwise_conv.h"
+#include "runtime/kernels/optimized/isa_kernels.h"
 
 #include <catch2/catch.hpp>
 

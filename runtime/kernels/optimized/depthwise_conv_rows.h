@@ -8,7 +8,12 @@
 #include "runtime/kernels/reference/depthwise_conv.h"
 #include "runtime/shape.h"
 
-// Fast float DEPTHWISE_CONV_2D for NHWC. Same contract as reference::DepthwiseConvFloat, but
+#ifndef LS_ISA_LEVEL
+#error "ISA kernel body: included only by runtime/kernels/optimized/kernels.isa.cc"
+#endif
+
+// Fast float DEPTHWISE_CONV_2D for NHWC, compiled once per ISA level (kernels.isa.cc); callers
+// use optimized::DepthwiseConvFloatRows from isa_kernels.h. Same contract as reference::DepthwiseConvFloat, but
 // computes a range of output rows so that callers can split the work across threads.
 //
 // How it is fast:
@@ -20,6 +25,7 @@
 //     keeps the accumulators in vector registers (NHWC makes channels contiguous).
 // Depth multipliers above 1 take a simpler per-pixel path.
 namespace litescope::runtime::optimized {
+inline namespace LS_ISA_NAMESPACE {
 
 namespace internal {
 
@@ -254,4 +260,5 @@ inline void DepthwiseConvFloatRows(const reference::DepthwiseParams& p, const Sh
   }
 }
 
+}  // namespace LS_ISA_NAMESPACE
 }  // namespace litescope::runtime::optimized
