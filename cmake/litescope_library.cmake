@@ -10,9 +10,20 @@ function(ls_add_folder_library name)
   file(GLOB sources CONFIGURE_DEPENDS ${globs})
   if(sources)
     add_library(${name} STATIC ${sources})
-    target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+    set(scope PUBLIC)
   else()
     add_library(${name} INTERFACE)
-    target_link_libraries(${name} INTERFACE ${ARG_DEPS})
+    set(scope INTERFACE)
   endif()
+  target_link_libraries(${name} ${scope} ${ARG_DEPS})
+  ls_target_includes(${name} ${scope})
+endfunction()
+
+# ls_target_includes(<target> PUBLIC|INTERFACE): includes are written from the repository root
+# ("runtime/model.h") and generated headers live under <build>/gen with the same layout; the
+# installed package keeps that layout under <prefix>/include.
+function(ls_target_includes target scope)
+  target_include_directories(${target} ${scope}
+    $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}> $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/gen>
+    $<INSTALL_INTERFACE:include>)
 endfunction()
