@@ -27,3 +27,20 @@ function(ls_target_includes target scope)
     $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}> $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/gen>
     $<INSTALL_INTERFACE:include>)
 endfunction()
+
+# The installed (and exported) libraries: target name in this build, then its name after
+# "litescope::". ls_name_libraries() gives each its EXPORT_NAME and a litescope::<name> ALIAS.
+set(LS_INSTALLED_LIBRARIES
+    ls_runtime runtime
+    ls_delegates delegates
+    ls_profiler profiler
+    ls_analyzers analyzers
+    ls_reports reports)
+function(ls_name_libraries)
+  set(list ${LS_INSTALLED_LIBRARIES})
+  while(list)
+    list(POP_FRONT list target name)
+    set_target_properties(${target} PROPERTIES EXPORT_NAME ${name})
+    add_library(litescope::${name} ALIAS ${target})
+  endwhile()
+endfunction()
