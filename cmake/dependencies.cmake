@@ -29,41 +29,21 @@ if(LITESCOPE_BUILD_BENCH)
   ls_find_config(benchmark libbenchmark-dev)
 endif()
 
-# CPU identification for the run-time kernel dispatch (runtime/cpu_isa.cc). Debian 12's
-# cpuinfo-config.cmake points one directory too high (/usr/lib/lib/...), so find it by hand.
-find_path(CPUINFO_INCLUDE_DIR cpuinfo.h)
-find_library(CPUINFO_LIBRARY cpuinfo)
-if(NOT CPUINFO_INCLUDE_DIR OR NOT CPUINFO_LIBRARY)
-  ls_fail_missing("cpuinfo" libcpuinfo-dev)
-endif()
-if(NOT TARGET cpuinfo::cpuinfo)
-  add_library(cpuinfo::cpuinfo UNKNOWN IMPORTED)
-  set_target_properties(cpuinfo::cpuinfo PROPERTIES
-    IMPORTED_LOCATION "${CPUINFO_LIBRARY}"
-    INTERFACE_INCLUDE_DIRECTORIES "${CPUINFO_INCLUDE_DIR}")
-endif()
+# XNNPACK, pthreadpool, fp16.h and cpuinfo (used by the run-time kernel dispatch,
+# runtime/cpu_isa.cc) have no usable CMake config in Debian; this file is also installed for
+# consumers of the litescope package.
+include(${CMAKE_CURRENT_LIST_DIR}/ls_find_xnnpack.cmake)
+foreach(package ${LS_XNNPACK_MISSING})
+  ls_fail_missing("${package} (XNNPACK, pthreadpool, fp16.h or cpuinfo)" ${package})
+endforeach()
 
-# XNNPACK and pthreadpool ship no CMake config or .pc file in Debian.
-find_path(XNNPACK_INCLUDE_DIR xnnpack.h)
-find_library(XNNPACK_LIBRARY XNNPACK)
-find_library(PTHREADPOOL_LIBRARY pthreadpool)
-if(NOT XNNPACK_INCLUDE_DIR OR NOT XNNPACK_LIBRARY)
-  ls_fail_missing("XNNPACK" libxnnpack-dev)
-endif()
-if(NOT PTHREADPOOL_LIBRARY)
-  ls_fail_missing("pthreadpool" libpthreadpool-dev)
-endif()
-find_path(FP16_INCLUDE_DIR fp16.h)
-if(NOT FP16_INCLUDE_DIR)
-  ls_fail_missing("fp16.h" libfp16-dev)
-endif()
-add_library(xnnpack::xnnpack UNKNOWN IMPORTED)
-set_target_properties(xnnpack::xnnpack PROPERTIES
-  IMPORTED_LOCATION "${XNNPACK_LIBRARY}"
-  INTERFACE_INCLUDE_DIRECTORIES "${XNNPACK_INCLUDE_DIR}"
-  INTERFACE_LINK_LIBRARIES "${PTHREADPOOL_LIBRARY};Threads::Threads")
-
+# No target uses OpenCL yet (delegates/opencl is still to come): found or not, the build goes on.
 find_package(OpenCL QUIET)
-if(NOT OpenCL_FOUND)
-  ls_fail_missing("OpenCL" "opencl-headers ocl-icd-opencl-dev")
+if(OpenCL_FOUND)
+  set(LITESCOPE_HAVE_OPENCL ON)
+  message(STATUS "litescope: OpenCL found (${OpenCL_LIBRARIES})")
+else()
+  set(LITESCOPE_HAVE_OPENCL OFF)
+  message(STATUS "litescope: OpenCL not found (opencl-headers, ocl-icd-opencl-dev); "
+                 "building without it")
 endif()

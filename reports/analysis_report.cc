@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "reports/git_revision.h"
+
 namespace litescope::reports {
 namespace {
 
@@ -290,7 +292,7 @@ nlohmann::json AnalysisToJson(const ModelSummary& s) {
   j["schema_version"] = kAnalyzeSchemaVersion;
   j["tool"] = {{"name", "tflite_analyze"},
                {"version", LITESCOPE_VERSION},
-               {"git_revision", LITESCOPE_GIT_REVISION}};
+               {"git_revision", GitRevision()}};
   j["model"] = {{"path", s.path},
                 {"file_size_bytes", s.file_bytes},
                 {"sha256", s.sha256},

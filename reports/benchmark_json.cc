@@ -1,12 +1,10 @@
 #include "reports/benchmark_json.h"
 
 #include "profiler/stats.h"
+#include "reports/git_revision.h"
 
 #ifndef LITESCOPE_VERSION
 #define LITESCOPE_VERSION "unknown"
-#endif
-#ifndef LITESCOPE_GIT_REVISION
-#define LITESCOPE_GIT_REVISION "unknown"
 #endif
 #ifndef LITESCOPE_BUILD_TYPE
 #define LITESCOPE_BUILD_TYPE "unknown"
@@ -168,7 +166,7 @@ json BenchmarkToJson(const BenchmarkResult& r) {
                       {"compiler", CompilerDescription()},
                       {"build_type", BuildType()},
                       {"litescope_version", LITESCOPE_VERSION},
-                      {"git_revision", LITESCOPE_GIT_REVISION}};
+                      {"git_revision", GitRevision()}};
 
   const MemoryFigures& m = r.memory;
   json memory = {
@@ -198,7 +196,7 @@ json BenchmarkToJson(const BenchmarkResult& r) {
           {"tool",
            {{"name", r.tool},
             {"version", LITESCOPE_VERSION},
-            {"git_revision", LITESCOPE_GIT_REVISION},
+            {"git_revision", GitRevision()},
             {"executable", r.executable}}},
           {"name", ReportName(r)},
           {"benchmark_name", r.benchmark_name},

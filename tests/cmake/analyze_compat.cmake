@@ -10,6 +10,6 @@ if(Python3_Interpreter_FOUND AND TARGET tflite_analyze)
   endif()
   add_test(NAME tflite_analyze_compat
            COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/../scripts/check_analyze_compat.py
-                   $<TARGET_FILE:tflite_analyze> ${CMAKE_SOURCE_DIR}/../shared ${ls_compat_bench})
+                   $<TARGET_FILE:tflite_analyze> ${PROJECT_SOURCE_DIR}/../shared ${ls_compat_bench})
   set_tests_properties(tflite_analyze_compat PROPERTIES LABELS "cli" TIMEOUT 600)
 endif()

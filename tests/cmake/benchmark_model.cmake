@@ -22,14 +22,14 @@ string(REPLACE "\n" ";" _bm_cases "${_bm_cases}")
 # in the middle, the hostile models of fuzz/hostile_models.h).
 add_executable(benchmark_model_test_models
                ${CMAKE_CURRENT_LIST_DIR}/../apps/benchmark_model_test_models.cc
-               ${CMAKE_SOURCE_DIR}/fuzz/hostile_models.cc)
+               ${PROJECT_SOURCE_DIR}/fuzz/hostile_models.cc)
 target_link_libraries(benchmark_model_test_models PRIVATE ls_runtime)
 foreach(_case ${_bm_cases})
   add_test(NAME benchmark_model.${_case}
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/../scripts/benchmark_model_test.py
                    --binary $<TARGET_FILE:benchmark_model>
-                   --schema ${CMAKE_SOURCE_DIR}/reports/benchmark_report.schema.json
-                   --workdir ${CMAKE_BINARY_DIR}/tests/benchmark_model
+                   --schema ${PROJECT_SOURCE_DIR}/reports/benchmark_report.schema.json
+                   --workdir ${PROJECT_BINARY_DIR}/tests/benchmark_model
                    --model_writer $<TARGET_FILE:benchmark_model_test_models>
                    --case ${_case})
   set_tests_properties(benchmark_model.${_case} PROPERTIES LABELS tool TIMEOUT 300)
