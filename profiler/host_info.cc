@@ -7,6 +7,11 @@
 #include <fstream>
 #include <string>
 
+#include "runtime/cpu_isa.h"
+#include "runtime/kernels/optimized/gemm_f32.h"
+#include "runtime/kernels/optimized/gemm_int8.h"
+#include "runtime/kernels/optimized/isa_kernels.h"
+
 namespace litescope::profiler {
 namespace {
 
@@ -65,6 +70,14 @@ HostInfo ReadHostInfo() {
   double load[3];
   const int n = getloadavg(load, 3);
   for (int i = 0; i < n; ++i) h.load_avg.push_back(load[i]);
+  h.cpu_name = runtime::CpuName();
+  h.isa_features = runtime::CpuIsaFeatures();
+  h.isa_active = runtime::IsaLevelName(runtime::ActiveIsa());
+  h.isa_highest = runtime::IsaLevelName(runtime::HighestSupportedIsa());
+  for (runtime::IsaLevel l : runtime::optimized::CompiledIsaLevels())
+    h.isa_compiled.emplace_back(runtime::IsaLevelName(l));
+  h.gemm_f32_kernel = runtime::optimized::GemmF32KernelName();
+  h.gemm_i8_kernel = runtime::optimized::GemmI8KernelName();
   return h;
 }
 

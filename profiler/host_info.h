@@ -18,9 +18,18 @@ struct HostInfo {
   std::string machine;       // uname machine ("x86_64", "aarch64")
   std::string hostname;
   std::vector<double> load_avg;  // 1, 5 and 15 minute load averages (getloadavg)
+  // The CPU kernels' instruction-set level (runtime/cpu_isa.h) when ReadHostInfo ran.
+  std::string cpu_name;                   // cpuinfo's name of the package
+  std::vector<std::string> isa_features;  // features behind the levels ("avx2", "avx512vnni")
+  std::string isa_active;                 // the level the kernels use
+  std::string isa_highest;                // the highest level the CPU supports
+  std::vector<std::string> isa_compiled;  // levels this binary has kernel code for
+  std::string gemm_f32_kernel;            // micro-kernels at the active level
+  std::string gemm_i8_kernel;
 };
 
-// Reads /proc/cpuinfo, /sys/devices/system/cpu/cpu0/cpufreq, uname(2) and getloadavg(3).
+// Reads /proc/cpuinfo, /sys/devices/system/cpu/cpu0/cpufreq, uname(2), getloadavg(3) and the
+// runtime's ISA selection.
 HostInfo ReadHostInfo();
 
 }  // namespace litescope::profiler

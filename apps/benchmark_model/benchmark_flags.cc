@@ -4,10 +4,13 @@
 #include <climits>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <variant>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+
+#include "runtime/cpu_isa.h"
 
 namespace litescope::apps {
 namespace {
@@ -100,6 +103,11 @@ std::vector<FlagSpec> Specs(BenchmarkFlags* f) {
       {"max_while_iterations", "Max WHILE loop iterations",
        "a WHILE loop running more iterations than this fails; 0 = no limit",
        &f->max_while_iterations},
+      {"isa", "ISA level",
+       "litescope: highest instruction-set level of the CPU kernels (baseline, avx2, avx512, "
+       "avx512vnni, amx; neon, dotprod on Arm; auto); default: LITESCOPE_ISA, else the "
+       "highest the CPU has",
+       &f->isa},
       {"report_json", "Report JSON file", "litescope: write the versioned JSON report here",
        &f->report_json},
       {"trace_file", "Trace file", "litescope: write a Chrome trace-event JSON file here",
@@ -170,6 +178,13 @@ Status Validate(BenchmarkFlags* f) {
   if (f->max_while_iterations < 0)
     return BadValue("max_while_iterations", std::to_string(f->max_while_iterations),
                     ">= 0 (0: no limit)");
+  if (!f->isa.empty() && f->isa != "auto") {
+    const std::optional<runtime::IsaLevel> level = runtime::ParseIsaLevel(f->isa);
+    bool known = false;
+    for (runtime::IsaLevel l : runtime::ArchitectureIsaLevels()) known = known || level == l;
+    if (!known)
+      return BadValue("isa", f->isa, (runtime::ArchitectureIsaLevelList() + " or auto").c_str());
+  }
   if (f->op_profiling_output_mode != "stdout" && f->op_profiling_output_mode != "csv")
     return BadValue("op_profiling_output_mode", f->op_profiling_output_mode,
                     "stdout or csv; TFLite's proto mode is not supported");

@@ -25,6 +25,7 @@
 #include "reports/gbench_json.h"
 #include "reports/interpreter_state.h"
 #include "reports/trace_events.h"
+#include "runtime/cpu_isa.h"
 #include "runtime/interpreter.h"
 #include "runtime/op_registry.h"
 #include "runtime/subgraph.h"
@@ -75,9 +76,14 @@ class Session {
 
   Status Run() {
     for (const std::string& w : flags_.warnings) std::fprintf(stderr, "%s\n", w.c_str());
+    std::string isa_error;
+    if (!runtime::ApplyIsaSelection(flags_.isa, &isa_error)) return InvalidArgumentError(isa_error);
     Print("STARTING!\n");
     result_.flags = FlagRecords(flags_);
     Print(reports::FormatParamEcho(result_.flags, flags_.verbose));
+    Print(fmt::format("ISA level: {} (highest on this CPU: {}; CPU: {})\n",
+                      runtime::IsaLevelName(runtime::ActiveIsa()),
+                      runtime::IsaLevelName(runtime::HighestSupportedIsa()), runtime::CpuName()));
     std::fflush(stdout);
     FillResultHeader();
 

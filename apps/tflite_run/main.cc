@@ -11,9 +11,11 @@
 #include <fmt/format.h>
 
 #include "apps/common/model_source.h"
+#include "apps/common/isa_info.h"
 #include "apps/tflite_run/run_io.h"
 #include "delegates/placement_summary.h"
 #include "delegates/xnnpack/xnnpack_delegate.h"
+#include "runtime/cpu_isa.h"
 #include "runtime/interpreter.h"
 #include "runtime/op_registry.h"
 
@@ -73,7 +75,15 @@ litescope::Status Run(const Options& opt) {
 int main(int argc, char** argv) {
   CLI::App app{"tflite_run: run a TFLite model once on raw input files"};
   Options opt;
-  app.add_option("--model", opt.model, "model file (or builtin:<name>)")->required();
+  auto* model = app.add_option("--model", opt.model, "model file (or builtin:<name>)");
+  std::string isa;
+  bool isa_info = false;
+  app.add_option("--isa", isa,
+                 "highest instruction-set level of the CPU kernels: " +
+                     litescope::runtime::ArchitectureIsaLevelList() +
+                     " or auto (default: LITESCOPE_ISA, else the highest the CPU has)");
+  app.add_flag("--isa-info", isa_info,
+               "print the CPU's and this binary's ISA levels as JSON and exit");
   app.add_option("--input", opt.inputs, "raw little-endian bytes of one input, in input order");
   app.add_option("--fill", opt.fill, "fill inputs instead of --input: zeros or random")
       ->check(CLI::IsMember({"zeros", "random"}));
@@ -93,6 +103,19 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "error: %s (see --help)\n", e.what());
+    return 2;
+  }
+  std::string isa_error;
+  if (!litescope::runtime::ApplyIsaSelection(isa, &isa_error)) {
+    std::fprintf(stderr, "error: --isa: %s (see --help)\n", isa_error.c_str());
+    return 2;
+  }
+  if (isa_info) {
+    std::fputs(litescope::apps::IsaInfoJson().c_str(), stdout);
+    return 0;
+  }
+  if (model->count() == 0) {
+    std::fprintf(stderr, "error: --model is required (see --help)\n");
     return 2;
   }
   try {
