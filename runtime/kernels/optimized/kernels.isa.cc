@@ -69,7 +69,7 @@ void ConvQuantized(const ConvGeometry& g, int group_in_c, int out_c,
 }  // namespace LS_ISA_NAMESPACE
 
 // The table is reached by its plain namespace name from isa_kernels.cc.
-namespace LS_ISA_NAMESPACE {
+inline namespace LS_ISA_NAMESPACE {
 const IsaKernels& Kernels() {
   static const IsaKernels kernels = {
       static_cast<IsaLevel>(LS_ISA_LEVEL),
