@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <limits>
+#include <new>
 
 #include <fmt/format.h>
 
@@ -35,6 +37,23 @@ bool TensorBytes(DataType type, const Shape& shape, int64_t* bytes) {
 Status WithNodeLabel(Status status, const Node& node) {
   if (status.ok() || status.message().rfind("node ", 0) == 0) return status;
   return status.WithContext(NodeLabel(node));
+}
+
+// The kernel API's exception boundary: kernels and delegate kernels report errors as Status,
+// but an allocation (std::vector, a delegate library) can throw, and so can a kernel's own
+// code. Whatever escapes Prepare or Eval becomes a Status here, with the node named (the label
+// is built only then: this runs for every node of every Invoke).
+template <typename Label, typename Call>
+Status Guarded(const char* phase, const Label& label, Call&& call) noexcept {
+  try {
+    return call();
+  } catch (const std::bad_alloc&) {
+    return OutOfMemoryError(fmt::format("{}: out of memory in {}", label(), phase));
+  } catch (const std::exception& e) {
+    return InternalError(fmt::format("{}: {} threw: {}", label(), phase, e.what()));
+  } catch (...) {
+    return InternalError(fmt::format("{}: {} threw an unknown exception", label(), phase));
+  }
 }
 
 // Graph order check, before delegation and before every allocation: one writer per tensor, and
@@ -340,7 +359,9 @@ Status Subgraph::PrepareNode(Node& node) {
                                              NodeLabel(node), t));
   }
   ScopedEvent ev(hooks(), EventKind::kPrepare, node.op_name.c_str(), index_, node.index);
-  return WithNodeLabel(node.kernel->prepare(*this, node), node);
+  auto label = [&] { return NodeLabel(node); };
+  return WithNodeLabel(
+      Guarded("Prepare", label, [&] { return node.kernel->prepare(*this, node); }), node);
 }
 
 Status Subgraph::AllocateTensors() {
@@ -385,7 +406,9 @@ Status Subgraph::AllocateTensors() {
             "{}: a {} partition is fed by a tensor whose shape is known only at run time",
             NodeLabel(node), p.backend));
       ScopedEvent ev(hooks(), EventKind::kPrepare, p.backend.c_str(), index_, node.index);
-      LS_RETURN_IF_ERROR(delegate_kernels_[static_cast<size_t>(part)]->Prepare(*this));
+      auto label = [&] { return fmt::format("{} partition {}", p.backend, part); };
+      DelegateKernel& kernel = *delegate_kernels_[static_cast<size_t>(part)];
+      LS_RETURN_IF_ERROR(Guarded("Prepare", label, [&] { return kernel.Prepare(*this); }));
       continue;
     }
     if (defer) {
@@ -482,8 +505,17 @@ Status Subgraph::Invoke() {
                                             "Invoke()", index_));
   if (invoking_)
     return InvalidModelError(fmt::format("subgraph {} is invoked recursively", index_));
+  // Restored however the loop ends.
+  struct Restore {
+    bool& invoking;
+    bool& in_eval;
+    bool outer_eval;
+    ~Restore() {
+      in_eval = outer_eval;
+      invoking = false;
+    }
+  } restore{invoking_, in_eval_, in_eval_};
   invoking_ = true;
-  const bool outer_eval = in_eval_;
   in_eval_ = true;
   Status status;
   ProfilingHooks* h = hooks();
@@ -495,20 +527,23 @@ Status Subgraph::Invoke() {
       // node = -1 - partition marks a whole-partition event; the delegate reports its nodes
       // as kDelegateOp events.
       ScopedEvent ev(h, EventKind::kInvoke, p.backend.c_str(), index_, -1 - part);
-      status = delegate_kernels_[static_cast<size_t>(part)]->Eval(*this);
+      auto label = [&] { return fmt::format("{} partition {}", p.backend, part); };
+      DelegateKernel& kernel = *delegate_kernels_[static_cast<size_t>(part)];
+      status = Guarded("Eval", label, [&] { return kernel.Eval(*this); });
       if (!status.ok()) break;
       continue;
     }
     ScopedEvent ev(h, EventKind::kInvoke, node.op_name.c_str(), index_, node.index);
+    auto label = [&] { return NodeLabel(node); };
     if (deferred_[static_cast<size_t>(node.index)]) {
-      status = WithNodeLabel(node.kernel->prepare(*this, node), node);
+      status = WithNodeLabel(
+          Guarded("Prepare", label, [&] { return node.kernel->prepare(*this, node); }), node);
       if (!status.ok()) break;
     }
-    status = WithNodeLabel(node.kernel->eval(*this, node), node);
+    status =
+        WithNodeLabel(Guarded("Eval", label, [&] { return node.kernel->eval(*this, node); }), node);
     if (!status.ok()) break;
   }
-  in_eval_ = outer_eval;
-  invoking_ = false;
   return status;
 }
 

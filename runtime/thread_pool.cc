@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -68,12 +69,25 @@ void ThreadPool::ParallelFor(int64_t n, int64_t min_chunk,
     generation_.fetch_add(1, std::memory_order_release);
   }
   work_cv_.notify_all();  // no system call when every worker is still spinning
-  fn(mine.first, mine.second);
+  std::exception_ptr mine_error;
+  try {
+    fn(mine.first, mine.second);
+  } catch (...) {
+    mine_error = std::current_exception();  // rethrown once the workers no longer use fn
+  }
   auto all_done = [this] { return pending_.load(std::memory_order_acquire) == 0; };
   if (!SpinUntil(all_done)) {
     std::unique_lock<std::mutex> lock(mu_);
     done_cv_.wait(lock, all_done);
   }
+  std::exception_ptr worker_error;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    worker_error = std::move(error_);
+    error_ = nullptr;
+  }
+  if (mine_error) std::rethrow_exception(mine_error);
+  if (worker_error) std::rethrow_exception(worker_error);
 }
 
 void ThreadPool::WorkerLoop(int worker) {
@@ -97,7 +111,13 @@ void ThreadPool::WorkerLoop(int worker) {
       chunk = chunks_[static_cast<size_t>(worker)];
       fn = fn_;
     }
-    (*fn)(chunk.first, chunk.second);
+    try {
+      (*fn)(chunk.first, chunk.second);
+    } catch (...) {
+      // Handed to the caller of ParallelFor (the first one wins); a worker never dies.
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!error_) error_ = std::current_exception();
+    }
     if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       // The last one wakes the caller if it went to sleep; taking the lock first means the
       // caller is either before its check (and sees 0) or inside wait (and gets the notify).

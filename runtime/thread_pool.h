@@ -3,6 +3,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -28,7 +29,8 @@ class ThreadPool {
   int num_threads() const { return num_threads_; }
 
   // Splits [0, n) into at most num_threads() contiguous chunks of at least `min_chunk` items and
-  // calls fn(begin, end) for each; returns when all are done.
+  // calls fn(begin, end) for each; returns when all are done. An exception thrown by fn, on any
+  // thread, is rethrown here once every chunk has finished (the first one, if several threw).
   void ParallelFor(int64_t n, int64_t min_chunk,
                    const std::function<void(int64_t begin, int64_t end)>& fn);
 
@@ -45,6 +47,7 @@ class ThreadPool {
   std::condition_variable done_cv_;
   const std::function<void(int64_t, int64_t)>* fn_ = nullptr;
   std::vector<std::pair<int64_t, int64_t>> chunks_;
+  std::exception_ptr error_;  // guarded by mu_: the first exception a worker's chunk threw
   std::atomic<uint64_t> generation_{0};
   std::atomic<int> pending_{0};
   std::atomic<bool> stop_{false};
