@@ -565,6 +565,35 @@ def test_max_while_iterations():
         usage_error("--max_while_iterations=" + bad)
 
 
+def test_isa():
+    """--isa caps the kernels' ISA level; the level is printed and recorded in the report."""
+    _, rep = report()
+    isa = rep["environment"]["isa"]
+    check(isa["active"] == isa["highest_supported"], str(isa))
+    check("baseline" in isa["compiled"], str(isa))
+    check(rep["environment"]["cpu_name"], str(rep["environment"]))
+    r, rep = report("--isa=baseline")
+    check("ISA level: baseline (highest on this CPU: " in r.out, r.describe())
+    isa = rep["environment"]["isa"]
+    check(isa["active"] == "baseline", str(isa))
+    check(isa["kernels"]["gemm_f32"] == "f32_gemm_4x8_scalar", str(isa))
+    check(rep["flags"]["isa"]["value"] == "baseline", str(rep["flags"]["isa"]))
+    # A level above the CPU's is capped to the highest it has, with a note.
+    top = isa["highest_supported"]
+    if top != "amx":
+        r, rep = report("--isa=amx")
+        check("note: ISA level amx is not supported by this CPU" in r.err, r.describe())
+        check(rep["environment"]["isa"]["active"] == top, str(rep["environment"]["isa"]))
+    # LITESCOPE_ISA applies when the flag is absent.
+    env = dict(os.environ, LITESCOPE_ISA="baseline")
+    proc = subprocess.run([ARGS.binary, "--graph=" + SMALL] + FAST, capture_output=True,
+                          text=True, env=env, timeout=120)
+    check(proc.returncode == 0 and "ISA level: baseline (" in proc.stdout,
+          proc.stdout + proc.stderr)
+    for bad in ("bogus", "AVX2", "neon1"):
+        usage_error("--isa=" + bad)
+
+
 def test_hostile_models():
     """Every crafted model of fuzz/hostile_models.h stops with one error line and exit 1."""
     d = models_dir()
