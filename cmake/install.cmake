@@ -43,6 +43,7 @@ foreach(dir runtime delegates profiler analyzers reports)
           COMPONENT dev FILES_MATCHING PATTERN "*.h")
 endforeach()
 install(FILES ${PROJECT_BINARY_DIR}/gen/runtime/schema/tflite_schema_generated.h
+              ${PROJECT_BINARY_DIR}/gen/runtime/schema/tflite_edit_schema_generated.h
         DESTINATION include/runtime/schema COMPONENT dev)
 
 install(EXPORT litescopeTargets NAMESPACE litescope:: DESTINATION ${LITESCOPE_INSTALL_CMAKEDIR}
