@@ -9,6 +9,7 @@
 #include "runtime/model_builder.h"
 #include "runtime/schema/tflite_schema_generated.h"
 #include "tests/runtime/kernels/single_op_model.h"
+#include "tests/random_data.h"
 
 namespace {
 
@@ -18,13 +19,7 @@ using litescope::runtime::DataType;
 using litescope::runtime::OptionsFn;
 using litescope::testing::SingleOpModel;
 
-std::vector<float> RandomVector(int64_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.f, 1.f);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float& x : v) x = dist(rng);
-  return v;
-}
+using litescope::testing::RandomVector;
 
 void CheckClose(const std::vector<float>& got, const std::vector<float>& expected) {
   REQUIRE(got.size() == expected.size());

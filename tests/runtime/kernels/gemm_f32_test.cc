@@ -10,6 +10,7 @@
 
 #include "runtime/kernels/reference/gemm_f32.h"
 #include "runtime/thread_pool.h"
+#include "tests/random_data.h"
 
 namespace {
 
@@ -19,13 +20,7 @@ using litescope::runtime::optimized::GemmInputF32;
 using litescope::runtime::optimized::PackedMatrixF32;
 namespace reference = litescope::runtime::reference;
 
-std::vector<float> RandomVector(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.f, 1.f);
-  std::vector<float> v(n);
-  for (float& x : v) x = dist(rng);
-  return v;
-}
+using litescope::testing::RandomVector;
 
 // Float error bound of a dot product of k terms in [-1, 1] in any summation order.
 float Tolerance(int k) { return 1e-6f * static_cast<float>(k + 1) + 1e-6f; }

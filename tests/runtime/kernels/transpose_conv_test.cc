@@ -10,6 +10,7 @@
 #include "runtime/schema/tflite_schema_generated.h"
 #include "runtime/shape.h"
 #include "tests/runtime/kernels/single_op_model.h"
+#include "tests/random_data.h"
 
 namespace {
 
@@ -19,13 +20,7 @@ using litescope::runtime::DataType;
 using litescope::runtime::Shape;
 using litescope::testing::SingleOpModel;
 
-std::vector<float> RandomVector(int64_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.f, 1.f);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float& x : v) x = dist(rng);
-  return v;
-}
+using litescope::testing::RandomVector;
 
 struct TcCase {
   Shape in_shape;
