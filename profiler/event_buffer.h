@@ -18,7 +18,8 @@ enum class Phase : uint8_t {
 // "init", "warmup" or "regular".
 const char* PhaseName(Phase phase);
 
-// One begin/end pair reported through runtime::ProfilingHooks. Plain data.
+// One begin/end pair, or one recorded event, reported through runtime::ProfilingHooks. Plain
+// data.
 struct ProfileEvent {
   const char* tag = "";  // op or backend name; storage belongs to the interpreter, so an event
                          // is readable only while the interpreter that reported it lives
@@ -28,6 +29,7 @@ struct ProfileEvent {
   int32_t node = -1;  // node index; -1 - p for delegate partition p; -1 for kAllocate
   int32_t run = 0;    // run index within the phase (0 during init)
   runtime::EventKind kind = runtime::EventKind::kInvoke;
+  runtime::EventClock clock = runtime::EventClock::kHost;  // kDevice: the device measured it
   Phase phase = Phase::kInit;
 
   int64_t duration_ns() const { return end_ns > begin_ns ? end_ns - begin_ns : 0; }
@@ -53,6 +55,8 @@ class EventBuffer final : public runtime::ProfilingHooks {
 
   uint32_t Begin(runtime::EventKind kind, const char* tag, int subgraph, int node) override;
   void End(uint32_t handle) override;
+  // Stores an event with its own start and duration (same slot rules as Begin).
+  void Record(const runtime::RecordedEvent& event) override;
 
   // Events recorded after this call carry `phase` and `run`.
   void SetPhase(Phase phase, int run) {

@@ -82,7 +82,9 @@ NodeStats& OpStats::Row(OpStatsTable& table, const ProfileEvent& e) {
   const bool is_node = e.node >= 0 || partition;
   // Node and partition rows are keyed by index; other events (AllocateTensors) by their tag.
   // Ops a delegate reports are keyed by node and tag: one node may become several ops.
-  const bool by_tag = !is_node || e.kind == runtime::EventKind::kDelegateOp;
+  const bool by_tag = !is_node || e.kind == runtime::EventKind::kDelegateOp ||
+                      e.kind == runtime::EventKind::kDeviceOp ||
+                      e.kind == runtime::EventKind::kCopy;
   const auto key = std::make_tuple(table_id, e.subgraph, partition ? -1 - e.node : e.node,
                                    std::string(partition ? "partition"
                                                : by_tag  ? tag
@@ -120,9 +122,12 @@ void OpStats::AddRun(const ProfileEvent* events, size_t count) {
     const ProfileEvent& e = events[i];
     if (e.end_ns == 0) continue;
     const bool internal = e.kind == runtime::EventKind::kDelegateOp;
-    OpStatsTable& table =
-        Table(internal ? OpStatsTable::Kind::kDelegateInternal : OpStatsTable::Kind::kSubgraph,
-              e.subgraph);
+    const bool device =
+        e.kind == runtime::EventKind::kDeviceOp || e.kind == runtime::EventKind::kCopy;
+    OpStatsTable& table = Table(device     ? OpStatsTable::Kind::kDevice
+                                : internal ? OpStatsTable::Kind::kDelegateInternal
+                                           : OpStatsTable::Kind::kSubgraph,
+                                e.subgraph);
     const size_t table_id = static_cast<size_t>(&table - tables_.data());
     NodeStats& row = Row(table, e);
     const double us = static_cast<double>(e.duration_ns()) / 1000.0;

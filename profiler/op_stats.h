@@ -51,7 +51,9 @@ struct NodeStats {
 
 // Rows of one subgraph, or of the ops delegates report inside their kernels.
 struct OpStatsTable {
-  enum class Kind { kSubgraph, kDelegateInternal };
+  // kDevice: kDeviceOp and kCopy events, the times a backend's device measured (per node, and
+  // its copies).
+  enum class Kind { kSubgraph, kDelegateInternal, kDevice };
   Kind kind = Kind::kSubgraph;
   int subgraph = 0;  // for kSubgraph
   std::string subgraph_name;

@@ -97,7 +97,10 @@ json TableJson(const profiler::OpStatsTable& t) {
          {"percent", total > 0 ? n.time_us.sum() * 100.0 / total : 0.0},
          {"time_us", RunningJson(n.time_us)}});
   }
-  return {{"graph", internal ? "delegate_internal" : (t.subgraph == 0 ? "primary" : "subgraph")},
+  const bool device = t.kind == profiler::OpStatsTable::Kind::kDevice;
+  return {{"graph", internal ? "delegate_internal"
+                    : device ? "device"
+                             : (t.subgraph == 0 ? "primary" : "subgraph")},
           {"subgraph_index", t.subgraph},
           {"subgraph_name", t.subgraph_name},
           {"num_runs", runs},

@@ -201,6 +201,7 @@ std::string Pct(double v) { return fmt::format("{:.3f}", v); }
 
 std::string GraphKind(const profiler::OpStatsTable& t) {
   if (t.kind == profiler::OpStatsTable::Kind::kDelegateInternal) return "delegate_internal";
+  if (t.kind == profiler::OpStatsTable::Kind::kDevice) return "device";
   return t.subgraph == 0 ? "primary" : "subgraph";
 }
 
@@ -323,6 +324,11 @@ std::string FormatOpProfileTables(const profiler::OpStats& stats) {
   for (const auto* t : tables) {
     if (t->kind == profiler::OpStatsTable::Kind::kDelegateInternal) {
       out += "Delegate internal: \n" + TableText(*t) + ShortSummary(*t) + "\n";
+      continue;
+    }
+    if (t->kind == profiler::OpStatsTable::Kind::kDevice) {
+      out += "Device (times measured by the backend's device, and its copies): \n" +
+             TableText(*t) + ShortSummary(*t) + "\n";
       continue;
     }
     const std::string sub =

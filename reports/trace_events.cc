@@ -12,6 +12,7 @@ constexpr int kInitTid = 1;
 constexpr int kWarmupTid = 2;
 constexpr int kRegularTid = 3;
 constexpr int kDelegateTid = 4;
+constexpr int kDeviceTid = 5;  // events a backend timed on its device, and its copies
 
 int PhaseTid(profiler::Phase phase) {
   switch (phase) {
@@ -35,6 +36,10 @@ const char* KindName(runtime::EventKind kind) {
       return "delegate_op";
     case runtime::EventKind::kAllocate:
       return "allocate";
+    case runtime::EventKind::kDeviceOp:
+      return "device_op";
+    case runtime::EventKind::kCopy:
+      return "copy";
   }
   return "other";
 }
@@ -74,6 +79,7 @@ json TraceToJson(const BenchmarkResult& result, const std::vector<profiler::Prof
   trace.push_back(Metadata("thread_name", kWarmupTid, "warmup runs"));
   trace.push_back(Metadata("thread_name", kRegularTid, "regular runs"));
   trace.push_back(Metadata("thread_name", kDelegateTid, "delegate internal"));
+  trace.push_back(Metadata("thread_name", kDeviceTid, "device (backend-measured)"));
   if (init_end_ns > init_begin_ns)
     trace.push_back(Complete("Initialize", "init", kInitTid, init_begin_ns,
                              init_end_ns - init_begin_ns, origin_ns, json::object()));
@@ -100,10 +106,16 @@ json TraceToJson(const BenchmarkResult& result, const std::vector<profiler::Prof
         args["backend"] = l->backend;
       }
     }
-    const std::string cat =
-        std::string(profiler::PhaseName(e.phase)) + "," + (internal ? "delegate_op" : "op");
-    trace.push_back(Complete(e.tag ? e.tag : "", cat, internal ? kDelegateTid : PhaseTid(e.phase),
-                             e.begin_ns, e.duration_ns(), origin_ns, std::move(args)));
+    // Device-measured events (a GPU's own timestamps) and copies get a track of their own.
+    const bool device = e.clock == runtime::EventClock::kDevice ||
+                        e.kind == runtime::EventKind::kDeviceOp ||
+                        e.kind == runtime::EventKind::kCopy;
+    if (device) args["clock"] = e.clock == runtime::EventClock::kDevice ? "device" : "host";
+    const std::string cat = std::string(profiler::PhaseName(e.phase)) + "," +
+                            (device ? KindName(e.kind) : internal ? "delegate_op" : "op");
+    const int tid = device ? kDeviceTid : internal ? kDelegateTid : PhaseTid(e.phase);
+    trace.push_back(Complete(e.tag ? e.tag : "", cat, tid, e.begin_ns, e.duration_ns(), origin_ns,
+                             std::move(args)));
   }
   return {{"traceEvents", std::move(trace)},
           {"displayTimeUnit", "ms"},

@@ -112,6 +112,35 @@ TEST_CASE("OpStats keeps subgraphs, partitions and delegate ops apart", "[profil
   CHECK(internal.nodes[0].backend == "XNNPACK");
 }
 
+TEST_CASE("OpStats puts device-measured node times and copies in a device table",
+          "[profiler][op_stats]") {
+  lp::OpStats stats(Labels());
+  using K = lr::EventKind;
+  std::vector<lp::ProfileEvent> run = {
+      Event(K::kInvoke, "GPU", 0, -1, 0, 100),       // the partition, timed on the host
+      Event(K::kDeviceOp, "CONV_2D", 0, 2, 10, 40),  // the device's own time for node 2
+      Event(K::kCopy, "host->device", 0, 2, 0, 8),
+      Event(K::kCopy, "device->host", 0, 2, 90, 6),
+  };
+  for (auto& e : run)
+    if (e.kind != K::kInvoke) e.clock = lr::EventClock::kDevice;
+  stats.AddRun(run.data(), run.size());
+  stats.AddRun(run.data(), run.size());
+  const std::vector<const lp::OpStatsTable*> tables = stats.tables();
+  REQUIRE(tables.size() == 2);
+  const lp::OpStatsTable& main = *tables[0];
+  const lp::OpStatsTable& device = *tables[1];
+  CHECK(main.run_total_us.sum() == Approx(200));  // device rows are not added to the graph's
+  CHECK(device.kind == lp::OpStatsTable::Kind::kDevice);
+  REQUIRE(device.nodes.size() == 3);  // node 2's kernel and its two copies, keyed by tag
+  CHECK(device.nodes[0].type == "CONV_2D");
+  CHECK(device.nodes[0].name == "[c]:2");
+  CHECK(device.nodes[0].times_called == 2);
+  CHECK(device.nodes[0].avg_us_per_run(device.num_runs()) == Approx(40));
+  CHECK(device.nodes[1].type == "host->device");
+  CHECK(device.run_total_us.sum() == Approx(2 * 54));
+}
+
 TEST_CASE("OpStats keys non-node events by tag and skips open events", "[profiler][op_stats]") {
   lp::OpStats stats(Labels());
   using K = lr::EventKind;

@@ -166,3 +166,42 @@ TEST_CASE("TraceToJson writes complete events per node and run", "[reports][trac
   CHECK(ops == 1);
   CHECK(complete == 1 + 1 + 4 + 1);  // Initialize, warmup run, regular runs, the op
 }
+
+TEST_CASE("TraceToJson puts device-measured events and copies on their own track",
+          "[reports][trace]") {
+  lrep::BenchmarkResult r = Result();
+  std::vector<lp::SubgraphLabels> labels(1);
+  labels[0].nodes = {{"[out]:0", "GPU"}};
+  lp::ProfileEvent kernel;
+  kernel.kind = lr::EventKind::kDeviceOp;
+  kernel.clock = lr::EventClock::kDevice;
+  kernel.tag = "CONV_2D";
+  kernel.node = 0;
+  kernel.phase = lp::Phase::kRegular;
+  kernel.begin_ns = 3'000'000;
+  kernel.end_ns = 3'004'000;
+  lp::ProfileEvent copy = kernel;
+  copy.kind = lr::EventKind::kCopy;
+  copy.tag = "device->host";
+  copy.begin_ns = 3'004'000;
+  copy.end_ns = 3'005'000;
+  const nlohmann::json j =
+      lrep::TraceToJson(r, {kernel, copy}, labels, 1'000'000, 1'000'000, 2'000'000);
+  int device_events = 0;
+  bool named_track = false;
+  for (const auto& ev : j["traceEvents"]) {
+    if (ev["ph"] == "M" && ev["tid"] == 5) named_track = true;
+    if (ev["ph"] != "X" || ev["tid"] != 5) continue;
+    ++device_events;
+    CHECK(ev["args"]["clock"] == "device");
+    if (ev["name"] == "CONV_2D") {
+      CHECK(ev["cat"] == "regular,device_op");
+      CHECK(ev["dur"] == Approx(4.0));
+      CHECK(ev["args"]["backend"] == "GPU");
+    } else {
+      CHECK(ev["cat"] == "regular,copy");
+    }
+  }
+  CHECK(named_track);
+  CHECK(device_events == 2);
+}
