@@ -17,14 +17,14 @@ struct Node;
 
 namespace litescope::delegates {
 
-// A flag a backend owns (benchmark_model's "--xnnpack_force_fp16"). Values travel as text and
+// A flag a backend owns (benchmark_model's "--<name>_<option>"). Values travel as text and
 // are checked against the type when parsed (CheckBackendFlagValue).
 struct BackendFlag {
   enum class Type { kBool, kInt, kFloat, kString };
   std::string name;  // TFLite's spelling, without dashes
   Type type = Type::kBool;
   std::string default_value;  // as text: "false", "1", "0.5", ""
-  std::string label;          // TFLite's parameter echo ("Force fp16 inference in xnnpack")
+  std::string label;          // TFLite's parameter echo ("Use gpu" style)
   std::string help;           // one line for --help
 };
 
@@ -48,11 +48,11 @@ class SupportChecker {
 // One backend, as every tool sees it: tflite_run --backend NAME, benchmark_model --use_NAME plus
 // its flags, tflite_analyze --compat --backend NAME.
 struct BackendRegistration {
-  std::string name;          // lower case, a valid flag suffix: "xnnpack"
-  std::string display_name;  // as TFLite's output lines name it: "XNNPACK"; Delegate::name()
+  std::string name;          // lower case, a valid flag suffix (--use_<name>)
+  std::string display_name;  // as TFLite's output lines name it; Delegate::name()
   std::string description;   // one line: what runs where
-  // Delegates applied together go in decreasing priority (GPU before XNNPACK); each sees only
-  // the nodes the earlier ones left on the CPU, and the reference kernels run the rest.
+  // Delegates applied together go in decreasing priority (a GPU before CPU libraries); each sees
+  // only the nodes the earlier ones left on the CPU, and the reference kernels run the rest.
   int priority = 0;
   std::vector<BackendFlag> flags;  // the backend's own flags, in --help order
   // Makes the device-free checker; null when the backend cannot be analyzed (the error of
@@ -83,7 +83,7 @@ class BackendRegistry {
 
   const std::vector<BackendRegistration>& backends() const { return backends_; }
   const BackendRegistration* Find(const std::string& name) const;
-  // "xnnpack, gpu": the names, in registration order, for messages and --help.
+  // "a, b": the names, in registration order, for messages and --help.
   std::string NameList() const;
   // The named backends (each once), in decreasing priority; ties keep registration order. Fails
   // (kInvalidArgument, listing the registered names) on an unknown name.

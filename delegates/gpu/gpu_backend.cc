@@ -7,7 +7,7 @@ Status RegisterGpuBackend(BackendRegistry& registry) {
   r.name = "gpu";
   r.display_name = "GPU";
   r.description = "litescope has no GPU delegate yet";
-  r.priority = 300;  // TFLite's order: GPU first, then XNNPACK, then the CPU kernels
+  r.priority = 300;  // TFLite's order: the GPU before any CPU library, then the CPU kernels
   r.flags = {{"gpu_precision_loss_allowed", BackendFlag::Type::kBool, "true",
               "Allow lower precision in gpu", "GPU may compute in fp16"}};
   r.make_delegate = [](const BackendConfig&) -> Result<std::unique_ptr<runtime::Delegate>> {
