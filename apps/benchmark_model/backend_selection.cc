@@ -103,8 +103,10 @@ Status CheckFullDelegation(const BenchmarkFlags& flags, runtime::Interpreter& in
   const PlacementCounts c = CountPlacement(interp);
   if (selection.applied.delegates.empty()) {
     std::string uses;
+    // Placeholders (no support checker, e.g. a delegate still to come) are not suggested.
     for (const delegates::BackendRegistration& b : delegates::RegisteredBackends().backends())
-      uses += fmt::format("{}--use_{}=true", uses.empty() ? "" : " or ", b.name);
+      if (b.make_checker)
+        uses += fmt::format("{}--use_{}=true", uses.empty() ? "" : " or ", b.name);
     return UnsupportedOpError(
         fmt::format("{} --require_full_delegation: no delegate is applied, so all {} node(s) run "
                     "on the CPU kernels (add {})",
