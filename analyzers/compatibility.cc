@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "delegates/registered_backends.h"
 #include "runtime/interpreter.h"
 #include "runtime/op_registry.h"
 #include "runtime/subgraph.h"
@@ -156,64 +157,92 @@ Result<BackendCompat> AnalyzeCpu(std::shared_ptr<const runtime::Model> model,
   return b;
 }
 
-// The delegate path of tflite_run and benchmark_model: build, ApplyDelegate, read placement.
-Result<BackendCompat> AnalyzeXnnpack(std::shared_ptr<const runtime::Model> model,
-                                     const CompatibilityOptions& options) {
+const delegates::BackendRegistry& RegistryOf(const delegates::BackendRegistry* registry) {
+  return registry ? *registry : delegates::RegisteredBackends();
+}
+
+// The partitioning of Subgraph::ApplyDelegate on the backend's device-free checker: per node
+// the check, then FormPartitions with the config's options.
+Result<BackendCompat> AnalyzeDelegate(std::shared_ptr<const runtime::Model> model,
+                                      const delegates::BackendRegistration& backend,
+                                      const CompatibilityOptions& options) {
   BackendCompat b;
-  b.backend = kBackendXnnpack;
-  b.display_name = "XNNPACK";
+  b.backend = backend.name;
+  b.display_name = backend.display_name;
   b.is_delegate = true;
-  // The delegate must outlive the interpreter: declared first, destroyed last.
-  Result<std::unique_ptr<delegates::XnnpackDelegate>> delegate =
-      delegates::XnnpackDelegate::Create(options.xnnpack);
-  if (!delegate.ok()) {
+  Result<std::unique_ptr<delegates::SupportChecker>> checker =
+      backend.make_checker(options.backend_config);
+  if (!checker.ok()) {
     b.available = false;
-    b.error = delegate.status().message();
+    b.error = checker.status().message();
     return b;
   }
   Result<std::unique_ptr<Interpreter>> interp =
       BuildInterpreter(model, runtime::OpRegistry::WithBuiltins(), options);
   if (!interp.ok()) return interp.status();
-  const Status applied = (*interp)->ApplyDelegate(**delegate, options.xnnpack.delegate_options);
-  if (!applied.ok()) {
-    b.available = false;
-    b.error = applied.message();
-    return b;
-  }
-  // Allocation first, so boundary bytes use the shapes Prepare resolved.
-  if (options.allocate) CheckAllocation(**interp, b);
+  // Verdicts first, on the subgraphs as built: that is what ApplyDelegate sees.
+  std::vector<std::vector<runtime::SupportResult>> verdicts;
+  std::vector<std::vector<std::vector<int>>> partitions;
   for (int s = 0; s < (*interp)->subgraph_count(); ++s) {
     Subgraph& sg = *(*interp)->subgraph(s);
+    std::vector<runtime::SupportResult> v;
+    v.reserve(sg.nodes().size());
+    for (const Node& n : sg.nodes()) v.push_back((*checker)->Check(sg, n));
+    partitions.push_back(runtime::FormPartitions(v, options.backend_config.delegate_options));
+    verdicts.push_back(std::move(v));
+  }
+  // The delegate must outlive the interpreter it is applied to.
+  std::unique_ptr<runtime::Delegate> delegate;
+  if (options.allocate) {
+    // Allocation first, so boundary bytes use the shapes Prepare resolved.
+    Result<std::unique_ptr<runtime::Delegate>> d =
+        backend.make_delegate
+            ? backend.make_delegate(options.backend_config)
+            : Result<std::unique_ptr<runtime::Delegate>>(UnsupportedOpError(backend.description));
+    Status applied = d.status();
+    if (d.ok()) {
+      delegate = std::move(d.value());
+      applied = (*interp)->ApplyDelegate(*delegate, options.backend_config.delegate_options);
+    }
+    if (applied.ok()) {
+      CheckAllocation(**interp, b);
+    } else {
+      b.allocate_checked = true;
+      b.allocate_error = applied.message();
+    }
+  }
+  for (int s = 0; s < (*interp)->subgraph_count(); ++s) {
+    Subgraph& sg = *(*interp)->subgraph(s);
+    const std::vector<runtime::SupportResult>& v = verdicts[static_cast<size_t>(s)];
+    const std::vector<std::vector<int>>& parts = partitions[static_cast<size_t>(s)];
+    std::vector<int> partition_of(sg.nodes().size(), -1);
+    for (size_t pi = 0; pi < parts.size(); ++pi)
+      for (int n : parts[pi]) partition_of[static_cast<size_t>(n)] = static_cast<int>(pi);
     SubgraphCompat sc;
     sc.subgraph = s;
     sc.name = sg.name();
     for (size_t i = 0; i < sg.nodes().size(); ++i) {
       const Node& n = sg.nodes()[i];
-      const runtime::NodePlacement& p = sg.placement()[i];
-      NodeVerdict v;
-      v.node = n.index;
-      v.op = n.op_name;
-      v.version = n.version;
-      v.partition = p.partition;
-      v.code = p.partition >= 0 ? SupportCode::kSupported : p.code;
-      // A node the check accepted can still stay on the CPU; the placement says why.
-      if (p.partition < 0 && v.code == SupportCode::kSupported)
-        v.code = SupportCode::kDelegateError;
-      v.reason = p.reason;
-      if (!v.supported() && v.reason.empty())
-        v.reason = fmt::format("{}: stays on the CPU", Label(n));
-      sc.nodes.push_back(std::move(v));
+      NodeVerdict nv;
+      nv.node = n.index;
+      nv.op = n.op_name;
+      nv.version = n.version;
+      nv.partition = partition_of[i];
+      nv.code = nv.partition >= 0 ? SupportCode::kSupported : v[i].code;
+      nv.reason = nv.partition >= 0 ? std::string() : v[i].message;
+      if (!nv.supported() && nv.reason.empty())
+        nv.reason = fmt::format("{}: stays on the CPU", Label(n));
+      sc.nodes.push_back(std::move(nv));
     }
-    for (size_t pi = 0; pi < sg.partitions().size(); ++pi) {
-      const runtime::Partition& part = sg.partitions()[pi];
+    for (size_t pi = 0; pi < parts.size(); ++pi) {
       PartitionInfo info;
       info.index = static_cast<int>(pi);
-      info.node_count = static_cast<int>(part.nodes.size());
-      if (!part.nodes.empty()) {
-        info.first_node = *std::min_element(part.nodes.begin(), part.nodes.end());
-        info.last_node = *std::max_element(part.nodes.begin(), part.nodes.end());
+      info.node_count = static_cast<int>(parts[pi].size());
+      if (!parts[pi].empty()) {
+        info.first_node = *std::min_element(parts[pi].begin(), parts[pi].end());
+        info.last_node = *std::max_element(parts[pi].begin(), parts[pi].end());
       }
-      FillBoundaries(sg, part.nodes, info);
+      FillBoundaries(sg, parts[pi], info);
       sc.partitions.push_back(std::move(info));
     }
     Tally(b, sc);
@@ -224,20 +253,25 @@ Result<BackendCompat> AnalyzeXnnpack(std::shared_ptr<const runtime::Model> model
 
 }  // namespace
 
-const std::vector<std::string>& KnownBackends() {
-  static const std::vector<std::string> kNames = {kBackendCpu, kBackendXnnpack};
-  return kNames;
+std::vector<std::string> KnownBackends(const delegates::BackendRegistry* registry) {
+  std::vector<std::string> names = {kBackendCpu};
+  for (const delegates::BackendRegistration& b : RegistryOf(registry).backends())
+    if (b.make_checker) names.push_back(b.name);
+  return names;
 }
 
-Status CheckBackendName(const std::string& name) {
-  for (const std::string& k : KnownBackends())
+Status CheckBackendName(const std::string& name, const delegates::BackendRegistry* registry) {
+  const std::vector<std::string> known = KnownBackends(registry);
+  std::string list;
+  for (const std::string& k : known) {
     if (k == name) return Status::Ok();
-  if (name == kBackendGpu)
+    list += (list.empty() ? "" : ", ") + k;
+  }
+  if (const delegates::BackendRegistration* b = RegistryOf(registry).Find(name))
     return UnsupportedOpError(
-        "backend 'gpu': litescope has no GPU delegate yet, so GPU "
-        "compatibility cannot be checked (known backends: cpu, xnnpack)");
-  return InvalidArgumentError(
-      fmt::format("unknown backend '{}' (known backends: cpu, xnnpack)", name));
+        fmt::format("backend '{}': {}, so {} compatibility cannot be checked (known backends: {})",
+                    name, b->description, b->display_name, list));
+  return InvalidArgumentError(fmt::format("unknown backend '{}' (known backends: {})", name, list));
 }
 
 const BackendCompat* CompatibilityReport::Find(const std::string& backend) const {
@@ -249,12 +283,17 @@ const BackendCompat* CompatibilityReport::Find(const std::string& backend) const
 Result<CompatibilityReport> AnalyzeCompatibility(std::shared_ptr<const runtime::Model> model,
                                                  const CompatibilityOptions& options) {
   if (!model) return InvalidArgumentError("no model");
-  for (const std::string& name : options.backends) LS_RETURN_IF_ERROR(CheckBackendName(name));
+  const std::vector<std::string> names =
+      options.backends.empty() ? KnownBackends(options.registry) : options.backends;
+  for (const std::string& name : names)
+    LS_RETURN_IF_ERROR(CheckBackendName(name, options.registry));
   CompatibilityReport report;
-  for (const std::string& name : options.backends) {
+  for (const std::string& name : names) {
     if (report.Find(name)) continue;  // asked twice
     Result<BackendCompat> b =
-        name == kBackendCpu ? AnalyzeCpu(model, options) : AnalyzeXnnpack(model, options);
+        name == kBackendCpu
+            ? AnalyzeCpu(model, options)
+            : AnalyzeDelegate(model, *RegistryOf(options.registry).Find(name), options);
     if (!b.ok()) return b.status();
     report.backends.push_back(std::move(b.value()));
   }

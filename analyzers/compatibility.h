@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "delegates/xnnpack/xnnpack_delegate.h"
+#include "delegates/backend_registry.h"
 #include "runtime/delegate.h"
 #include "runtime/interpreter.h"
 #include "runtime/model.h"
@@ -21,24 +21,27 @@ namespace litescope::analyzers {
 //     PrepareNode make. Codes: kNoKernel (builtin without a kernel), kOpVersion (version outside
 //     the kernel's range), kCustomOp (custom code not registered), kFlexOp (custom code with the
 //     "Flex" prefix: a Select-TF op, which litescope never runs).
-//   - "xnnpack": a second Interpreter gets the XNNPACK delegate through
-//     Interpreter::ApplyDelegate (CheckNode, FormPartitions and CreateKernel, exactly as
-//     tflite_run and benchmark_model do), and the verdicts are read back from
-//     Subgraph::placement() and partitions(). A prediction therefore cannot differ from a run
-//     with the same XnnpackOptions.
+//   - a registered backend (delegates/registered_backends.h): its device-free SupportChecker,
+//     made from CompatibilityOptions::backend_config, judges every node of a second Interpreter,
+//     and FormPartitions groups the verdicts with the config's DelegateOptions, exactly as
+//     Subgraph::ApplyDelegate does when tflite_run or benchmark_model apply the delegate (whose
+//     CheckNode is the same check). No delegate is needed, so a backend whose device is absent
+//     is analyzed too. Each backend is judged alone, as if it were the only delegate applied.
 // Nothing is invoked; AllocateTensors runs (every kernel's Prepare and the arena plan) only
-// when CompatibilityOptions::allocate is set, to report whether the model can be prepared.
+// when CompatibilityOptions::allocate is set, to report whether the model can be prepared; for
+// a delegate backend this needs its delegate (an unavailable one reports the error there).
 
 inline constexpr const char kBackendCpu[] = "cpu";
-inline constexpr const char kBackendXnnpack[] = "xnnpack";
-inline constexpr const char kBackendGpu[] = "gpu";  // named by users; no delegate exists yet
 
-// The backends AnalyzeCompatibility can evaluate, in report order: {"cpu", "xnnpack"}.
-const std::vector<std::string>& KnownBackends();
+// The backends AnalyzeCompatibility can evaluate, in report order: "cpu", then every backend of
+// `registry` (null: RegisteredBackends()) that has a support checker.
+std::vector<std::string> KnownBackends(const delegates::BackendRegistry* registry = nullptr);
 
-// Ok for a known backend name. "gpu" fails with kUnsupportedOp ("litescope has no GPU delegate
-// yet ..."); any other name with kInvalidArgument listing the known ones.
-Status CheckBackendName(const std::string& name);
+// Ok for a known backend name. A registered backend without a checker fails with
+// kUnsupportedOp saying why (its description); any other name with kInvalidArgument listing the
+// known ones.
+Status CheckBackendName(const std::string& name,
+                        const delegates::BackendRegistry* registry = nullptr);
 
 // One node's verdict on one backend.
 struct NodeVerdict {
@@ -82,11 +85,11 @@ struct SubgraphCompat {
 };
 
 struct BackendCompat {
-  std::string backend;       // "cpu", "xnnpack"
-  std::string display_name;  // "CPU", "XNNPACK"
+  std::string backend;       // "cpu", or the registered name
+  std::string display_name;  // "CPU", or the registration's display name
   bool is_delegate = false;
-  // False when the backend could not be set up (e.g. XNNPACK does not support this CPU, or
-  // ApplyDelegate failed); `error` says why and `subgraphs` is empty.
+  // False when the backend could not be set up (its checker could not be made); `error` says
+  // why and `subgraphs` is empty.
   bool available = true;
   std::string error;
   std::vector<SubgraphCompat> subgraphs;
@@ -107,10 +110,13 @@ struct BackendCompat {
 };
 
 struct CompatibilityOptions {
-  std::vector<std::string> backends = {kBackendCpu, kBackendXnnpack};
-  // How the XNNPACK backend is created and partitioned (its delegate_options are the
-  // DelegateOptions passed to ApplyDelegate). Use the run's options to predict that run.
-  delegates::XnnpackOptions xnnpack;
+  // Empty: KnownBackends().
+  std::vector<std::string> backends;
+  // Where the backends come from; null: RegisteredBackends(). Not owned.
+  const delegates::BackendRegistry* registry = nullptr;
+  // How every delegate backend is checked and partitioned (threads, DelegateOptions, the
+  // backends' flag values). Use the run's config to predict that run.
+  delegates::BackendConfig backend_config;
   // Options of every interpreter built (limits such as max_arena_bytes apply to AllocateTensors).
   runtime::InterpreterOptions interpreter;
   bool allocate = true;

@@ -110,14 +110,20 @@ json TableJson(const profiler::OpStatsTable& t) {
 
 json PlacementJson(const PlacementRecord& p) {
   json nodes = json::array();
-  for (const NodePlacementRecord& n : p.nodes)
+  for (const NodePlacementRecord& n : p.nodes) {
+    json refusals = json::array();
+    for (const RefusalRecord& r : n.refusals)
+      refusals.push_back(
+          {{"backend", r.backend}, {"reason_code", r.reason_code}, {"reason", r.reason}});
     nodes.push_back({{"subgraph_index", n.subgraph},
                      {"node_index", n.node},
                      {"type", n.type},
                      {"backend", n.backend},
                      {"partition", n.partition >= 0 ? json(n.partition) : json(nullptr)},
                      {"reason_code", StringOrNull(n.reason_code)},
-                     {"reason", n.reason}});
+                     {"reason", n.reason},
+                     {"refusals", refusals}});
+  }
   json partitions = json::array();
   for (const PartitionRecord& r : p.partitions)
     partitions.push_back({{"subgraph_index", r.subgraph},

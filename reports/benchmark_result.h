@@ -45,6 +45,13 @@ struct MemoryFigures {
   profiler::ModelMemory model;     // arenas, persistent bytes, model bytes
 };
 
+// One delegate's refusal of a node (runtime::Refusal).
+struct RefusalRecord {
+  std::string backend;  // the delegate's name
+  std::string reason_code;  // runtime::SupportCodeName
+  std::string reason;
+};
+
 // Where one node runs after the delegates were applied (from runtime::Subgraph::placement()).
 struct NodePlacementRecord {
   int subgraph = 0;
@@ -56,6 +63,9 @@ struct NodePlacementRecord {
   // "unsupported_op" when not); empty when no delegate was applied.
   std::string reason_code;
   std::string reason;  // why the node stayed on the CPU; empty when delegated or no delegate
+  // Every delegate that saw the node and refused it, in the order they were applied (a node a
+  // later delegate took keeps the earlier refusals).
+  std::vector<RefusalRecord> refusals;
 };
 
 // One delegate kernel: a run of nodes of one subgraph that a delegate executes.
@@ -69,7 +79,7 @@ struct PartitionRecord {
 // The placement of every node of every subgraph. With no delegate applied, every node is on
 // the CPU and `partitions` is empty.
 struct PlacementRecord {
-  std::vector<std::string> delegates;  // applied, in order ("XNNPACK")
+  std::vector<std::string> delegates;  // applied, in order (their names)
   std::vector<NodePlacementRecord> nodes;
   std::vector<PartitionRecord> partitions;
 };
@@ -90,7 +100,7 @@ struct BenchmarkResult {
   std::string signature;  // signature run ("" = primary subgraph)
 
   profiler::HostInfo host;
-  std::string backend = "cpu";  // "cpu" or the delegate applied
+  std::string backend = "cpu";  // "cpu" or the delegates applied, "+"-joined
   int num_threads = 1;          // threads the interpreter uses
   bool dry_run = false;
   PlacementRecord placement;

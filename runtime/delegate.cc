@@ -29,6 +29,12 @@ const char* SupportCodeName(SupportCode code) {
   return "unknown";
 }
 
+const Refusal* NodePlacement::RefusalOf(const std::string& name) const {
+  for (const Refusal& r : refusals)
+    if (r.backend == name) return &r;
+  return nullptr;
+}
+
 std::vector<std::vector<int>> FormPartitions(std::vector<SupportResult>& supported,
                                              const DelegateOptions& options) {
   const int n = static_cast<int>(supported.size());

@@ -69,7 +69,7 @@ class DelegateKernel {
 class Delegate {
  public:
   virtual ~Delegate() = default;
-  virtual const char* name() const = 0;  // "XNNPACK"
+  virtual const char* name() const = 0;  // as TFLite's log lines name it, upper case
   // Whether the backend takes this node of a built (not necessarily allocated) subgraph, and why
   // not. Reads only the node, its tensors (types, shapes, constness, quantization) and options.
   virtual SupportResult CheckNode(Subgraph& subgraph, const Node& node) = 0;
@@ -78,12 +78,28 @@ class Delegate {
                                                                const std::vector<int>& nodes) = 0;
 };
 
-// Where a node runs, and why there.
+// One delegate's "no" for a node, as that delegate's CheckNode (or partitioning, or CreateKernel)
+// gave it.
+struct Refusal {
+  std::string backend;  // the delegate's name()
+  SupportCode code = SupportCode::kSupported;
+  std::string reason;
+};
+
+// Where a node runs, and why there. Delegates are applied one after another; each sees only the
+// nodes no earlier one took.
 struct NodePlacement {
   std::string backend = "cpu";  // delegate name, or "cpu"
   int partition = -1;           // index into the subgraph's partitions, -1 on the CPU
-  SupportCode code = SupportCode::kSupported;  // the delegate's verdict for CPU nodes
+  // For a CPU node: the verdict of the first delegate that refused it (the only one when a
+  // single delegate is applied). kSupported with an empty reason when delegated.
+  SupportCode code = SupportCode::kSupported;
   std::string reason;           // why the node stayed on the CPU (empty when delegated)
+  // Every delegate that saw the node and refused it, in the order they were applied. A node a
+  // later delegate took keeps the refusals of the earlier ones.
+  std::vector<Refusal> refusals;
+  // The refusal of `backend`, or null when that delegate did not refuse (or never saw) the node.
+  const Refusal* RefusalOf(const std::string& backend) const;
 };
 
 // A group of nodes one delegate kernel runs.

@@ -7,8 +7,8 @@
 
 namespace litescope {
 
-// Error categories, split the way XNNPACK splits them: the caller's fault (invalid model or
-// argument), valid but not served (unsupported op or type), and environment failures.
+// Error categories: the caller's fault (invalid model or argument), valid but not served
+// (unsupported op or type), and environment failures.
 enum class StatusCode {
   kOk = 0,
   kInvalidModel,

@@ -209,36 +209,53 @@ Status Subgraph::ResizeInput(int i, const Shape& shape) {
 }
 
 Status Subgraph::ApplyDelegate(Delegate& delegate, const DelegateOptions& options) {
-  if (!partitions_.empty())
-    return InvalidArgumentError(fmt::format("subgraph {} already has a delegate", index_));
   // Delegates build their graphs from the nodes: a cycle or a double writer must not reach them.
   LS_RETURN_IF_ERROR(CheckGraphOrder(nodes_, tensors_));
+  // Nodes an earlier delegate took are not this one's to see: they end every run of candidates.
+  std::vector<bool> taken(nodes_.size(), false);
   std::vector<SupportResult> verdicts;
   verdicts.reserve(nodes_.size());
-  for (const Node& n : nodes_) verdicts.push_back(delegate.CheckNode(*this, n));
-  std::vector<std::vector<int>> groups = FormPartitions(verdicts, options);
-  for (size_t i = 0; i < nodes_.size(); ++i) {
-    placement_[i].code = verdicts[i].code;
-    placement_[i].reason = verdicts[i].message;
+  for (const Node& n : nodes_) {
+    taken[static_cast<size_t>(n.index)] = node_partition_[static_cast<size_t>(n.index)] >= 0;
+    verdicts.push_back(taken[static_cast<size_t>(n.index)]
+                           ? SupportResult::No(SupportCode::kUnsupportedOp, "")
+                           : delegate.CheckNode(*this, n));
   }
+  std::vector<std::vector<int>> groups = FormPartitions(verdicts, options);
+  auto refuse = [&](size_t i, SupportCode code, const std::string& reason) {
+    NodePlacement& pl = placement_[i];
+    // The first refusal is the node's reason: with one delegate, its verdict.
+    if (pl.refusals.empty()) {
+      pl.code = code;
+      pl.reason = reason;
+    }
+    pl.refusals.push_back(Refusal{delegate.name(), code, reason});
+  };
+  std::vector<bool> grouped(nodes_.size(), false);
   for (std::vector<int>& nodes : groups) {
     Result<std::unique_ptr<DelegateKernel>> kernel = delegate.CreateKernel(*this, nodes);
     if (!kernel.ok()) {
       for (int n : nodes) {
-        placement_[static_cast<size_t>(n)].code = SupportCode::kDelegateError;
-        placement_[static_cast<size_t>(n)].reason = kernel.status().message();
+        grouped[static_cast<size_t>(n)] = true;
+        refuse(static_cast<size_t>(n), SupportCode::kDelegateError, kernel.status().message());
       }
       continue;
     }
     const int p = static_cast<int>(partitions_.size());
     for (int n : nodes) {
+      grouped[static_cast<size_t>(n)] = true;
+      NodePlacement& pl = placement_[static_cast<size_t>(n)];
       node_partition_[static_cast<size_t>(n)] = p;
-      placement_[static_cast<size_t>(n)] = NodePlacement{delegate.name(), p,
-                                                         SupportCode::kSupported, ""};
+      pl.backend = delegate.name();
+      pl.partition = p;
+      pl.code = SupportCode::kSupported;
+      pl.reason.clear();
     }
     partitions_.push_back(Partition{delegate.name(), std::move(nodes)});
     delegate_kernels_.push_back(std::move(kernel.value()));
   }
+  for (size_t i = 0; i < nodes_.size(); ++i)
+    if (!taken[i] && !grouped[i]) refuse(i, verdicts[i].code, verdicts[i].message);
   // Tensors made and used only inside one partition never reach the arena: the delegate keeps
   // them internally.
   std::vector<int> producer_part(tensors_.size(), -2), consumer_part(tensors_.size(), -2);
@@ -476,7 +493,7 @@ Status Subgraph::PlanArena() {
   if (planner.total_bytes() > arena_capacity_ || !arena_) {
     std::free(arena_);
     arena_capacity_ = 0;
-    // Slack past the last tensor: vectorized kernels (XNNPACK's among them) may read up to a
+    // Slack past the last tensor: vectorized kernels (delegates' among them) may read up to a
     // vector's width beyond the end of an input.
     arena_ = AlignedAlloc(planner.total_bytes() + kAlignment);
     if (!arena_) return OutOfMemoryError(fmt::format("cannot allocate a {}-byte arena",

@@ -41,6 +41,8 @@ class Subgraph : public KernelContext {
   // Hands the nodes `delegate` supports to it, in partitions (see FormPartitions), and records
   // every node's placement. Call after Build() and before AllocateTensors(). Nodes whose
   // partition fails to build stay on the CPU with the delegate's error as the reason.
+  // May be called again with another delegate: it sees only the nodes still on the CPU (so the
+  // first applied has priority), and its refusals are appended to each node's placement.
   Status ApplyDelegate(Delegate& delegate, const DelegateOptions& options);
   // Per node: where it runs and why. Every node is "cpu" until a delegate is applied.
   const std::vector<NodePlacement>& placement() const { return placement_; }

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "delegates/placement_summary.h"
-#include "delegates/xnnpack/xnnpack_delegate.h"
+#include "delegates/registered_backends.h"
 #include "runtime/interpreter.h"
 #include "runtime/subgraph.h"
 
@@ -13,95 +13,87 @@ namespace {
 // Fallback nodes named in the --require_full_delegation error; the rest are counted.
 constexpr int kMaxNamedFallbacks = 5;
 
-// A backend the flags can ask for. `create` returns the delegate, or an error when litescope
-// does not provide it yet.
-struct BackendProvider {
-  const char* name;  // as TFLite's logs name it
-  bool (*requested)(const BenchmarkFlags&);
-  Result<std::unique_ptr<runtime::Delegate>> (*create)(const BenchmarkFlags&);
-};
-
-Result<std::unique_ptr<runtime::Delegate>> CreateXnnpack(const BenchmarkFlags& flags) {
-  delegates::XnnpackOptions options;
-  options.num_threads = flags.num_threads > 0 ? flags.num_threads : 1;
-  options.force_fp16 = flags.xnnpack_force_fp16;
-  Result<std::unique_ptr<runtime::Delegate>> d = delegates::MakeXnnpackDelegate(options);
-  if (!d.ok()) return d.status().WithContext("--use_xnnpack=true");
-  return d;
-}
-
-Result<std::unique_ptr<runtime::Delegate>> CreateGpu(const BenchmarkFlags&) {
-  return UnsupportedOpError(
-      "--use_gpu=true: the GPU delegate is not available in this build yet; run without it "
-      "(CPU kernels)");
-}
-
-const BackendProvider kProviders[] = {
-    {"XNNPACK", [](const BenchmarkFlags& f) { return f.use_xnnpack; }, CreateXnnpack},
-    {"GPU", [](const BenchmarkFlags& f) { return f.use_gpu; }, CreateGpu},
-};
-
-// Node, delegated-node and partition counts over every subgraph.
+// Node, delegated-node and partition counts over every subgraph: of one delegate (by its
+// name), or of all of them when `backend` is empty.
 struct PlacementCounts {
   int nodes = 0;
   int delegated = 0;
   int partitions = 0;
 };
 
-PlacementCounts CountPlacement(runtime::Interpreter& interp) {
+PlacementCounts CountPlacement(runtime::Interpreter& interp, const std::string& backend = "") {
   PlacementCounts c;
   for (int s = 0; s < interp.subgraph_count(); ++s) {
     runtime::Subgraph* sg = interp.subgraph(s);
     c.nodes += static_cast<int>(sg->nodes().size());
-    c.partitions += static_cast<int>(sg->partitions().size());
+    for (const runtime::Partition& p : sg->partitions())
+      if (backend.empty() || p.backend == backend) ++c.partitions;
     for (const runtime::NodePlacement& pl : sg->placement())
-      if (pl.partition >= 0) ++c.delegated;
+      if (pl.partition >= 0 && (backend.empty() || pl.backend == backend)) ++c.delegated;
   }
   return c;
 }
 
+// TFLite's line after a delegate is applied.
+std::string AppliedLine(const PlacementCounts& c, const std::string& name) {
+  if (c.partitions == 1 && c.delegated == c.nodes)
+    return fmt::format("Explicitly applied {} delegate, and the model graph "
+                       "will be completely executed by the delegate.",
+                       name);
+  if (c.partitions > 0)
+    return fmt::format("Explicitly applied {} delegate, and the model graph "
+                       "will be partially executed by the delegate w/ {} "
+                       "delegate kernels.",
+                       name, c.partitions);
+  return fmt::format("Though {} delegate is explicitly applied, the model "
+                     "graph will not be executed by the delegate.",
+                     name);
+}
+
 }  // namespace
 
-Result<BackendSelection> SelectBackends(const BenchmarkFlags& flags, runtime::Interpreter& interp) {
-  BackendSelection sel;
-  std::vector<std::string> applied;
-  for (const BackendProvider& p : kProviders) {
-    if (!p.requested(flags)) continue;
-    Result<std::unique_ptr<runtime::Delegate>> delegate = p.create(flags);
-    if (!delegate.ok()) return delegate.status();
-    LS_RETURN_IF_ERROR(interp.ApplyDelegate(**delegate));
-    for (std::string& line : delegates::FormatPlacementSummary(interp, (*delegate)->name()))
-      sel.log_lines.push_back(std::move(line));
+delegates::BackendConfig BackendConfigOf(const BenchmarkFlags& flags) {
+  delegates::BackendConfig config;
+  config.num_threads = flags.num_threads > 0 ? flags.num_threads : 1;
+  config.flag_values = flags.backend_flags;
+  return config;
+}
+
+Status SelectBackends(const BenchmarkFlags& flags, runtime::Interpreter& interp,
+                      BackendSelection* sel) {
+  const delegates::BackendRegistry& registry = delegates::RegisteredBackends();
+  std::vector<std::string> requested;
+  for (const delegates::BackendRegistration& b : registry.backends())
+    if (flags.uses_backend(b.name)) requested.push_back(b.name);
+  Result<std::vector<const delegates::BackendRegistration*>> order =
+      registry.InPriorityOrder(requested);
+  if (!order.ok()) return order.status();
+  if (order->size() > 1)
+    sel->log_lines.push_back(
+        fmt::format("Going to apply {} delegates one after another.", order->size()));
+  auto log = [&](const delegates::BackendRegistration& b, runtime::Delegate& d) {
+    for (std::string& line : delegates::FormatPlacementSummary(interp, d.name()))
+      sel->log_lines.push_back(std::move(line));
     if (flags.verbose) {
       std::vector<std::string> nodes = delegates::FormatFallbackNodes(interp);
-      if (!nodes.empty()) sel.log_lines.push_back("CPU fallback, node by node:");
-      for (const std::string& line : nodes) sel.log_lines.push_back("  " + line);
+      if (!nodes.empty()) sel->log_lines.push_back("CPU fallback, node by node:");
+      for (const std::string& line : nodes) sel->log_lines.push_back("  " + line);
     }
-    const PlacementCounts c = CountPlacement(interp);
-    if (c.partitions == 1 && c.delegated == c.nodes)
-      sel.log_lines.push_back(
-          fmt::format("Explicitly applied {} delegate, and the model graph "
-                      "will be completely executed by the delegate.",
-                      p.name));
-    else if (c.partitions > 0)
-      sel.log_lines.push_back(
-          fmt::format("Explicitly applied {} delegate, and the model graph "
-                      "will be partially executed by the delegate w/ {} "
-                      "delegate kernels.",
-                      p.name, c.partitions));
-    else
-      sel.log_lines.push_back(
-          fmt::format("Though {} delegate is explicitly applied, the model "
-                      "graph will not be executed by the delegate.",
-                      p.name));
-    applied.push_back((*delegate)->name());
-    sel.delegates.push_back(std::move(delegate.value()));
+    sel->log_lines.push_back(AppliedLine(CountPlacement(interp, d.name()), b.display_name));
+    sel->backend = (sel->backend == "cpu" ? "" : sel->backend + "+") + d.name();
+  };
+  const delegates::BackendConfig config = BackendConfigOf(flags);
+  for (const delegates::BackendRegistration* b : *order) {
+    // One at a time, so that an error names the flag that asked for the backend.
+    const Status s = delegates::ApplyBackends({b}, config, interp, &sel->applied, log);
+    if (!s.ok()) return s.WithContext("--use_" + b->name + "=true");
   }
-  if (!applied.empty()) {
-    sel.backend.clear();
-    for (const std::string& a : applied) sel.backend += (sel.backend.empty() ? "" : "+") + a;
+  if (flags.verbose && order->size() > 1) {
+    sel->log_lines.push_back("Placement, node by node:");
+    for (const std::string& line : delegates::FormatPlacementNodes(interp))
+      sel->log_lines.push_back("  " + line);
   }
-  return sel;
+  return Status::Ok();
 }
 
 Status CheckFullDelegation(const BenchmarkFlags& flags, runtime::Interpreter& interp,
@@ -109,11 +101,17 @@ Status CheckFullDelegation(const BenchmarkFlags& flags, runtime::Interpreter& in
   if (!flags.require_full_delegation) return Status::Ok();
   constexpr const char* kTfliteMessage = "Disallowed CPU fallback detected.";
   const PlacementCounts c = CountPlacement(interp);
-  if (selection.delegates.empty())
+  if (selection.applied.delegates.empty()) {
+    std::string uses;
+    // Placeholders (no support checker, e.g. a delegate still to come) are not suggested.
+    for (const delegates::BackendRegistration& b : delegates::RegisteredBackends().backends())
+      if (b.make_checker)
+        uses += fmt::format("{}--use_{}=true", uses.empty() ? "" : " or ", b.name);
     return UnsupportedOpError(
         fmt::format("{} --require_full_delegation: no delegate is applied, so all {} node(s) run "
-                    "on the CPU kernels (add --use_xnnpack=true)",
-                    kTfliteMessage, c.nodes));
+                    "on the CPU kernels (add {})",
+                    kTfliteMessage, c.nodes, uses));
+  }
   if (c.delegated == c.nodes) {
     if (c.partitions == 1) return Status::Ok();
     return UnsupportedOpError(
@@ -142,8 +140,8 @@ Status CheckFullDelegation(const BenchmarkFlags& flags, runtime::Interpreter& in
 reports::PlacementRecord RecordPlacement(runtime::Interpreter& interp,
                                          const BackendSelection& selection) {
   reports::PlacementRecord record;
-  for (const auto& d : selection.delegates) record.delegates.push_back(d->name());
-  const bool any_delegate = !selection.delegates.empty();
+  for (const auto& d : selection.applied.delegates) record.delegates.push_back(d->name());
+  const bool any_delegate = !selection.applied.delegates.empty();
   for (int s = 0; s < interp.subgraph_count(); ++s) {
     runtime::Subgraph* sg = interp.subgraph(s);
     for (size_t n = 0; n < sg->nodes().size(); ++n) {
@@ -157,6 +155,9 @@ reports::PlacementRecord RecordPlacement(runtime::Interpreter& interp,
         r.partition = pl.partition;
         if (any_delegate) r.reason_code = runtime::SupportCodeName(pl.code);
         r.reason = pl.reason;
+        for (const runtime::Refusal& refusal : pl.refusals)
+          r.refusals.push_back(reports::RefusalRecord{
+              refusal.backend, runtime::SupportCodeName(refusal.code), refusal.reason});
       }
       record.nodes.push_back(std::move(r));
     }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "apps/benchmark_model/benchmark_flags.h"
+#include "delegates/backend_registry.h"
 #include "reports/benchmark_result.h"
 #include "runtime/delegate.h"
 #include "runtime/status.h"
@@ -15,21 +16,28 @@ class Interpreter;
 
 namespace litescope::apps {
 
-// The delegates applied to an interpreter. Owns them: destroy it after the interpreter.
+// The delegates applied to an interpreter. Owns them: declare it before the interpreter.
 struct BackendSelection {
-  std::string backend = "cpu";  // "cpu", or the delegate(s) applied
-  std::vector<std::unique_ptr<runtime::Delegate>> delegates;
-  // Per delegate: the placement lines ("Replacing N out of M node(s) with delegate (XNNPACK),
-  // yielding K partitions for the whole graph.", the fallback groups and, with --verbose, every
-  // fallback node), then TFLite's "Explicitly applied ..." line.
+  std::string backend = "cpu";  // "cpu", or the delegates applied ("A+B", display names)
+  delegates::AppliedBackends applied;
+  // TFLite's "Going to apply N delegates one after another." when there are several, then per
+  // delegate: the placement lines ("Replacing N out of M node(s) with delegate (NAME), yielding
+  // K partitions for the whole graph.", the fallback groups and, with --verbose, every fallback
+  // node), then TFLite's "Explicitly applied ..." line. With several delegates and --verbose,
+  // finally every node's placement (delegates::FormatPlacementNodes).
   std::vector<std::string> log_lines;
 };
 
-// Applies the delegates the flags ask for, in TFLite's order (XNNPACK, then GPU), before
-// AllocateTensors. With none requested every node stays on the CPU kernels.
-// Providers: XNNPACK (delegates/xnnpack; num_threads and xnnpack_force_fp16 apply). GPU is not
-// in litescope yet: --use_gpu=true fails with kUnsupportedOp.
-Result<BackendSelection> SelectBackends(const BenchmarkFlags& flags, runtime::Interpreter& interp);
+// The backend configuration the flags give: threads, and every backend's flag values.
+delegates::BackendConfig BackendConfigOf(const BenchmarkFlags& flags);
+
+// Applies the delegates the flags ask for (--use_<name> of each registered backend), in
+// priority order (delegates::BackendRegistry::InPriorityOrder: a GPU before CPU libraries), before
+// AllocateTensors; each sees only the nodes the earlier ones left on the CPU. With none
+// requested every node stays on the CPU kernels. A backend that cannot be created here fails
+// the run, its error prefixed with "--use_<name>=true".
+Status SelectBackends(const BenchmarkFlags& flags, runtime::Interpreter& interp,
+                      BackendSelection* selection);
 
 // With --require_full_delegation, fails (kUnsupportedOp) unless one delegate runs every node in
 // a single partition. The message starts with TFLite's "Disallowed CPU fallback detected." and

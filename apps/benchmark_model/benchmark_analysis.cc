@@ -2,6 +2,7 @@
 
 #include "analyzers/compatibility.h"
 #include "analyzers/cost.h"
+#include "apps/benchmark_model/backend_selection.h"
 #include "reports/compatibility_report.h"
 #include "reports/cost_report.h"
 #include "runtime/interpreter.h"
@@ -16,9 +17,8 @@ nlohmann::json AnalyzeForReport(const std::shared_ptr<const runtime::Model>& mod
   limits.max_while_iterations = flags.max_while_iterations;
   analyzers::CompatibilityOptions options;
   options.interpreter = limits;
-  options.allocate = false;  // the run itself allocated; spares XNNPACK a second weight packing
-  options.xnnpack.num_threads = flags.num_threads > 0 ? flags.num_threads : 1;
-  options.xnnpack.force_fp16 = flags.xnnpack_force_fp16;
+  options.allocate = false;  // the run itself allocated; spares delegates a second weight packing
+  options.backend_config = BackendConfigOf(flags);
   Result<analyzers::CompatibilityReport> compat = analyzers::AnalyzeCompatibility(model, options);
   if (!compat.ok()) return {{"error", compat.status().message()}};
   analyzers::CostOptions cost_options;

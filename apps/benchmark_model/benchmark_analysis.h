@@ -9,8 +9,8 @@
 
 namespace litescope::apps {
 
-// The `analysis` object of --report_json: tflite_analyze's `compatibility` (backends cpu and
-// xnnpack, XNNPACK created with the run's num_threads and xnnpack_force_fp16) and `cost` objects
+// The `analysis` object of --report_json: tflite_analyze's `compatibility` (cpu and every
+// analyzable registered backend, checked with the run's backend flags) and `cost` objects
 // (docs/analyze_json.md), so that one report joins the prediction with the measured timing.
 // Builds its own interpreters (compatibility without AllocateTensors, so `allocation` is null):
 // call it after the measurements. When the analysis fails the

@@ -10,25 +10,53 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "delegates/registered_backends.h"
 #include "runtime/cpu_isa.h"
 
 namespace litescope::apps {
 namespace {
 
-using Target = std::variant<bool*, int*, int64_t*, double*, std::string*>;
+using delegates::BackendFlag;
+
+// A backend's flag: its text in BenchmarkFlags::backend_flags, parsed as `type`.
+struct BackendTarget {
+  std::string* text;
+  BackendFlag::Type type;
+};
+
+using Target = std::variant<bool*, int*, int64_t*, double*, std::string*, BackendTarget>;
 
 struct FlagSpec {
-  const char* name;
-  const char* label;  // TFLite's parameter echo text; "" = not echoed
-  const char* help;
+  std::string name;
+  std::string label;  // TFLite's parameter echo text; "" = not echoed
+  std::string help;
   Target target;
   bool always_echo = false;
 };
 
+// The flags of every registered backend, in registration order: --use_<name>, then the ones
+// it owns. Their texts start at the defaults.
+void AddBackendSpecs(BenchmarkFlags* f, std::vector<FlagSpec>* specs) {
+  auto target = [f](const std::string& name, const std::string& default_value,
+                    BackendFlag::Type type) {
+    auto it = f->backend_flags.find(name);
+    if (it == f->backend_flags.end()) it = f->backend_flags.emplace(name, default_value).first;
+    return BackendTarget{&it->second, type};
+  };
+  for (const delegates::BackendRegistration& b : delegates::RegisteredBackends().backends()) {
+    specs->push_back({"use_" + b.name, "Use " + b.name,
+                      "run supported nodes on the " + b.display_name + " delegate",
+                      target("use_" + b.name, "false", BackendFlag::Type::kBool)});
+    for (const BackendFlag& flag : b.flags)
+      specs->push_back({flag.name, flag.label, flag.help,
+                        target(flag.name, flag.default_value, flag.type)});
+  }
+}
+
 // Every flag, in the order TFLite logs its parameters (BenchmarkModel, BenchmarkTfLiteModel,
 // delegate providers), then litescope's own.
 std::vector<FlagSpec> Specs(BenchmarkFlags* f) {
-  return {
+  std::vector<FlagSpec> specs = {
       {"num_runs", "Min num runs", "minimum number of timed runs (see min_secs, max_secs)",
        &f->num_runs},
       {"min_secs", "Min runs duration (seconds)", "keep running at least this long", &f->min_secs},
@@ -90,13 +118,10 @@ std::vector<FlagSpec> Specs(BenchmarkFlags* f) {
        "print the interpreter's tensors and nodes after the last run", &f->print_postinvoke_state},
       {"output_filepath", "File path to export outputs layer to",
        "write the raw bytes of every output after the last run", &f->output_filepath},
-      {"use_xnnpack", "Use xnnpack", "run supported nodes on the XNNPACK delegate",
-       &f->use_xnnpack},
-      {"xnnpack_force_fp16", "Force fp16 inference in xnnpack", "XNNPACK computes in fp16",
-       &f->xnnpack_force_fp16},
-      {"use_gpu", "Use gpu", "run supported nodes on the GPU delegate", &f->use_gpu},
-      {"gpu_precision_loss_allowed", "Allow lower precision in gpu", "GPU may compute in fp16",
-       &f->gpu_precision_loss_allowed},
+  };
+  // Delegate providers come after TFLite's own flags, as in TFLite's parameter log.
+  AddBackendSpecs(f, &specs);
+  specs.insert(specs.end(), {
       {"max_arena_mb", "Max arena size (MB)",
        "largest arena (and tensor) one subgraph may allocate, in MiB; 0 = no limit",
        &f->max_arena_mb},
@@ -114,7 +139,8 @@ std::vector<FlagSpec> Specs(BenchmarkFlags* f) {
        &f->trace_file},
       {"gbench_json", "Google Benchmark JSON file",
        "litescope: write the runs in Google Benchmark's JSON format here", &f->gbench_json},
-  };
+  });
+  return specs;
 }
 
 Status BadValue(const std::string& name, const std::string& value, const char* expected) {
@@ -123,6 +149,16 @@ Status BadValue(const std::string& name, const std::string& value, const char* e
 }
 
 Status Convert(const std::string& name, const std::string& v, const Target& target) {
+  if (auto* bt = std::get_if<BackendTarget>(&target)) {
+    BackendFlag flag;
+    flag.name = name;
+    flag.type = bt->type;
+    LS_RETURN_IF_ERROR(delegates::CheckBackendFlagValue(flag, v));
+    *bt->text = v;
+    if (bt->type == BackendFlag::Type::kBool)  // stored as "true" / "false"
+      *bt->text = (v.empty() || v == "true" || v == "1") ? "true" : "false";
+    return Status::Ok();
+  }
   if (auto* b = std::get_if<bool*>(&target)) {
     if (v.empty() || v == "true" || v == "1")
       **b = true;
@@ -200,12 +236,20 @@ Status Validate(BenchmarkFlags* f) {
     f->op_profiling_output_mode = "csv";
     f->op_profiling_output_file = f->profiling_output_csv_file;
   }
-  if (f->xnnpack_force_fp16 && !f->use_xnnpack)
-    f->warnings.push_back("WARNING: --xnnpack_force_fp16 has no effect without --use_xnnpack");
+  for (const delegates::BackendRegistration& b : delegates::RegisteredBackends().backends())
+    for (const BackendFlag& flag : b.flags)
+      if (f->was_set(flag.name) && !f->uses_backend(b.name))
+        f->warnings.push_back(fmt::format("WARNING: --{} has no effect without --use_{}",
+                                          flag.name, b.name));
   return Status::Ok();
 }
 
 }  // namespace
+
+bool BenchmarkFlags::uses_backend(const std::string& backend) const {
+  auto it = backend_flags.find("use_" + backend);
+  return it != backend_flags.end() && it->second == "true";
+}
 
 Status ParseBenchmarkFlags(int argc, char** argv, BenchmarkFlags* flags, std::string* help_text) {
   CLI::App app{
@@ -240,10 +284,12 @@ Status ParseBenchmarkFlags(int argc, char** argv, BenchmarkFlags* flags, std::st
           break;
       }
     }
-    CLI::Option* o = app.add_option(std::string("--") + s.name, raw[s.name], help)
+    CLI::Option* o = app.add_option("--" + s.name, raw[s.name], help)
                          ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
                          ->type_name(type);
-    if (std::holds_alternative<bool*>(s.target)) o->expected(0, 1);
+    const auto* bt = std::get_if<BackendTarget>(&s.target);
+    if (std::holds_alternative<bool*>(s.target) || (bt && bt->type == BackendFlag::Type::kBool))
+      o->expected(0, 1);
     options[s.name] = o;
   }
   try {
@@ -261,6 +307,32 @@ Status ParseBenchmarkFlags(int argc, char** argv, BenchmarkFlags* flags, std::st
   }
   return Validate(flags);
 }
+
+namespace {
+
+// A backend flag's record: its text converted to the record's type.
+void FillBackendRecord(const BackendTarget& t, reports::FlagRecord* r) {
+  switch (t.type) {
+    case BackendFlag::Type::kBool:
+      r->type = reports::FlagRecord::Type::kBool;
+      r->bool_value = *t.text == "true" || *t.text == "1" || t.text->empty();
+      break;
+    case BackendFlag::Type::kInt:
+      r->type = reports::FlagRecord::Type::kInt;
+      r->int_value = std::strtoll(t.text->c_str(), nullptr, 10);
+      break;
+    case BackendFlag::Type::kFloat:
+      r->type = reports::FlagRecord::Type::kFloat;
+      r->float_value = std::strtod(t.text->c_str(), nullptr);
+      break;
+    case BackendFlag::Type::kString:
+      r->type = reports::FlagRecord::Type::kString;
+      r->string_value = *t.text;
+      break;
+  }
+}
+
+}  // namespace
 
 std::vector<reports::FlagRecord> FlagRecords(const BenchmarkFlags& flags) {
   BenchmarkFlags copy = flags;  // Specs() wants mutable targets; read them from a copy
@@ -283,6 +355,8 @@ std::vector<reports::FlagRecord> FlagRecords(const BenchmarkFlags& flags) {
     } else if (auto* d = std::get_if<double*>(&s.target)) {
       r.type = reports::FlagRecord::Type::kFloat;
       r.float_value = **d;
+    } else if (auto* bt = std::get_if<BackendTarget>(&s.target)) {
+      FillBackendRecord(*bt, &r);
     } else {
       r.type = reports::FlagRecord::Type::kString;
       r.string_value = *std::get<std::string*>(s.target);

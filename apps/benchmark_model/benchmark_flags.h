@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -45,11 +46,10 @@ struct BenchmarkFlags {
   bool print_preinvoke_state = false;
   bool print_postinvoke_state = false;
   std::string output_filepath;
-  // Delegate providers.
-  bool use_xnnpack = false;
-  bool xnnpack_force_fp16 = false;
-  bool use_gpu = false;
-  bool gpu_precision_loss_allowed = true;
+  // Delegate providers: "use_<name>" for every registered backend (delegates/
+  // registered_backends.h) and the flags each owns, by flag name, as text (bools "true" or
+  // "false"). ParseBenchmarkFlags fills in every one, with its default when not given.
+  std::map<std::string, std::string> backend_flags;
   // litescope's additions.
   // Resource limits against hostile models (the same defaults as tflite_run): the largest arena
   // or tensor one subgraph may allocate, in MiB, and the most iterations a WHILE loop may run.
@@ -65,6 +65,8 @@ struct BenchmarkFlags {
   std::vector<std::string> warnings;          // one line each, printed before running
 
   bool was_set(const std::string& name) const { return set_on_command_line.count(name) > 0; }
+  // Whether --use_<backend>=true was given.
+  bool uses_backend(const std::string& backend) const;
   // Per-node events are recorded when tables or a trace are wanted.
   bool collect_events() const { return enable_op_profiling || !trace_file.empty(); }
 };

@@ -182,9 +182,7 @@ class Session {
     LS_RETURN_IF_ERROR(ApplyInputShapes(inputs_, *subgraph_, &warnings_));
     for (const std::string& w : warnings_) std::fprintf(stderr, "%s\n", w.c_str());
 
-    Result<BackendSelection> backends = SelectBackends(flags_, *interp_);
-    if (!backends.ok()) return backends.status();
-    backends_ = std::move(backends.value());
+    LS_RETURN_IF_ERROR(SelectBackends(flags_, *interp_, &backends_));
     for (const std::string& line : backends_.log_lines) Print(line + "\n");
     std::fflush(stdout);
     result_.backend = backends_.backend;

@@ -1,8 +1,9 @@
-// tflite_analyze MODEL [--json] [-o FILE] [--compat [--backend cpu,xnnpack]] [--cost]
+// tflite_analyze MODEL [--json] [-o FILE] [--compat [--backend cpu,BACKEND...]] [--cost]
 //                [--fail-on-fallback[=BACKEND]] [--require-ops-supported]
 // Prints the structure of a TFLite model, and on request per-backend op compatibility and the
-// cost of every op. Exit codes: 0 ok, 1 the model (or the output file) failed, 2 usage error
-// (also --backend gpu: no GPU delegate exists yet), 3 a gate tripped.
+// cost of every op. The backends are the registered ones (delegates/registered_backends.h).
+// Exit codes: 0 ok, 1 the model (or the output file) failed, 2 usage error (also a registered
+// backend without a support checker), 3 a gate tripped.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include "analyzers/model_summary.h"
 #include "apps/common/model_source.h"
 #include "apps/tflite_analyze/analyze_gates.h"
+#include "delegates/registered_backends.h"
 #include "reports/analysis_report.h"
 #include "reports/compatibility_report.h"
 #include "reports/cost_report.h"
@@ -26,6 +28,27 @@ namespace {
 
 namespace analyzers = litescope::analyzers;
 namespace reports = litescope::reports;
+
+// The delegate backend --fail-on-fallback checks when given no name: the analyzable one applied
+// first (highest priority), else "cpu".
+std::string DefaultFallbackBackend() {
+  const auto& registry = litescope::delegates::RegisteredBackends();
+  const litescope::delegates::BackendRegistration* best = nullptr;
+  for (const auto& b : registry.backends())
+    if (b.make_checker && (!best || b.priority > best->priority)) best = &b;
+  return best ? best->name : analyzers::kBackendCpu;
+}
+
+// "cpu, <backends with a checker> (default all); refused: <name> (<why>)" for --help.
+std::string BackendHelp() {
+  std::string known, refused;
+  for (const std::string& b : analyzers::KnownBackends()) known += (known.empty() ? "" : ", ") + b;
+  for (const auto& b : litescope::delegates::RegisteredBackends().backends())
+    if (!b.make_checker)
+      refused += fmt::format("{}{} ({})", refused.empty() ? "" : ", ", b.name, b.description);
+  return fmt::format("Backends for --compat, comma-separated: {} (default all){}", known,
+                     refused.empty() ? "" : "; refused: " + refused);
+}
 
 struct Options {
   std::string model_path;
@@ -72,16 +95,15 @@ int Run(int argc, char** argv) {
   app.add_flag("--json", opt.json, "Print JSON (schema litescope.analyze/1) instead of text");
   app.add_option("-o,--output", opt.output_path, "Write to FILE instead of stdout");
   app.add_flag("--compat", opt.compat, "Where each node runs on each backend, and why not");
-  app.add_option("--backend", opt.backends,
-                 "Backends for --compat, comma-separated: cpu, xnnpack (default both; gpu is "
-                 "refused: no GPU delegate exists yet)")
+  app.add_option("--backend", opt.backends, BackendHelp())
       ->delimiter(',')
       ->allow_extra_args(false);  // --backend cpu MODEL: MODEL stays positional
   app.add_flag("--cost", opt.cost,
                "MACs, FLOPs, parameter and activation bytes per node, arena and its peak");
-  app.add_flag("--fail-on-fallback{xnnpack}", opt.fail_on_fallback,
+  const std::string fallback_default = DefaultFallbackBackend();
+  app.add_flag("--fail-on-fallback{" + fallback_default + "}", opt.fail_on_fallback,
                "Exit 3 when a node falls back to the CPU on BACKEND (--fail-on-fallback=BACKEND, "
-               "default xnnpack); implies --compat");
+               "default " + fallback_default + "); implies --compat");
   app.add_flag("--require-ops-supported", opt.require_ops_supported,
                "Exit 3 when a node has no CPU kernel; implies --compat");
   try {

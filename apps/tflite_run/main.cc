@@ -1,5 +1,6 @@
 // tflite_run: runs a model once on given raw inputs and writes the raw outputs. This is the
 // contract that ../shared/conformance/check.py drives.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <limits>
@@ -14,7 +15,7 @@
 #include "apps/common/isa_info.h"
 #include "apps/tflite_run/run_io.h"
 #include "delegates/placement_summary.h"
-#include "delegates/xnnpack/xnnpack_delegate.h"
+#include "delegates/registered_backends.h"
 #include "runtime/cpu_isa.h"
 #include "runtime/interpreter.h"
 #include "runtime/op_registry.h"
@@ -26,39 +27,54 @@ struct Options {
   std::vector<std::string> inputs;
   std::string output_dir;
   std::string fill;
-  std::string backend = "reference";
+  std::string backend = "reference";  // or registered backends, comma-separated
   int threads = 1;
   int64_t max_arena_mb = 2048;            // per subgraph; 0 = no limit
   int64_t max_while_iterations = 1'000'000;  // 0 = no limit
 };
 
-litescope::Status Run(const Options& opt) {
+// The registered backends --backend names ("reference": none), in priority order.
+litescope::Result<std::vector<const litescope::delegates::BackendRegistration*>> ChosenBackends(
+    const std::string& list) {
+  std::vector<std::string> names;
+  if (list != "reference") {
+    size_t start = 0;
+    while (start <= list.size()) {
+      const size_t comma = std::min(list.find(',', start), list.size());
+      names.push_back(list.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
+  auto chosen = litescope::delegates::RegisteredBackends().InPriorityOrder(names);
+  if (!chosen.ok())
+    return litescope::InvalidArgumentError(fmt::format(
+        "--backend {}: {} (or reference)", list, chosen.status().message()));
+  return chosen;
+}
+
+litescope::Status Run(const Options& opt,
+                      const std::vector<const litescope::delegates::BackendRegistration*>& backends) {
   using namespace litescope;
-  if (opt.backend != "reference" && opt.backend != "xnnpack")
-    return InvalidArgumentError(fmt::format("--backend {}: unknown backend (available: "
-                                            "reference, xnnpack)", opt.backend));
   auto model = apps::LoadModel(opt.model);
   if (!model.ok()) return model.status();
-  std::unique_ptr<runtime::Delegate> delegate;  // outlives the interpreter
-  delegates::XnnpackOptions xo;
-  xo.num_threads = opt.threads;
-  if (opt.backend == "xnnpack") {
-    auto d = delegates::MakeXnnpackDelegate(xo);
-    if (!d.ok()) return d.status();
-    delegate = std::move(d.value());
-  }
   runtime::InterpreterOptions io;
   io.num_threads = opt.threads;
   io.max_arena_bytes = opt.max_arena_mb << 20;
   io.max_while_iterations = opt.max_while_iterations;
+  delegates::AppliedBackends applied;  // the delegates outlive the interpreter
   auto interp = runtime::Interpreter::Create(*model, runtime::OpRegistry::WithBuiltins(), io);
   if (!interp.ok()) return interp.status().WithContext(opt.model);
   runtime::Interpreter& in = **interp;
-  if (delegate) {
-    LS_RETURN_IF_ERROR(in.ApplyDelegate(*delegate, xo.delegate_options).WithContext(opt.model));
-    for (const std::string& line : delegates::FormatPlacementSummary(in, delegate->name()))
-      std::fprintf(stderr, "INFO: %s\n", line.c_str());
-  }
+  delegates::BackendConfig config;
+  config.num_threads = opt.threads;
+  LS_RETURN_IF_ERROR(
+      delegates::ApplyBackends(backends, config, in, &applied,
+                               [&](const delegates::BackendRegistration&, runtime::Delegate& d) {
+                                 for (const std::string& line :
+                                      delegates::FormatPlacementSummary(in, d.name()))
+                                   std::fprintf(stderr, "INFO: %s\n", line.c_str());
+                               })
+          .WithContext(opt.model));
   LS_RETURN_IF_ERROR(in.AllocateTensors().WithContext(opt.model));
   if (!opt.fill.empty() && !opt.inputs.empty())
     return InvalidArgumentError("give either --input files or --fill, not both");
@@ -88,7 +104,9 @@ int main(int argc, char** argv) {
   app.add_option("--fill", opt.fill, "fill inputs instead of --input: zeros or random")
       ->check(CLI::IsMember({"zeros", "random"}));
   app.add_option("--output-dir", opt.output_dir, "where output_<j>.bin and outputs.json go");
-  app.add_option("--backend", opt.backend, "reference (default) or xnnpack");
+  app.add_option("--backend", opt.backend,
+                 "reference (default), or registered backends, comma-separated, applied in "
+                 "priority order: " + litescope::delegates::RegisteredBackends().NameList());
   app.add_option("--threads", opt.threads, "CPU threads")->check(CLI::Range(1, 256));
   app.add_option("--max_arena_mb", opt.max_arena_mb,
                  "largest arena (and tensor) a subgraph may allocate, in MiB; 0 = no limit")
@@ -118,8 +136,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "error: --model is required (see --help)\n");
     return 2;
   }
+  auto backends = ChosenBackends(opt.backend);
+  if (!backends.ok()) {
+    std::fprintf(stderr, "error: %s (see --help)\n", backends.status().message().c_str());
+    return 2;
+  }
   try {
-    litescope::Status s = Run(opt);
+    litescope::Status s = Run(opt, *backends);
     if (!s.ok()) {
       std::fprintf(stderr, "error: %s\n", s.message().c_str());
       return 1;

@@ -7,6 +7,7 @@
 #include <xnnpack.h>
 
 #include "delegates/xnnpack/xnnpack_lowering.h"
+#include "delegates/xnnpack/xnnpack_support.h"
 #include "runtime/delegate.h"
 #include "runtime/status.h"
 
@@ -24,9 +25,9 @@ struct XnnpackOptions {
   runtime::DelegateOptions delegate_options;
 };
 
-// The XNNPACK delegate (Debian's 2022-02-16 snapshot). CheckNode and the kernels lower through
-// the same per-op functions (xnnpack_ops.h), so a node the check accepts is a node the
-// partition builds.
+// The XNNPACK delegate (Debian's 2022-02-16 snapshot). CheckNode (XnnpackSupport, which the
+// analyzer also uses without a delegate) and the kernels lower through the same per-op functions
+// (xnnpack_ops.h), so a node the check accepts is a node the partition builds.
 //
 //   XnnpackOptions opt;  opt.num_threads = 1;
 //   auto d = XnnpackDelegate::Create(opt);
@@ -56,14 +57,16 @@ class XnnpackDelegate final : public runtime::Delegate {
   XnnpackFoldedConstants& folded() { return folded_; }
 
  private:
-  explicit XnnpackDelegate(const XnnpackOptions& options) : options_(options) {}
+  explicit XnnpackDelegate(const XnnpackOptions& options)
+      : options_(options), support_(options.force_fp16) {}
 
   XnnpackOptions options_;
+  XnnpackSupport support_;
   pthreadpool_t threadpool_ = nullptr;
   XnnpackFoldedConstants folded_;
 };
 
-// The factory apps use (benchmark_model's backend selection, tflite_run --backend xnnpack).
+// The factory of the "xnnpack" registration (xnnpack_backend.h).
 Result<std::unique_ptr<runtime::Delegate>> MakeXnnpackDelegate(const XnnpackOptions& options);
 
 }  // namespace litescope::delegates

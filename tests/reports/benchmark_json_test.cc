@@ -83,13 +83,16 @@ TEST_CASE("BenchmarkToJson records where every node runs", "[reports][json]") {
                                            {"backend", "cpu"},
                                            {"partition", nullptr},
                                            {"reason_code", nullptr},
-                                           {"reason", ""}}));
+                                           {"reason", ""},
+                                           {"refusals", nlohmann::json::array()}}));
   }
   SECTION("a fallback between two partitions") {
     r.placement.delegates = {"XNNPACK"};
-    r.placement.nodes = {{0, 0, "ADD", "XNNPACK", 0, "supported", ""},
-                         {0, 1, "TANH", "cpu", -1, "unsupported_op", "XNNPACK: node 1 (TANH): no"},
-                         {0, 2, "MUL", "XNNPACK", 1, "supported", ""}};
+    r.placement.nodes = {
+        {0, 0, "ADD", "XNNPACK", 0, "supported", "", {}},
+        {0, 1, "TANH", "cpu", -1, "unsupported_op", "XNNPACK: node 1 (TANH): no",
+         {{"XNNPACK", "unsupported_op", "XNNPACK: node 1 (TANH): no"}}},
+        {0, 2, "MUL", "XNNPACK", 1, "supported", "", {}}};
     r.placement.partitions = {{0, 0, "XNNPACK", {0}}, {0, 1, "XNNPACK", {2}}};
     const nlohmann::json p = lrep::BenchmarkToJson(r)["execution"]["placement"];
     CHECK(p["delegates"] == nlohmann::json({"XNNPACK"}));
@@ -97,6 +100,11 @@ TEST_CASE("BenchmarkToJson records where every node runs", "[reports][json]") {
     CHECK(p["nodes"][1]["partition"].is_null());
     CHECK(p["nodes"][1]["reason_code"] == "unsupported_op");
     CHECK(p["nodes"][1]["reason"] == "XNNPACK: node 1 (TANH): no");
+    CHECK(p["nodes"][1]["refusals"] ==
+          nlohmann::json::array({{{"backend", "XNNPACK"},
+                                  {"reason_code", "unsupported_op"},
+                                  {"reason", "XNNPACK: node 1 (TANH): no"}}}));
+    CHECK(p["nodes"][0]["refusals"].empty());
     CHECK(p["nodes"][2]["partition"] == 1);
     CHECK(p["partitions"][1] == nlohmann::json({{"subgraph_index", 0},
                                                 {"partition", 1},

@@ -167,3 +167,123 @@ TEST_CASE("A delegate takes supported nodes and the CPU runs the rest", "[runtim
   CHECK(out[1] == 7);
   CHECK(out[2] == -5);
 }
+
+namespace {
+
+// Takes DOUBLE nodes only and runs them one by one (never more than one node per partition in
+// the model below, so it needs no private tensors).
+class DoubleKernel : public ls::DelegateKernel {
+ public:
+  DoubleKernel(ls::Subgraph& sg, int node) : sg_(sg), node_(node) {}
+  Status Prepare(ls::KernelContext& ctx) override {
+    return DoublePrepare(ctx, sg_.nodes()[static_cast<size_t>(node_)]);
+  }
+  Status Eval(ls::KernelContext& ctx) override {
+    return DoubleEval(ctx, sg_.nodes()[static_cast<size_t>(node_)]);
+  }
+
+ private:
+  ls::Subgraph& sg_;
+  int node_;
+};
+
+class DoubleOrIncDelegate : public ls::Delegate {
+ public:
+  const char* name() const override { return "DOUBLEDELEGATE"; }
+  ls::SupportResult CheckNode(ls::Subgraph&, const ls::Node& node) override {
+    seen.push_back(node.index);
+    if (node.op_name == "DOUBLE") return ls::SupportResult::Yes();
+    return ls::SupportResult::No(ls::SupportCode::kInputType,
+                                 ls::NodeLabel(node) + ": not a DOUBLE");
+  }
+  litescope::Result<std::unique_ptr<ls::DelegateKernel>> CreateKernel(
+      ls::Subgraph& sg, const std::vector<int>& nodes) override {
+    return std::unique_ptr<ls::DelegateKernel>(new DoubleKernel(sg, nodes.front()));
+  }
+  std::vector<int> seen;  // nodes CheckNode was asked about
+};
+
+}  // namespace
+
+TEST_CASE("Delegates applied in turn see only the nodes still on the CPU", "[runtime][delegate]") {
+  // in -> INC -> DOUBLE -> NEG -> INC -> out: INCDELEGATE first takes 0 and 3, DOUBLEDELEGATE
+  // then sees 1 and 2 only and takes 1; NEG stays on the CPU, refused by both.
+  ls::ModelBuilder b;
+  int t[5];
+  for (int i = 0; i < 5; ++i) t[i] = b.AddTensor(0, "t" + std::to_string(i), ls::DataType::kFloat32, {2});
+  b.AddCustomOperator(0, "INC", {t[0]}, {t[1]});
+  b.AddCustomOperator(0, "DOUBLE", {t[1]}, {t[2]});
+  b.AddCustomOperator(0, "NEG", {t[2]}, {t[3]});
+  b.AddCustomOperator(0, "INC", {t[3]}, {t[4]});
+  b.SetInputs(0, {t[0]});
+  b.SetOutputs(0, {t[4]});
+  std::vector<uint8_t> bytes = b.Finish();
+  auto model = ls::Model::FromBufferCopy(bytes.data(), bytes.size(), "delegate_test");
+  REQUIRE(model.ok());
+  ls::OpRegistry reg;
+  ls::KernelRegistration inc, dbl, neg;
+  inc.prepare = IncPrepare;
+  inc.eval = IncEval;
+  dbl.prepare = DoublePrepare;
+  dbl.eval = DoubleEval;
+  neg.prepare = IncPrepare;
+  neg.eval = [](ls::KernelContext& ctx, ls::Node& node) {
+    const ls::Tensor* in = ctx.input(node, 0);
+    for (int64_t i = 0; i < in->elements(); ++i)
+      ctx.output(node, 0)->data_as<float>()[i] = -in->data_as<float>()[i];
+    return Status::Ok();
+  };
+  reg.AddCustom("INC", inc);
+  reg.AddCustom("DOUBLE", dbl);
+  reg.AddCustom("NEG", neg);
+  auto interp = ls::Interpreter::Create(*model, reg);
+  REQUIRE(interp.ok());
+  IncDelegate first;
+  DoubleOrIncDelegate second;
+  REQUIRE((*interp)->ApplyDelegate(first).ok());
+  REQUIRE((*interp)->ApplyDelegate(second).ok());
+  CHECK(second.seen == std::vector<int>{1, 2});
+  const ls::Subgraph& sg = (*interp)->primary();
+  REQUIRE(sg.partitions().size() == 3);
+  CHECK(sg.partitions()[0].backend == "INCDELEGATE");
+  CHECK(sg.partitions()[1].backend == "INCDELEGATE");
+  CHECK(sg.partitions()[2].backend == "DOUBLEDELEGATE");
+  CHECK(sg.partitions()[2].nodes == std::vector<int>{1});
+  const auto& pl = sg.placement();
+  SECTION("a node the first delegate took has no refusals") {
+    CHECK(pl[0].backend == "INCDELEGATE");
+    CHECK(pl[0].refusals.empty());
+    CHECK(pl[3].partition == 1);
+  }
+  SECTION("a node a later delegate took keeps the earlier refusal") {
+    CHECK(pl[1].backend == "DOUBLEDELEGATE");
+    CHECK(pl[1].partition == 2);
+    CHECK(pl[1].code == ls::SupportCode::kSupported);
+    CHECK(pl[1].reason.empty());
+    REQUIRE(pl[1].refusals.size() == 1);
+    CHECK(pl[1].refusals[0].backend == "INCDELEGATE");
+    CHECK(pl[1].refusals[0].reason.find("node 1 (DOUBLE): not an INC") != std::string::npos);
+  }
+  SECTION("a node left on the CPU has every refusal, the first as its reason") {
+    CHECK(pl[2].backend == "cpu");
+    CHECK(pl[2].partition == -1);
+    REQUIRE(pl[2].refusals.size() == 2);
+    CHECK(pl[2].refusals[0].backend == "INCDELEGATE");
+    CHECK(pl[2].refusals[1].backend == "DOUBLEDELEGATE");
+    CHECK(pl[2].refusals[1].code == ls::SupportCode::kInputType);
+    CHECK(pl[2].code == ls::SupportCode::kUnsupportedOp);
+    CHECK(pl[2].reason == pl[2].refusals[0].reason);
+    CHECK(pl[2].RefusalOf("DOUBLEDELEGATE") == &pl[2].refusals[1]);
+    CHECK(pl[2].RefusalOf("NOSUCH") == nullptr);
+  }
+  SECTION("the graph computes as on the CPU") {
+    REQUIRE((*interp)->AllocateTensors().ok());
+    float* in = (*interp)->input(0)->data_as<float>();
+    in[0] = 1;
+    in[1] = -3;
+    REQUIRE((*interp)->Invoke().ok());
+    const float* out = (*interp)->output(0)->data_as<float>();
+    CHECK(out[0] == -3);  // -((1 + 1) * 2) + 1
+    CHECK(out[1] == 5);
+  }
+}
