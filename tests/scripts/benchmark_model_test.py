@@ -791,33 +791,47 @@ def test_tflite_log_regexes():
     check(p and int(p.group(1)) <= int(p.group(2)) <= int(p.group(3)), "percentiles")
 
 
-def test_node_times_add_up():
-    """With op profiling on, per-node averages add up to the average inference time (5%)."""
-    _, rep = report("--enable_op_profiling=true", "--num_runs=30", graph=MOBILENET)
-    table = rep["op_profiling"]["regular"][0]
-    node_sum = sum(n["avg_us_per_run"] for n in table["nodes"])
-    avg = rep["latency"]["regular"]["stats"]["mean"]
-    check(abs(node_sum - avg) <= 0.05 * avg,
-          "node sum %.1f us vs inference average %.1f us" % (node_sum, avg))
-    check(abs(rep["op_profiling"]["regular_node_sum_us_per_run"] - node_sum) < 1e-6 * avg, "sum")
-    print("node sum %.1f us, inference average %.1f us (%.2f%%)" %
-          (node_sum, avg, 100.0 * (node_sum - avg) / avg))
-    # Through XNNPACK: the primary graph's nodes add up the same way. The delegate-internal
-    # rows are XNNPACK's own operator times, which leave out the delegate's work around them:
-    # they may fall short of the total, never exceed it, and must still account for most of it.
-    # Quiet machine: within 3%; the sanitizer build under 4 parallel jobs on 2 cores measured
-    # 64%, hence the 50% floor.
-    _, rep = report("--enable_op_profiling=true", "--num_runs=30", "--use_xnnpack=true",
-                    graph=MOBILENET)
+def node_sums_within(args, bounds):
+    """One profiled run of MOBILENET; [(graph, node sum, average, ok)] for each (graph, low)."""
+    _, rep = report("--enable_op_profiling=true", "--num_runs=30", *args, graph=MOBILENET)
     tables = {t["graph"]: t for t in rep["op_profiling"]["regular"]}
     avg = rep["latency"]["regular"]["stats"]["mean"]
-    for graph, low in (("primary", 0.95), ("delegate_internal", 0.5)):
+    out = []
+    for graph, low in bounds:
         node_sum = sum(n["avg_us_per_run"] for n in tables[graph]["nodes"])
-        check(low * avg <= node_sum <= 1.05 * avg,
-              "XNNPACK %s: node sum %.1f us vs inference average %.1f us (allowed %.0f%% to 105%%)"
-              % (graph, node_sum, avg, 100 * low))
-        print("XNNPACK %s: node sum %.1f us, inference average %.1f us (%.2f%%)" %
-              (graph, node_sum, avg, 100.0 * (node_sum - avg) / avg))
+        out.append((graph, node_sum, avg, low * avg <= node_sum <= 1.05 * avg))
+    if not args:
+        check(abs(rep["op_profiling"]["regular_node_sum_us_per_run"] -
+                  sum(n["avg_us_per_run"] for n in tables["primary"]["nodes"])) < 1e-6 * avg,
+              "sum")
+    return out
+
+
+def test_node_times_add_up():
+    """With op profiling on, per-node averages add up to the average inference time (5%).
+
+    The time between node events belongs to no node; a run preempted there (a busy machine,
+    ctest -j2 on 2 cores) inflates the average alone, so a measurement out of bounds is taken
+    again, up to three times in all: a real accounting error fails every attempt."""
+    # Through XNNPACK the primary graph's nodes add up the same way. The delegate-internal rows
+    # are XNNPACK's own operator times, which leave out the delegate's work around them: they
+    # may fall short of the total, never exceed it, and must still account for most of it.
+    # Quiet machine: within 3%; the sanitizer build under 4 parallel jobs on 2 cores measured
+    # 64%, hence the 50% floor.
+    for args, bounds in (((), (("primary", 0.95),)),
+                         (("--use_xnnpack=true",), (("primary", 0.95), ("delegate_internal", 0.5)))):
+        attempts = []
+        for _ in range(3):
+            result = node_sums_within(args, bounds)
+            attempts.append(result)
+            if all(ok for *_, ok in result):
+                break
+        for graph, node_sum, avg, ok in attempts[-1]:
+            label = ("XNNPACK " if args else "") + graph
+            print("%s: node sum %.1f us, inference average %.1f us (%.2f%%), attempt %d" %
+                  (label, node_sum, avg, 100.0 * (node_sum - avg) / avg, len(attempts)))
+        check(all(ok for *_, ok in attempts[-1]),
+              "node sums out of bounds in all 3 attempts: %s" % attempts)
 
 
 def test_bad_flags():
