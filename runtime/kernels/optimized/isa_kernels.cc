@@ -67,39 +67,35 @@ void DepthwiseConvFloatRows(const reference::DepthwiseParams& p, const Shape& in
 }
 
 void DepthwiseConvQuantizedRows(const reference::DepthwiseParams& p,
-                                        const reference::DepthwiseQuantParams& q,
-                                        const Shape& input_shape, const int8_t* input,
-                                        const Shape& filter_shape,
-                                        const DepthwiseQuantizedFilter& packed,
-                                        const Shape& output_shape, int8_t* output,
-                                        int64_t row_begin, int64_t row_end) {
+                                const reference::DepthwiseQuantParams& q, const Shape& input_shape,
+                                const int8_t* input, const Shape& filter_shape,
+                                const DepthwiseQuantizedFilter& packed, const Shape& output_shape,
+                                int8_t* output, int64_t row_begin, int64_t row_end) {
   ActiveKernels().depthwise_i8_rows(p, q, input_shape, input, filter_shape, packed, output_shape,
                                     output, row_begin, row_end);
 }
 
 void DepthwiseConvQuantizedRows(const reference::DepthwiseParams& p,
-                                         const reference::DepthwiseQuantParams& q,
-                                         const Shape& input_shape, const uint8_t* input,
-                                         const Shape& filter_shape,
-                                         const DepthwiseQuantizedFilter& packed,
-                                         const Shape& output_shape, uint8_t* output,
-                                         int64_t row_begin, int64_t row_end) {
+                                const reference::DepthwiseQuantParams& q, const Shape& input_shape,
+                                const uint8_t* input, const Shape& filter_shape,
+                                const DepthwiseQuantizedFilter& packed, const Shape& output_shape,
+                                uint8_t* output, int64_t row_begin, int64_t row_end) {
   ActiveKernels().depthwise_u8_rows(p, q, input_shape, input, filter_shape, packed, output_shape,
                                     output, row_begin, row_end);
 }
 
 void ConvQuantizedRows(const ConvGeometry& g, int group_in_c, int out_c,
-                               const reference::ConvQuantParams& q, const int8_t* input,
-                               const int8_t* filter, const int32_t* bias, int8_t* output,
-                               int64_t row_begin, int64_t row_end) {
+                       const reference::ConvQuantParams& q, const int8_t* input,
+                       const int8_t* filter, const int32_t* bias, int8_t* output, int64_t row_begin,
+                       int64_t row_end) {
   ActiveKernels().conv_quantized_rows_i8(g, group_in_c, out_c, q, input, filter, bias, output,
                                          row_begin, row_end);
 }
 
 void ConvQuantizedRows(const ConvGeometry& g, int group_in_c, int out_c,
-                                const reference::ConvQuantParams& q, const uint8_t* input,
-                                const uint8_t* filter, const int32_t* bias, uint8_t* output,
-                                int64_t row_begin, int64_t row_end) {
+                       const reference::ConvQuantParams& q, const uint8_t* input,
+                       const uint8_t* filter, const int32_t* bias, uint8_t* output,
+                       int64_t row_begin, int64_t row_end) {
   ActiveKernels().conv_quantized_rows_u8(g, group_in_c, out_c, q, input, filter, bias, output,
                                          row_begin, row_end);
 }
