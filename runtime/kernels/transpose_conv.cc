@@ -133,16 +133,16 @@ Status TransposeConvPrepareFloat(KernelContext& ctx, Node& node, const Tensor& s
                                          NodeLabel(node), in.shape.ToString(),
                                          filter.shape.ToString()));
 
-  const schema::TransposeConvOptions* opts = node.fb->builtin_options_as_TransposeConvOptions();
+  Result<const TransposeConvParams*> params = NodeParams<TransposeConvParams>(node);
+  if (!params.ok()) return params.status();
   auto d = std::make_unique<TransposeConvOpData>();
-  d->padding = opts ? static_cast<int>(opts->padding()) : 0;
-  d->params.stride_h = opts ? opts->stride_h() : 1;
-  d->params.stride_w = opts ? opts->stride_w() : 1;
+  d->padding = static_cast<int>((*params)->padding);
+  d->params.stride_h = (*params)->stride_h;
+  d->params.stride_w = (*params)->stride_w;
   if (d->params.stride_h <= 0 || d->params.stride_w <= 0)
     return InvalidModelError(fmt::format("{}: invalid stride {}x{}", NodeLabel(node),
                                          d->params.stride_h, d->params.stride_w));
-  const auto act = opts ? static_cast<FusedActivation>(opts->fused_activation_function())
-                        : FusedActivation::kNone;
+  const FusedActivation act = (*params)->activation;
   FloatActivationRange(act, &d->params.act_min, &d->params.act_max);
   LS_RETURN_IF_ERROR(
       CheckScratchSize(ctx, node, "column buffer", rows * cols, sizeof(float)));
@@ -192,16 +192,16 @@ Status TransposeConvPrepareInt8(KernelContext& ctx, Node& node, const Tensor& sh
     return InvalidModelError(fmt::format("{}: bias (tensor {}) has shape {}; expected [{}]",
                                          NodeLabel(node), node.inputs[kBias],
                                          bias->shape.ToString(), out_c));
-  const schema::TransposeConvOptions* opts = node.fb->builtin_options_as_TransposeConvOptions();
+  Result<const TransposeConvParams*> params = NodeParams<TransposeConvParams>(node);
+  if (!params.ok()) return params.status();
   auto d = std::make_unique<TransposeConvOpData>();
-  d->padding = opts ? static_cast<int>(opts->padding()) : 0;
-  d->params.stride_h = opts ? opts->stride_h() : 1;
-  d->params.stride_w = opts ? opts->stride_w() : 1;
+  d->padding = static_cast<int>((*params)->padding);
+  d->params.stride_h = (*params)->stride_h;
+  d->params.stride_w = (*params)->stride_w;
   if (d->params.stride_h <= 0 || d->params.stride_w <= 0)
     return InvalidModelError(fmt::format("{}: invalid stride {}x{}", NodeLabel(node),
                                          d->params.stride_h, d->params.stride_w));
-  const auto act = opts ? static_cast<FusedActivation>(opts->fused_activation_function())
-                        : FusedActivation::kNone;
+  const FusedActivation act = (*params)->activation;
   LS_RETURN_IF_ERROR(conv_quant::PrepareConvQuant(node, kInput, kFilter, in, filter, out, 0,
                                                   out_c, act, conv_quant::ScaleProduct::kDouble,
                                                   &d->quant));
