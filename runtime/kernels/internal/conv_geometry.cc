@@ -62,4 +62,40 @@ Status PrepareConv2D(const Node& node, const Conv2DParams& params, const Tensor&
   return Status::Ok();
 }
 
+Status PrepareTransposeConv(const Node& node, const TransposeConvParams& params,
+                            const Tensor& output_shape, const Tensor& filter, const Tensor& in,
+                            const Tensor* bias) {
+  constexpr int kOutputShape = 0, kFilter = 1, kInput = 2, kBias = 3;
+  if (output_shape.type != DataType::kInt32)
+    return TypeError(node, "input", kOutputShape, node.inputs[kOutputShape], output_shape, "INT32");
+  if (output_shape.shape.rank() != 1 || output_shape.elements() != 4)
+    return InvalidModelError(fmt::format("{}: output_shape (tensor {}) has shape {}; expected [4]",
+                                         NodeLabel(node), node.inputs[kOutputShape],
+                                         output_shape.shape.ToString()));
+  if (in.shape.rank() != 4)
+    return InvalidModelError(fmt::format("{}: input (tensor {}) has shape {}; expected rank 4",
+                                         NodeLabel(node), node.inputs[kInput],
+                                         in.shape.ToString()));
+  if (filter.shape.rank() != 4 || filter.shape.dim(3) != in.shape.dim(3))
+    return InvalidModelError(fmt::format(
+        "{}: filter (tensor {}) has shape {}; expected [OC, KH, KW, {}]", NodeLabel(node),
+        node.inputs[kFilter], filter.shape.ToString(), in.shape.dim(3)));
+  const int out_c = filter.shape.dim(0);
+  if (bias && bias->elements() != out_c)
+    return InvalidModelError(fmt::format("{}: bias (tensor {}) has shape {}; expected [{}]",
+                                         NodeLabel(node), node.inputs[kBias],
+                                         bias->shape.ToString(), out_c));
+  // The kernels index a [rows, cols] column matrix with int.
+  const int64_t rows = in.shape.FlatSize(0, 3);
+  const int64_t cols = static_cast<int64_t>(filter.shape.dim(1)) * filter.shape.dim(2) * out_c;
+  if (rows > INT_MAX || cols > INT_MAX)
+    return InvalidModelError(fmt::format("{}: input {} with filter {} is too large",
+                                         NodeLabel(node), in.shape.ToString(),
+                                         filter.shape.ToString()));
+  if (params.stride_h <= 0 || params.stride_w <= 0)
+    return InvalidModelError(
+        fmt::format("{}: invalid stride {}x{}", NodeLabel(node), params.stride_h, params.stride_w));
+  return Status::Ok();
+}
+
 }  // namespace litescope::runtime::conv_geometry

@@ -18,4 +18,12 @@ Status PrepareConv2D(const Node& node, const Conv2DParams& params, const Tensor&
                      const Tensor& filter, const Tensor* bias, optimized::ConvGeometry* g,
                      int* group_in_c, int* out_c);
 
+// TRANSPOSE_CONV (float and int8), inputs (output_shape, filter, input, bias): output_shape an
+// INT32 [4], input of rank 4, filter [OC, KH, KW, IC], a bias of OC elements, the GEMM sizes
+// (input pixels x KH*KW*OC) inside int, and positive strides. Element types of the filter,
+// bias and output are the caller's to check.
+Status PrepareTransposeConv(const Node& node, const TransposeConvParams& params,
+                            const Tensor& output_shape, const Tensor& filter, const Tensor& in,
+                            const Tensor* bias);
+
 }  // namespace litescope::runtime::conv_geometry

@@ -66,4 +66,24 @@ TEST_CASE("CONV_2D runs on a hand-built node with parsed parameters and no model
   }
 }
 
+TEST_CASE("TRANSPOSE_CONV applies one size guard to its float and int8 variants",
+          "[runtime][op_params]") {
+  for (DataType type : {DataType::kFloat32, DataType::kInt8}) {
+    INFO(litescope::runtime::DataTypeName(type));
+    litescope::testing::KernelRunner r;
+    REQUIRE(r.ok());
+    const int shape = r.AddTensor<int32_t>(DataType::kInt32, {4}, {1, 256, 256, 32768});
+    // KH * KW * OC = 2^31 columns; the tensors need no data for Prepare to refuse them.
+    const int filter = r.AddTensor(type, {32768, 256, 256, 1});
+    const int in = r.AddTensor(type, {1, 1, 1, 1});
+    const int out = r.AddTensor(type, {1, 256, 256, 32768});
+    Node node = r.MakeNode(schema::BuiltinOperator::TRANSPOSE_CONV, "TRANSPOSE_CONV",
+                           {shape, filter, in}, {out});
+    node.params = litescope::runtime::TransposeConvParams{};
+    CHECK(r.Prepare(node).message() ==
+          "node 0 (TRANSPOSE_CONV): input [1, 1, 1, 1] with filter [32768, 256, 256, 1] is too "
+          "large");
+  }
+}
+
 }  // namespace
