@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <utility>
+#include <variant>
 
 #include "runtime/interpreter.h"
 #include "runtime/op_registry.h"
@@ -108,17 +109,15 @@ Work CountWork(const Subgraph& sg, const Node& node) {
   if (op == "BATCH_MATMUL") {
     // lhs [..., M, K] (adj_x: [..., K, M]): each output element is a dot product of length K.
     const Tensor* lhs = InputAt(sg, node, 0);
-    bool adj_x = false;
-    if (node.fb)
-      if (const auto* o = node.fb->builtin_options_as_BatchMatMulOptions()) adj_x = o->adj_x();
+    const auto* o = std::get_if<runtime::BatchMatMulParams>(&node.params);
+    const bool adj_x = o && o->adj_x;
     return MacWork(Mul(out_n, DimFromEnd(lhs, adj_x ? 2 : 1)), out_n, false);
   }
   if (op == "AVERAGE_POOL_2D" || op == "MAX_POOL_2D" || op == "L2_POOL_2D") {
     // One operation per window element and output element.
     int64_t window = 0;
-    if (node.fb)
-      if (const auto* o = node.fb->builtin_options_as_Pool2DOptions())
-        window = Mul(std::max(0, o->filter_width()), std::max(0, o->filter_height()));
+    if (const auto* o = std::get_if<runtime::Pool2DParams>(&node.params))
+      window = Mul(std::max(0, o->filter_w), std::max(0, o->filter_h));
     return {true, 0, Mul(out_n, window)};
   }
   static const std::set<std::string> kReductions = {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/op_params.h"
 #include "runtime/status.h"
 #include "runtime/tensor.h"
 
@@ -37,6 +38,12 @@ struct Node {
   std::vector<int> outputs;
   std::vector<int> intermediates;
   const schema::Operator* fb = nullptr;  // options live here; valid while the Model lives
+  // Builtin options decoded once (op_params.h); std::monostate for ops without a parser, whose
+  // readers still use `fb`. Subgraph::Build fills it from `fb`; a hand-built node sets it.
+  OpParams params;
+  // Why parsing `fb` failed, reported by the kernel's Prepare (through NodeParams) and by the
+  // delegates' support checks; ok otherwise.
+  Status params_error;
   std::unique_ptr<OpData> data;          // set by Prepare
   const KernelRegistration* kernel = nullptr;
 

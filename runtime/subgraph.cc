@@ -137,6 +137,13 @@ Status Subgraph::Build() {
     if (op->intermediates())
       n.intermediates.assign(op->intermediates()->begin(), op->intermediates()->end());
     n.kernel = registry_.Lookup(code.builtin, code.custom_code);
+    // A parse error is kept for Prepare, so a bad option fails where it always has (at
+    // AllocateTensors, naming the node) and a delegate can decline the node first.
+    Result<OpParams> params = ParseOpParams(n);
+    if (params.ok())
+      n.params = std::move(*params);
+    else
+      n.params_error = params.status();
   }
   return Status::Ok();
 }

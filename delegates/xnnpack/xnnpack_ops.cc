@@ -166,6 +166,31 @@ SupportResult FusedRange(XnnpackLowering& ctx, schema::ActivationFunctionType ac
   }
 }
 
+SupportResult FusedRange(XnnpackLowering& ctx, runtime::FusedActivation act, float* min,
+                         float* max) {
+  return FusedRange(ctx, static_cast<schema::ActivationFunctionType>(act), min, max);
+}
+
+// The node's parsed options (runtime/op_params.h) into `*out`; a rejection when the model has
+// no options table of the type (`what`) or when they did not parse.
+template <typename T>
+SupportResult ParsedOptions(XnnpackLowering& ctx, const Node& node, const char* what,
+                            const T** out) {
+  if (!node.params_error.ok()) {
+    // The parse error names the node; Reject names it again.
+    const std::string& message = node.params_error.message();
+    const std::string label = runtime::NodeLabel(node) + ": ";
+    return ctx.Reject(SupportCode::kAttribute, message.compare(0, label.size(), label) == 0
+                                                   ? message.substr(label.size())
+                                                   : message);
+  }
+  const T* p = std::get_if<T>(&node.params);
+  if (!p || p->defaulted)
+    return ctx.Reject(SupportCode::kAttribute, fmt::format("has no {}", what));
+  *out = p;
+  return kYes;
+}
+
 std::string ProducerNote(XnnpackLowering& ctx, int t) {
   for (const Node& n : ctx.graph().nodes())
     for (int o : n.outputs)
@@ -664,19 +689,26 @@ SupportResult VisitConv2D(XnnpackLowering& ctx, const Node& node, bool depthwise
   if (SupportResult r = CheckRank(ctx, filter, "filter", 4, 4); !r.supported()) return r;
   schema::Padding padding;
   int stride_h, stride_w, dil_h, dil_w;
-  schema::ActivationFunctionType act;
+  runtime::FusedActivation act;
   if (depthwise) {
-    const schema::DepthwiseConv2DOptions* o = node.fb->builtin_options_as_DepthwiseConv2DOptions();
-    if (!o) return ctx.Reject(SupportCode::kAttribute, "has no DepthwiseConv2DOptions");
-    padding = o->padding(); stride_h = o->stride_h(); stride_w = o->stride_w();
-    dil_h = o->dilation_h_factor(); dil_w = o->dilation_w_factor();
-    act = o->fused_activation_function();
+    const runtime::DepthwiseConv2DParams* o = nullptr;
+    if (SupportResult r = ParsedOptions(ctx, node, "DepthwiseConv2DOptions", &o); !r.supported())
+      return r;
+    padding = static_cast<schema::Padding>(o->padding);
+    stride_h = o->stride_h;
+    stride_w = o->stride_w;
+    dil_h = o->dilation_h;
+    dil_w = o->dilation_w;
+    act = o->activation;
   } else {
-    const schema::Conv2DOptions* o = node.fb->builtin_options_as_Conv2DOptions();
-    if (!o) return ctx.Reject(SupportCode::kAttribute, "has no Conv2DOptions");
-    padding = o->padding(); stride_h = o->stride_h(); stride_w = o->stride_w();
-    dil_h = o->dilation_h_factor(); dil_w = o->dilation_w_factor();
-    act = o->fused_activation_function();
+    const runtime::Conv2DParams* o = nullptr;
+    if (SupportResult r = ParsedOptions(ctx, node, "Conv2DOptions", &o); !r.supported()) return r;
+    padding = static_cast<schema::Padding>(o->padding);
+    stride_h = o->stride_h;
+    stride_w = o->stride_w;
+    dil_h = o->dilation_h;
+    dil_w = o->dilation_w;
+    act = o->activation;
   }
   float min, max;
   if (SupportResult r = FusedRange(ctx, act, &min, &max); !r.supported()) return r;
@@ -753,12 +785,11 @@ SupportResult VisitTransposeConv(XnnpackLowering& ctx, const Node& node) {
   std::vector<int64_t> os;
   if (!ReadInts(ctx, shape_t, &os) || os.size() != 4)
     return ctx.Reject(SupportCode::kAttribute, "output shape tensor is not 4 INT32 values");
-  const schema::TransposeConvOptions* o = node.fb->builtin_options_as_TransposeConvOptions();
-  if (!o) return ctx.Reject(SupportCode::kAttribute, "has no TransposeConvOptions");
-  float min, max;
-  if (SupportResult r = FusedRange(ctx, o->fused_activation_function(), &min, &max);
-      !r.supported())
+  const runtime::TransposeConvParams* o = nullptr;
+  if (SupportResult r = ParsedOptions(ctx, node, "TransposeConvOptions", &o); !r.supported())
     return r;
+  float min, max;
+  if (SupportResult r = FusedRange(ctx, o->activation, &min, &max); !r.supported()) return r;
   const Shape& is = ctx.shape(in);
   const Shape& fs = ctx.shape(filter);
   const int32_t out_c = fs.dim(0), kh = fs.dim(1), kw = fs.dim(2);
@@ -766,7 +797,7 @@ SupportResult VisitTransposeConv(XnnpackLowering& ctx, const Node& node) {
     return ctx.Reject(SupportCode::kAttribute,
                       fmt::format("filter {} and output shape do not fit input {}",
                                   fs.ToString(), is.ToString()));
-  const int stride_h = o->stride_h(), stride_w = o->stride_w();
+  const int stride_h = o->stride_h, stride_w = o->stride_w;
   // Padding as TFLite computes it: that of a forward convolution from the output size; the
   // bottom/right side then trims or extends (adjustment) to the requested output size.
   int32_t pads[2][2] = {{0, 0}, {0, 0}}, adjust[2] = {0, 0};
@@ -775,7 +806,8 @@ SupportResult VisitTransposeConv(XnnpackLowering& ctx, const Node& node) {
     Spatial s;
     const int64_t want = os[static_cast<size_t>(d + 1)];
     if (strides[d] <= 0 || want <= 0 ||
-        !SpatialDim(o->padding(), static_cast<int>(want), k[d], strides[d], 1, &s))
+        !SpatialDim(static_cast<schema::Padding>(o->padding), static_cast<int>(want), k[d],
+                    strides[d], 1, &s))
       return ctx.Reject(SupportCode::kAttribute, "invalid stride or output size");
     // XNNPACK splits a strided deconvolution into stride_h x stride_w sub-kernels: with a
     // stride above the filter size they outnumber the filter's taps without bound.
@@ -832,23 +864,20 @@ SupportResult VisitFullyConnected(XnnpackLowering& ctx, const Node& node) {
   if (SupportResult r = ExpectKind(ctx, out, "output", kind); !r.supported()) return r;
   if (SupportResult r = CheckRank(ctx, in, "input", 1, kMaxDims); !r.supported()) return r;
   if (SupportResult r = CheckRank(ctx, filter, "filter", 2, 2); !r.supported()) return r;
-  const schema::FullyConnectedOptions* o = node.fb->builtin_options_as_FullyConnectedOptions();
-  if (!o) return ctx.Reject(SupportCode::kAttribute, "has no FullyConnectedOptions");
-  if (o->weights_format() != schema::FullyConnectedOptionsWeightsFormat::DEFAULT)
+  const runtime::FullyConnectedParams* o = nullptr;
+  if (SupportResult r = ParsedOptions(ctx, node, "FullyConnectedOptions", &o); !r.supported())
+    return r;
+  if (o->weights_format != runtime::FullyConnectedWeightsFormat::kDefault)
     return ctx.Reject(SupportCode::kAttribute,
                       fmt::format("weights format {} is not supported (DEFAULT is)",
-                                  schema::EnumNameFullyConnectedOptionsWeightsFormat(
-                                      o->weights_format())));
+                                  runtime::FullyConnectedWeightsFormatName(o->weights_format)));
   float min, max;
-  if (SupportResult r = FusedRange(ctx, o->fused_activation_function(), &min, &max);
-      !r.supported())
-    return r;
+  if (SupportResult r = FusedRange(ctx, o->activation, &min, &max); !r.supported()) return r;
   const Shape& is = ctx.shape(in);
   const Shape& fs = ctx.shape(filter);
   const int32_t out_c = fs.dim(0), in_c = fs.dim(1);
   const int64_t elems = is.FlatSize();
-  if (in_c <= 0 || elems % in_c != 0 ||
-      (o->keep_num_dims() && is.dim(is.rank() - 1) != in_c))
+  if (in_c <= 0 || elems % in_c != 0 || (o->keep_num_dims && is.dim(is.rank() - 1) != in_c))
     return ctx.Reject(SupportCode::kAttribute,
                       fmt::format("filter {} does not fit input {}", fs.ToString(),
                                   is.ToString()));
@@ -867,7 +896,7 @@ SupportResult VisitFullyConnected(XnnpackLowering& ctx, const Node& node) {
                       "convolution)");
   if (ctx.checking()) return kYes;
   Shape out_shape;
-  if (o->keep_num_dims()) {
+  if (o->keep_num_dims) {
     out_shape = is;
     out_shape.dim(is.rank() - 1) = out_c;
   } else {
@@ -904,8 +933,7 @@ SupportResult VisitFullyConnected(XnnpackLowering& ctx, const Node& node) {
   const uint32_t y = ids.Out(out, out_shape);
   if (!ids.ok()) return ids.Failure();
   return ids.Done(xnn_define_fully_connected(ctx.xnn(), min, max, x, w, b, y,
-                                             o->keep_num_dims() ? 0
-                                                                : XNN_FLAG_TENSORFLOW_RESHAPE_2D),
+                                             o->keep_num_dims ? 0 : XNN_FLAG_TENSORFLOW_RESHAPE_2D),
                   "xnn_define_fully_connected");
 }
 
@@ -929,18 +957,17 @@ SupportResult VisitPool(XnnpackLowering& ctx, const Node& node, bool average) {
   if (SupportResult r = ActivationKind(ctx, in, true, true, &kind); !r.supported()) return r;
   if (SupportResult r = ExpectKind(ctx, out, "output", kind); !r.supported()) return r;
   if (SupportResult r = CheckRank(ctx, in, "input", 4, 4); !r.supported()) return r;
-  const schema::Pool2DOptions* o = node.fb->builtin_options_as_Pool2DOptions();
-  if (!o) return ctx.Reject(SupportCode::kAttribute, "has no Pool2DOptions");
+  const runtime::Pool2DParams* o = nullptr;
+  if (SupportResult r = ParsedOptions(ctx, node, "Pool2DOptions", &o); !r.supported()) return r;
   float min, max;
-  if (SupportResult r = FusedRange(ctx, o->fused_activation_function(), &min, &max);
-      !r.supported())
-    return r;
+  if (SupportResult r = FusedRange(ctx, o->activation, &min, &max); !r.supported()) return r;
   const Shape& is = ctx.shape(in);
-  const int fh = o->filter_height(), fw = o->filter_width();
-  const int sh_ = o->stride_h(), sw_ = o->stride_w();
+  const int fh = o->filter_h, fw = o->filter_w;
+  const int sh_ = o->stride_h, sw_ = o->stride_w;
+  const auto padding = static_cast<schema::Padding>(o->padding);
   Spatial sh, sw;
-  if (fh <= 0 || fw <= 0 || !SpatialDim(o->padding(), is.dim(1), fh, sh_, 1, &sh) ||
-      !SpatialDim(o->padding(), is.dim(2), fw, sw_, 1, &sw))
+  if (fh <= 0 || fw <= 0 || !SpatialDim(padding, is.dim(1), fh, sh_, 1, &sh) ||
+      !SpatialDim(padding, is.dim(2), fw, sw_, 1, &sw))
     return ctx.Reject(SupportCode::kAttribute,
                       fmt::format("filter {}x{} with stride {}x{} gives no output for input {}",
                                   fh, fw, sh_, sw_, is.ToString()));

@@ -66,10 +66,11 @@ Status BatchMatMulPrepareFloat(KernelContext& ctx, Node& node, const Tensor& lhs
     return TypeError(node, "input", 1, node.inputs[1], rhs, "FLOAT32");
   if (out.type != DataType::kFloat32)
     return TypeError(node, "output", 0, node.outputs[0], out, "FLOAT32");
-  const schema::BatchMatMulOptions* opts = node.fb->builtin_options_as_BatchMatMulOptions();
+  Result<const BatchMatMulParams*> params = NodeParams<BatchMatMulParams>(node);
+  if (!params.ok()) return params.status();
   auto d = std::make_unique<BatchMatMulOpData>();
-  d->adj_x = opts && opts->adj_x();
-  d->adj_y = opts && opts->adj_y();
+  d->adj_x = (*params)->adj_x;
+  d->adj_y = (*params)->adj_y;
   std::string error;
   try {
     if (!reference::PlanBatchMatMul(lhs.shape, rhs.shape, d->adj_x, d->adj_y, &d->plan, &error))
@@ -103,10 +104,11 @@ Status BatchMatMulPrepareInt8(KernelContext& ctx, Node& node, const Tensor& lhs,
   LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "lhs", node.inputs[0], lhs));
   LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "rhs", node.inputs[1], rhs));
   LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "output", node.outputs[0], out));
-  const schema::BatchMatMulOptions* opts = node.fb->builtin_options_as_BatchMatMulOptions();
+  Result<const BatchMatMulParams*> params = NodeParams<BatchMatMulParams>(node);
+  if (!params.ok()) return params.status();
   auto d = std::make_unique<BatchMatMulOpData>();
-  d->adj_x = opts && opts->adj_x();
-  d->adj_y = opts && opts->adj_y();
+  d->adj_x = (*params)->adj_x;
+  d->adj_y = (*params)->adj_y;
   std::string error;
   try {
     if (!reference::PlanBatchMatMul(lhs.shape, rhs.shape, d->adj_x, d->adj_y, &d->plan, &error))

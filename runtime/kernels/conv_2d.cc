@@ -8,6 +8,7 @@
 
 #include "runtime/kernels/builtin_kernels.h"
 #include "runtime/kernels/conv_2d_quantized.h"
+#include "runtime/kernels/internal/conv_geometry.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/optimized/aligned_buffer.h"
 #include "runtime/kernels/optimized/conv_indirection.h"
@@ -73,62 +74,16 @@ Status ConvPrepareFloat(KernelContext& ctx, Node& node, const Tensor& in, const 
     return TypeError(node, "input", 2, node.inputs[2], *bias, "FLOAT32");
   if (out.type != DataType::kFloat32)
     return TypeError(node, "output", 0, node.outputs[0], out, "FLOAT32");
-  if (in.shape.rank() != 4)
-    return InvalidModelError(fmt::format("{}: input (tensor {}) has shape {}; expected rank 4",
-                                         NodeLabel(node), node.inputs[0], in.shape.ToString()));
-  if (filter.shape.rank() != 4)
-    return InvalidModelError(fmt::format("{}: filter (tensor {}) has shape {}; expected rank 4",
-                                         NodeLabel(node), node.inputs[1],
-                                         filter.shape.ToString()));
-  const int in_c = in.shape.dim(3);
-  const int out_c = filter.shape.dim(0);
-  const int group_in_c = filter.shape.dim(3);
-  if (group_in_c <= 0 || in_c < group_in_c || in_c % group_in_c != 0 ||
-      out_c % (in_c / group_in_c) != 0)
-    return InvalidModelError(fmt::format(
-        "{}: filter (tensor {}) shape {} does not fit input channels {} (input channels must "
-        "be a multiple of the filter's, and output channels of the group count)",
-        NodeLabel(node), node.inputs[1], filter.shape.ToString(), in_c));
-  if (bias && bias->elements() != out_c)
-    return InvalidModelError(fmt::format("{}: bias (tensor {}) has shape {}; expected [{}]",
-                                         NodeLabel(node), node.inputs[2],
-                                         bias->shape.ToString(), out_c));
-
-  const schema::Conv2DOptions* opts = node.fb->builtin_options_as_Conv2DOptions();
-  const int padding = opts ? static_cast<int>(opts->padding()) : 0;
-  const auto act = opts ? static_cast<FusedActivation>(opts->fused_activation_function())
-                        : FusedActivation::kNone;
+  Result<const Conv2DParams*> params = NodeParams<Conv2DParams>(node);
+  if (!params.ok()) return params.status();
+  const Conv2DParams& p = **params;
   auto d = std::make_unique<ConvOpData>();
   optimized::ConvGeometry& g = d->geo;
-  g.batches = in.shape.dim(0);
-  g.in_h = in.shape.dim(1);
-  g.in_w = in.shape.dim(2);
-  g.in_c = in_c;
-  g.k_h = filter.shape.dim(1);
-  g.k_w = filter.shape.dim(2);
-  g.stride_h = opts ? opts->stride_h() : 1;
-  g.stride_w = opts ? opts->stride_w() : 1;
-  g.dilation_h = opts ? opts->dilation_h_factor() : 1;
-  g.dilation_w = opts ? opts->dilation_w_factor() : 1;
-  if (!ComputeSpatialOutput(padding, g.in_h, g.k_h, g.stride_h, g.dilation_h, &g.out_h,
-                            &g.pad_top) ||
-      !ComputeSpatialOutput(padding, g.in_w, g.k_w, g.stride_w, g.dilation_w, &g.out_w,
-                            &g.pad_left))
-    return InvalidModelError(fmt::format(
-        "{}: invalid geometry (stride {}x{}, dilation {}x{}, filter {}x{})", NodeLabel(node),
-        g.stride_h, g.stride_w, g.dilation_h, g.dilation_w, g.k_h, g.k_w));
-  // Every coordinate the kernel computes must fit in an int, and the GEMM sizes too.
-  const int64_t reach_h = static_cast<int64_t>(g.out_h) * g.stride_h +
-                          static_cast<int64_t>(g.k_h) * g.dilation_h;
-  const int64_t reach_w = static_cast<int64_t>(g.out_w) * g.stride_w +
-                          static_cast<int64_t>(g.k_w) * g.dilation_w;
-  const int64_t k_total = static_cast<int64_t>(g.k_h) * g.k_w * group_in_c;
-  if (reach_h > INT_MAX / 2 || reach_w > INT_MAX / 2 || g.rows() > INT_MAX ||
-      k_total > INT_MAX)
-    return InvalidModelError(fmt::format("{}: convolution of {} with filter {} is too large",
-                                         NodeLabel(node), in.shape.ToString(),
-                                         filter.shape.ToString()));
-  FloatActivationRange(act, &d->act_min, &d->act_max);
+  int group_in_c = 0, out_c = 0;
+  LS_RETURN_IF_ERROR(
+      conv_geometry::PrepareConv2D(node, p, in, filter, bias, &g, &group_in_c, &out_c));
+  const int in_c = g.in_c;
+  FloatActivationRange(p.activation, &d->act_min, &d->act_max);
   d->groups = in_c / group_in_c;
   d->group_in_c = group_in_c;
   d->group_out_c = out_c / d->groups;

@@ -129,15 +129,15 @@ Status DepthwisePrepare(KernelContext& ctx, Node& node) {
                                          NodeLabel(node), node.inputs[2], bias->shape.ToString(),
                                          out_c));
 
-  const schema::DepthwiseConv2DOptions* opts = node.fb->builtin_options_as_DepthwiseConv2DOptions();
+  Result<const DepthwiseConv2DParams*> params = NodeParams<DepthwiseConv2DParams>(node);
+  if (!params.ok()) return params.status();
   // Without an options table the schema defaults apply: stride 0, which is rejected below.
-  const int padding = opts ? static_cast<int>(opts->padding()) : 0;
-  const int stride_w = opts ? opts->stride_w() : 0;
-  const int stride_h = opts ? opts->stride_h() : 0;
-  const int dilation_w = opts ? opts->dilation_w_factor() : 1;
-  const int dilation_h = opts ? opts->dilation_h_factor() : 1;
-  const auto act = opts ? static_cast<FusedActivation>(opts->fused_activation_function())
-                        : FusedActivation::kNone;
+  const int padding = static_cast<int>((*params)->padding);
+  const int stride_w = (*params)->stride_w;
+  const int stride_h = (*params)->stride_h;
+  const int dilation_w = (*params)->dilation_w;
+  const int dilation_h = (*params)->dilation_h;
+  const FusedActivation act = (*params)->activation;
 
   // Keep every coordinate computation of the kernels far inside int.
   constexpr int64_t kMaxExtent = int64_t{1} << 24;

@@ -48,14 +48,15 @@ Status FullyConnectedPrepareFloat(KernelContext& ctx, Node& node, const Tensor& 
     return TypeError(node, "input", 2, node.inputs[2], *bias, "FLOAT32");
   if (out.type != DataType::kFloat32)
     return TypeError(node, "output", 0, node.outputs[0], out, "FLOAT32");
-  const schema::FullyConnectedOptions* opts = node.fb->builtin_options_as_FullyConnectedOptions();
-  if (opts && opts->weights_format() != schema::FullyConnectedOptionsWeightsFormat::DEFAULT)
-    return UnsupportedTypeError(fmt::format(
-        "{}: weights format {} is not supported; expected DEFAULT", NodeLabel(node),
-        schema::EnumNameFullyConnectedOptionsWeightsFormat(opts->weights_format())));
-  const bool keep_num_dims = opts && opts->keep_num_dims();
-  const auto act = opts ? static_cast<FusedActivation>(opts->fused_activation_function())
-                        : FusedActivation::kNone;
+  Result<const FullyConnectedParams*> params = NodeParams<FullyConnectedParams>(node);
+  if (!params.ok()) return params.status();
+  const FullyConnectedParams& opts = **params;
+  if (opts.weights_format != FullyConnectedWeightsFormat::kDefault)
+    return UnsupportedTypeError(
+        fmt::format("{}: weights format {} is not supported; expected DEFAULT", NodeLabel(node),
+                    FullyConnectedWeightsFormatName(opts.weights_format)));
+  const bool keep_num_dims = opts.keep_num_dims;
+  const FusedActivation act = opts.activation;
   if (w.shape.rank() != 2 || w.shape.dim(1) <= 0)
     return InvalidModelError(fmt::format("{}: weights (tensor {}) have shape {}; expected [N, K] "
                                          "with K > 0",

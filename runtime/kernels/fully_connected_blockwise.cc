@@ -94,20 +94,18 @@ Status FullyConnectedPrepareBlockwise(KernelContext& ctx, Node& node, const Tens
     return TypeError(node, "input", 2, node.inputs[2], *bias, "FLOAT32");
   if (out.type != DataType::kFloat32)
     return TypeError(node, "output", 0, node.outputs[0], out, "FLOAT32");
-  const schema::FullyConnectedOptions* opts = node.fb->builtin_options_as_FullyConnectedOptions();
-  if (opts && opts->weights_format() != schema::FullyConnectedOptionsWeightsFormat::DEFAULT)
-    return Unsupported(
-        node,
-        fmt::format("weights format {} with blockwise INT4 weights",
-                    schema::EnumNameFullyConnectedOptionsWeightsFormat(opts->weights_format())));
+  Result<const FullyConnectedParams*> params = NodeParams<FullyConnectedParams>(node);
+  if (!params.ok()) return params.status();
+  const FullyConnectedParams& opts = **params;
+  if (opts.weights_format != FullyConnectedWeightsFormat::kDefault)
+    return Unsupported(node, fmt::format("weights format {} with blockwise INT4 weights",
+                                         FullyConnectedWeightsFormatName(opts.weights_format)));
   // TensorFlow Lite's blockwise kernel ignores the fused activation; rather than copy that, we
   // serve only models without one.
-  if (opts && opts->fused_activation_function() != schema::ActivationFunctionType::NONE)
-    return Unsupported(
-        node,
-        fmt::format("fused activation {} with blockwise INT4 weights",
-                    schema::EnumNameActivationFunctionType(opts->fused_activation_function())));
-  const bool keep_num_dims = opts && opts->keep_num_dims();
+  if (opts.activation != FusedActivation::kNone)
+    return Unsupported(node, fmt::format("fused activation {} with blockwise INT4 weights",
+                                         FusedActivationName(opts.activation)));
+  const bool keep_num_dims = opts.keep_num_dims;
   if (w.shape.rank() != 2 || w.shape.dim(1) <= 0)
     return InvalidModelError(
         fmt::format("{}: weights (tensor {}) have shape {}; expected [N, K] "

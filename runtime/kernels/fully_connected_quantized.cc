@@ -79,14 +79,15 @@ Status FullyConnectedPrepareQuantized(KernelContext& ctx, Node& node, const Tens
   }
   if (out.type != in.type)
     return TypeError(node, "output", 0, node.outputs[0], out, DataTypeName(in.type));
-  const schema::FullyConnectedOptions* opts = node.fb->builtin_options_as_FullyConnectedOptions();
-  if (opts && opts->weights_format() != schema::FullyConnectedOptionsWeightsFormat::DEFAULT)
-    return UnsupportedTypeError(fmt::format(
-        "{}: weights format {} is not supported; expected DEFAULT", NodeLabel(node),
-        schema::EnumNameFullyConnectedOptionsWeightsFormat(opts->weights_format())));
-  const bool keep_num_dims = opts && opts->keep_num_dims();
-  const auto act = opts ? static_cast<FusedActivation>(opts->fused_activation_function())
-                        : FusedActivation::kNone;
+  Result<const FullyConnectedParams*> params = NodeParams<FullyConnectedParams>(node);
+  if (!params.ok()) return params.status();
+  const FullyConnectedParams& opts = **params;
+  if (opts.weights_format != FullyConnectedWeightsFormat::kDefault)
+    return UnsupportedTypeError(
+        fmt::format("{}: weights format {} is not supported; expected DEFAULT", NodeLabel(node),
+                    FullyConnectedWeightsFormatName(opts.weights_format)));
+  const bool keep_num_dims = opts.keep_num_dims;
+  const FusedActivation act = opts.activation;
   if (w.shape.rank() != 2 || w.shape.dim(1) <= 0)
     return InvalidModelError(fmt::format("{}: weights (tensor {}) have shape {}; expected [N, K] "
                                          "with K > 0",
@@ -105,7 +106,7 @@ Status FullyConnectedPrepareQuantized(KernelContext& ctx, Node& node, const Tens
     LS_RETURN_IF_ERROR(quant_checks::CheckWeights(node, "weights", node.inputs[1], w, 0, n,
                                                   /*symmetric=*/true));
     d->hybrid = true;
-    d->asymmetric = opts && opts->asymmetric_quantize_inputs();
+    d->asymmetric = opts.asymmetric_quantize_inputs;
     d->per_channel = w.quant.per_channel();
     d->filter_scale = w.quant.scale[0];
     FloatActivationRange(act, &d->act_min, &d->act_max);

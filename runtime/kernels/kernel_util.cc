@@ -45,6 +45,10 @@ Status TypeError(const Node& node, const char* role, int slot, int tensor_index,
                                           DataTypeName(t.type), expected));
 }
 
+Status MissingParamsError(const Node& node) {
+  return InvalidArgumentError(fmt::format("{}: has no parsed parameters", NodeLabel(node)));
+}
+
 void FloatActivationRange(FusedActivation act, float* min, float* max) {
   constexpr float kInf = std::numeric_limits<float>::infinity();
   switch (act) {

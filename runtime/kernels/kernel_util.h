@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <variant>
 
 #include "runtime/kernel_api.h"
 #include "runtime/status.h"
@@ -31,10 +32,16 @@ Result<Tensor*> RequireOutput(KernelContext& ctx, const Node& node, int i);
 Status TypeError(const Node& node, const char* role, int slot, int tensor_index,
                  const Tensor& t, const char* expected);
 
-// Fused activation codes of the schema's ActivationFunctionType.
-enum class FusedActivation : int8_t {
-  kNone = 0, kRelu = 1, kReluN1To1 = 2, kRelu6 = 3, kTanh = 4, kSignBit = 5
-};
+// The node's parsed parameters of type T (op_params.h): the error Subgraph::Build recorded
+// when parsing failed, or an InvalidArgument error when the node holds no T (a hand-built node
+// without parameters). The pointer is valid while the node is.
+Status MissingParamsError(const Node& node);
+template <typename T>
+Result<const T*> NodeParams(const Node& node) {
+  if (!node.params_error.ok()) return node.params_error;
+  if (const T* p = std::get_if<T>(&node.params)) return p;
+  return MissingParamsError(node);
+}
 
 // Clamp range for a fused activation on float outputs.
 void FloatActivationRange(FusedActivation act, float* min, float* max);

@@ -45,16 +45,16 @@ Status PoolPrepare(KernelContext& ctx, Node& node) {
     return InvalidModelError(fmt::format("{}: input (tensor {}) has shape {}; expected rank 4",
                                          NodeLabel(node), node.inputs[0], in.shape.ToString()));
 
-  const schema::Pool2DOptions* opts = node.fb->builtin_options_as_Pool2DOptions();
-  const int padding = opts ? static_cast<int>(opts->padding()) : 0;
+  Result<const Pool2DParams*> params = NodeParams<Pool2DParams>(node);
+  if (!params.ok()) return params.status();
+  const int padding = static_cast<int>((*params)->padding);
   auto data = std::make_unique<PoolOpData>();
   reference::PoolParams& p = data->params;
-  p.stride_h = opts ? opts->stride_h() : 0;
-  p.stride_w = opts ? opts->stride_w() : 0;
-  p.filter_h = opts ? opts->filter_height() : 0;
-  p.filter_w = opts ? opts->filter_width() : 0;
-  const auto act = opts ? static_cast<FusedActivation>(opts->fused_activation_function())
-                        : FusedActivation::kNone;
+  p.stride_h = (*params)->stride_h;
+  p.stride_w = (*params)->stride_w;
+  p.filter_h = (*params)->filter_h;
+  p.filter_w = (*params)->filter_w;
+  const FusedActivation act = (*params)->activation;
   FloatActivationRange(act, &p.act_min, &p.act_max);
   if (quantized) {
     // TFLite pools the raw integers: the output is expected to share the input's parameters

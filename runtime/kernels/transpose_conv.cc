@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runtime/kernels/builtin_kernels.h"
+#include "runtime/kernels/internal/conv_geometry.h"
 #include "runtime/kernels/internal/conv_quant_params.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/optimized/aligned_buffer.h"
@@ -106,43 +107,18 @@ Status TransposeConvPrepareFloat(KernelContext& ctx, Node& node, const Tensor& s
     return TypeError(node, "input", kBias, node.inputs[kBias], *bias, "FLOAT32");
   if (out.type != DataType::kFloat32)
     return TypeError(node, "output", 0, node.outputs[0], out, "FLOAT32");
-  if (shape_tensor.type != DataType::kInt32)
-    return TypeError(node, "input", kOutputShape, node.inputs[kOutputShape], shape_tensor,
-                     "INT32");
-  if (shape_tensor.shape.rank() != 1 || shape_tensor.elements() != 4)
-    return InvalidModelError(fmt::format("{}: output_shape (tensor {}) has shape {}; expected [4]",
-                                         NodeLabel(node), node.inputs[kOutputShape],
-                                         shape_tensor.shape.ToString()));
-  if (in.shape.rank() != 4)
-    return InvalidModelError(fmt::format("{}: input (tensor {}) has shape {}; expected rank 4",
-                                         NodeLabel(node), node.inputs[kInput],
-                                         in.shape.ToString()));
-  if (filter.shape.rank() != 4 || filter.shape.dim(3) != in.shape.dim(3))
-    return InvalidModelError(fmt::format(
-        "{}: filter (tensor {}) has shape {}; expected [OC, KH, KW, {}]", NodeLabel(node),
-        node.inputs[kFilter], filter.shape.ToString(), in.shape.dim(3)));
+  Result<const TransposeConvParams*> params = NodeParams<TransposeConvParams>(node);
+  if (!params.ok()) return params.status();
+  LS_RETURN_IF_ERROR(
+      conv_geometry::PrepareTransposeConv(node, **params, shape_tensor, filter, in, bias));
   const int out_c = filter.shape.dim(0);
-  if (bias && bias->elements() != out_c)
-    return InvalidModelError(fmt::format("{}: bias (tensor {}) has shape {}; expected [{}]",
-                                         NodeLabel(node), node.inputs[kBias],
-                                         bias->shape.ToString(), out_c));
   const int64_t rows = in.shape.FlatSize(0, 3);
   const int64_t cols = static_cast<int64_t>(filter.shape.dim(1)) * filter.shape.dim(2) * out_c;
-  if (rows > INT_MAX || cols > INT_MAX)
-    return InvalidModelError(fmt::format("{}: input {} with filter {} is too large",
-                                         NodeLabel(node), in.shape.ToString(),
-                                         filter.shape.ToString()));
-
-  const schema::TransposeConvOptions* opts = node.fb->builtin_options_as_TransposeConvOptions();
   auto d = std::make_unique<TransposeConvOpData>();
-  d->padding = opts ? static_cast<int>(opts->padding()) : 0;
-  d->params.stride_h = opts ? opts->stride_h() : 1;
-  d->params.stride_w = opts ? opts->stride_w() : 1;
-  if (d->params.stride_h <= 0 || d->params.stride_w <= 0)
-    return InvalidModelError(fmt::format("{}: invalid stride {}x{}", NodeLabel(node),
-                                         d->params.stride_h, d->params.stride_w));
-  const auto act = opts ? static_cast<FusedActivation>(opts->fused_activation_function())
-                        : FusedActivation::kNone;
+  d->padding = static_cast<int>((*params)->padding);
+  d->params.stride_h = (*params)->stride_h;
+  d->params.stride_w = (*params)->stride_w;
+  const FusedActivation act = (*params)->activation;
   FloatActivationRange(act, &d->params.act_min, &d->params.act_max);
   LS_RETURN_IF_ERROR(
       CheckScratchSize(ctx, node, "column buffer", rows * cols, sizeof(float)));
@@ -172,36 +148,16 @@ Status TransposeConvPrepareInt8(KernelContext& ctx, Node& node, const Tensor& sh
     return TypeError(node, "input", kBias, node.inputs[kBias], *bias, "INT32");
   if (out.type != DataType::kInt8)
     return TypeError(node, "output", 0, node.outputs[0], out, "INT8");
-  if (shape_tensor.type != DataType::kInt32)
-    return TypeError(node, "input", kOutputShape, node.inputs[kOutputShape], shape_tensor,
-                     "INT32");
-  if (shape_tensor.shape.rank() != 1 || shape_tensor.elements() != 4)
-    return InvalidModelError(fmt::format("{}: output_shape (tensor {}) has shape {}; expected [4]",
-                                         NodeLabel(node), node.inputs[kOutputShape],
-                                         shape_tensor.shape.ToString()));
-  if (in.shape.rank() != 4)
-    return InvalidModelError(fmt::format("{}: input (tensor {}) has shape {}; expected rank 4",
-                                         NodeLabel(node), node.inputs[kInput],
-                                         in.shape.ToString()));
-  if (filter.shape.rank() != 4 || filter.shape.dim(3) != in.shape.dim(3))
-    return InvalidModelError(fmt::format(
-        "{}: filter (tensor {}) has shape {}; expected [OC, KH, KW, {}]", NodeLabel(node),
-        node.inputs[kFilter], filter.shape.ToString(), in.shape.dim(3)));
+  Result<const TransposeConvParams*> params = NodeParams<TransposeConvParams>(node);
+  if (!params.ok()) return params.status();
+  LS_RETURN_IF_ERROR(
+      conv_geometry::PrepareTransposeConv(node, **params, shape_tensor, filter, in, bias));
   const int out_c = filter.shape.dim(0);
-  if (bias && bias->elements() != out_c)
-    return InvalidModelError(fmt::format("{}: bias (tensor {}) has shape {}; expected [{}]",
-                                         NodeLabel(node), node.inputs[kBias],
-                                         bias->shape.ToString(), out_c));
-  const schema::TransposeConvOptions* opts = node.fb->builtin_options_as_TransposeConvOptions();
   auto d = std::make_unique<TransposeConvOpData>();
-  d->padding = opts ? static_cast<int>(opts->padding()) : 0;
-  d->params.stride_h = opts ? opts->stride_h() : 1;
-  d->params.stride_w = opts ? opts->stride_w() : 1;
-  if (d->params.stride_h <= 0 || d->params.stride_w <= 0)
-    return InvalidModelError(fmt::format("{}: invalid stride {}x{}", NodeLabel(node),
-                                         d->params.stride_h, d->params.stride_w));
-  const auto act = opts ? static_cast<FusedActivation>(opts->fused_activation_function())
-                        : FusedActivation::kNone;
+  d->padding = static_cast<int>((*params)->padding);
+  d->params.stride_h = (*params)->stride_h;
+  d->params.stride_w = (*params)->stride_w;
+  const FusedActivation act = (*params)->activation;
   LS_RETURN_IF_ERROR(conv_quant::PrepareConvQuant(node, kInput, kFilter, in, filter, out, 0,
                                                   out_c, act, conv_quant::ScaleProduct::kDouble,
                                                   &d->quant));

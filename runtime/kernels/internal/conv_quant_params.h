@@ -84,20 +84,18 @@ inline Status Check16x8Operands(const Node& node, const Tensor& in, const Tensor
     return TypeError(node, "input", 1, node.inputs[1], filter, "INT8 (16x8 quantization)");
   if (bias && bias->type != DataType::kInt32 && bias->type != DataType::kInt64)
     return TypeError(node, "input", 2, node.inputs[2], *bias, "INT32 or INT64");
-  auto bias_option = schema::TensorType::FLOAT32;  // FLOAT32: not set
-  if (const auto* o = node.fb->builtin_options_as_Conv2DOptions())
-    bias_option = o->quantized_bias_type();
-  if (const auto* o = node.fb->builtin_options_as_FullyConnectedOptions())
-    bias_option = o->quantized_bias_type();
-  if (bias_option != schema::TensorType::FLOAT32) {
-    if (bias_option != schema::TensorType::INT32 && bias_option != schema::TensorType::INT64)
+  DataType bias_option = DataType::kFloat32;  // FLOAT32: not set
+  if (const auto* p = std::get_if<Conv2DParams>(&node.params)) bias_option = p->quantized_bias_type;
+  if (const auto* p = std::get_if<FullyConnectedParams>(&node.params))
+    bias_option = p->quantized_bias_type;
+  if (bias_option != DataType::kFloat32) {
+    if (bias_option != DataType::kInt32 && bias_option != DataType::kInt64)
       return InvalidModelError(fmt::format("{}: quantized_bias_type is {}; expected INT32 or INT64",
-                                           NodeLabel(node),
-                                           schema::EnumNameTensorType(bias_option)));
-    if (bias && static_cast<int>(bias->type) != static_cast<int>(bias_option))
-      return InvalidModelError(fmt::format(
-          "{}: bias (tensor {}) is {} but quantized_bias_type says {}", NodeLabel(node),
-          node.inputs[2], DataTypeName(bias->type), schema::EnumNameTensorType(bias_option)));
+                                           NodeLabel(node), DataTypeName(bias_option)));
+    if (bias && bias->type != bias_option)
+      return InvalidModelError(
+          fmt::format("{}: bias (tensor {}) is {} but quantized_bias_type says {}", NodeLabel(node),
+                      node.inputs[2], DataTypeName(bias->type), DataTypeName(bias_option)));
   }
   const struct {
     const char* role;
