@@ -29,12 +29,12 @@ if(LITESCOPE_BUILD_BENCH)
   ls_find_config(benchmark libbenchmark-dev)
 endif()
 
-# XNNPACK, pthreadpool, fp16.h and cpuinfo (used by the run-time kernel dispatch,
-# runtime/cpu_isa.cc) have no usable CMake config in Debian; this file is also installed for
-# consumers of the litescope package.
-include(${CMAKE_CURRENT_LIST_DIR}/ls_find_xnnpack.cmake)
-foreach(package ${LS_XNNPACK_MISSING})
-  ls_fail_missing("${package} (XNNPACK, pthreadpool, fp16.h or cpuinfo)" ${package})
+# fp16.h and cpuinfo (used by the run-time kernel dispatch, runtime/cpu_isa.cc) have no usable
+# CMake config in Debian; this file is also installed for consumers of the litescope package.
+# Each backend finds its own libraries (delegates/<backend>/backend.cmake).
+include(${CMAKE_CURRENT_LIST_DIR}/ls_find_cpu_libs.cmake)
+foreach(package ${LS_CPU_LIBS_MISSING})
+  ls_fail_missing("${package} (fp16.h or cpuinfo)" ${package})
 endforeach()
 
 # No target uses OpenCL yet (delegates/opencl is still to come): found or not, the build goes on.

@@ -56,13 +56,21 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/litescopeConfigVersion.cm
                                  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/litescopeConfig.cmake
               ${PROJECT_BINARY_DIR}/litescopeConfigVersion.cmake
-              ${PROJECT_SOURCE_DIR}/cmake/ls_find_xnnpack.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/ls_find_cpu_libs.cmake
         DESTINATION ${LITESCOPE_INSTALL_CMAKEDIR} COMPONENT dev)
+# Each backend's find.cmake (delegates/CMakeLists.txt) as backends/<backend>.cmake.
+get_property(ls_backend_find_files GLOBAL PROPERTY LS_BACKEND_FIND_FILES)
+foreach(find_file ${ls_backend_find_files})
+  get_filename_component(backend_dir ${find_file} DIRECTORY)
+  get_filename_component(backend_name ${backend_dir} NAME)
+  install(FILES ${find_file} DESTINATION ${LITESCOPE_INSTALL_CMAKEDIR}/backends
+          RENAME ${backend_name}.cmake COMPONENT dev)
+endforeach()
 
 # cpack -G DEB: one package "litescope" with the tools (component tools only). Depends comes from
-# dpkg-shlibdeps on the installed binaries (libxnnpack0, libfmt9, libflatbuffers2, ...).
-# With LITESCOPE_NATIVE (the default) the tools are built for this machine's CPU; configure
-# with -DLITESCOPE_NATIVE=OFF for a package that runs on other x86-64 machines.
+# dpkg-shlibdeps on the installed binaries (libfmt9, libflatbuffers2, the backends' libraries, ...).
+# The default build is portable (kernels picked at run time, docs/cpu_dispatch.md); a package made
+# with -DLITESCOPE_NATIVE=ON runs only on CPUs like the build machine's.
 set(CPACK_PACKAGE_NAME litescope)
 set(CPACK_PACKAGE_VENDOR "litescope")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -70,7 +78,7 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "TFLite model benchmarking suite: benchmark_model, tflite_analyze, tflite_run")
 set(CPACK_PACKAGE_DESCRIPTION
     "litescope runs, analyzes and benchmarks TensorFlow Lite models on its own CPU kernels and \
-through the XNNPACK delegate. benchmark_model takes TFLite's benchmark_model flags and writes \
+through the delegates of its backend registry. benchmark_model takes TFLite's benchmark_model flags and writes \
 JSON, trace and Google Benchmark reports; tflite_analyze prints a model's structure, cost and \
 backend compatibility; tflite_run runs a model once on raw inputs.")
 set(LITESCOPE_PACKAGE_MAINTAINER "litescope maintainers <maintainers@litescope.invalid>"

@@ -208,13 +208,15 @@ void RunLoad(const uint8_t* data, size_t size) {
   }
 }
 
-void RunInvoke(const uint8_t* data, size_t size, runtime::Delegate* delegate) {
+void RunInvoke(const uint8_t* data, size_t size, const std::vector<runtime::Delegate*>& delegates) {
   auto model = runtime::Model::FromBuffer(data, size, "fuzz.tflite", FuzzLoadOptions());
   if (!model.ok()) return;
   auto created = runtime::Interpreter::Create(*model, Registry(), FuzzInterpreterOptions());
   if (!created.ok()) return;
   runtime::Interpreter& interp = **created;
-  if (delegate && !interp.ApplyDelegate(*delegate).ok()) return;
+  for (runtime::Delegate* delegate : delegates) {
+    if (!interp.ApplyDelegate(*delegate).ok()) return;
+  }
   if (!interp.AllocateTensors().ok()) return;
   // Valid models that take seconds (a big convolution, a long loop) are not findings.
   if (InvokeWork(interp) > kMaxInvokeWork) return;

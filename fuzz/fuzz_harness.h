@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "runtime/delegate.h"
 #include "runtime/interpreter.h"
@@ -24,11 +25,13 @@ runtime::InterpreterOptions FuzzInterpreterOptions();
 // builds an interpreter's subgraphs without allocating them.
 void RunLoad(const uint8_t* data, size_t size);
 
-// Targets (b) and (c): loads the bytes, applies `delegate` when not null (not owned), then
-// AllocateTensors, fills the inputs with FillInput and invokes twice, reading every output.
+// Targets (b) and (c): loads the bytes, applies `delegates` in order (not owned; each sees the
+// nodes the earlier ones left), then AllocateTensors, fills the inputs with FillInput and
+// invokes twice, reading every output.
 // Inputs whose estimated work exceeds about 5e7 multiply-adds (a second under ASan) are
 // allocated but not invoked: a big valid model is slow, not hung.
-void RunInvoke(const uint8_t* data, size_t size, runtime::Delegate* delegate);
+void RunInvoke(const uint8_t* data, size_t size,
+               const std::vector<runtime::Delegate*>& delegates = {});
 
 // Fills a tensor's bytes with a fixed pattern that depends only on its type, its size and
 // `salt`: small values around zero (integers in [-3, 5], floats in [-2, 2], alternating bools),

@@ -10,7 +10,7 @@
 extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  litescope::fuzz::RunInvoke(data, size, nullptr);
+  litescope::fuzz::RunInvoke(data, size);
   return 0;
 }
 

@@ -21,8 +21,7 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   "-DCMAKE_C_FLAGS_RELEASE=-O1 -DNDEBUG" "${compilers[@]}" \
   -DLITESCOPE_SANITIZE=address,undefined -DLITESCOPE_BUILD_TESTS=OFF \
   -DLITESCOPE_BUILD_BENCH=OFF -DLITESCOPE_BUILD_FUZZ=ON >/dev/null
-targets=(fuzz_load fuzz_invoke)
-[ -f "$root/delegates/xnnpack/xnnpack_delegate.h" ] && targets+=(fuzz_xnnpack)
+targets=(fuzz_load fuzz_invoke fuzz_backends)
 cmake --build "$build" -j "$(nproc)" --target fuzz_seed_writer "${targets[@]}"
 engine=$(cat "$build/fuzz/engine.txt")
 "$root/scripts/fuzz_corpus.sh" --seed-writer "$build/fuzz/fuzz_seed_writer" "$build/fuzz/corpus"

@@ -5,13 +5,21 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache git python3
-  clang libclang-rt-dev
+  clang libclang-rt-dev clang-format
   libflatbuffers-dev flatbuffers-compiler
   libcli11-dev libfmt-dev nlohmann-json3-dev
   libbenchmark-dev catch2
-  libxnnpack-dev libpthreadpool-dev libcpuinfo-dev libfp16-dev
+  libcpuinfo-dev libfp16-dev
   opencl-headers ocl-icd-opencl-dev pocl-opencl-icd
 )
+
+# Each backend lists what it needs in delegates/<backend>/debian-packages.
+root=$(cd "$(dirname "$0")/.." && pwd)
+for list in "$root"/delegates/*/debian-packages; do
+  [ -f "$list" ] || continue
+  read -r -d '' -a backend_packages < "$list" || true  # whitespace-separated names
+  packages+=("${backend_packages[@]}")
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -75,9 +75,15 @@ def check_install(a):
     configs = glob.glob(os.path.join(prefix, "lib*", "**", "litescopeConfig.cmake"), recursive=True)
     if expect("litescopeConfig.cmake installed", configs):
         pkg = os.path.dirname(configs[0])
-        for f in ["litescopeConfigVersion.cmake", "litescopeTargets.cmake", "ls_find_xnnpack.cmake"]:
+        for f in ["litescopeConfigVersion.cmake", "litescopeTargets.cmake", "ls_find_cpu_libs.cmake"]:
             expect(f"{f} installed next to litescopeConfig.cmake",
                    os.path.isfile(os.path.join(pkg, f)))
+        # Each backend that links a library of its own installs its find file.
+        backend_finds = glob.glob(os.path.join(a.source, "delegates", "*", "find.cmake"))
+        for find in backend_finds:
+            name = os.path.basename(os.path.dirname(find))
+            expect(f"backends/{name}.cmake installed",
+                   os.path.isfile(os.path.join(pkg, "backends", f"{name}.cmake")))
     if FAILURES:
         return
 
