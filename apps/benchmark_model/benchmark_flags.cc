@@ -5,11 +5,13 @@
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <utility>
 #include <variant>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "apps/common/output_path.h"
 #include "delegates/registered_backends.h"
 #include "runtime/cpu_isa.h"
 
@@ -236,6 +238,17 @@ Status Validate(BenchmarkFlags* f) {
     f->op_profiling_output_mode = "csv";
     f->op_profiling_output_file = f->profiling_output_csv_file;
   }
+  // Every file the run will write is checked now, before the model is loaded, so that a typo
+  // in a path does not cost a whole benchmark.
+  const std::pair<const char*, const std::string*> outputs[] = {
+      {"report_json", &f->report_json},
+      {"gbench_json", &f->gbench_json},
+      {"trace_file", &f->trace_file},
+      {"output_filepath", &f->output_filepath},
+      {"profiling_output_csv_file", &f->profiling_output_csv_file},
+      {"op_profiling_output_file", &f->op_profiling_output_file}};
+  for (const auto& [name, path] : outputs)
+    if (!path->empty()) LS_RETURN_IF_ERROR(CheckOutputPath(name, *path));
   for (const delegates::BackendRegistration& b : delegates::RegisteredBackends().backends())
     for (const BackendFlag& flag : b.flags)
       if (f->was_set(flag.name) && !f->uses_backend(b.name))

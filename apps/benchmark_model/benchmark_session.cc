@@ -85,6 +85,7 @@ class Session {
                       runtime::IsaLevelName(runtime::ActiveIsa()),
                       runtime::IsaLevelName(runtime::HighestSupportedIsa()), runtime::CpuName()));
     std::fflush(stdout);
+    LS_RETURN_IF_ERROR(CheckSomeRunWillHappen());
     FillResultHeader();
 
     std::optional<profiler::PeakMemorySampler> sampler;
@@ -117,6 +118,11 @@ class Session {
       Print(reports::FormatInterpreterStateBlock(*interp_, "pre-invoke"));
     LS_RETURN_IF_ERROR(Loop(warmup, profiler::Phase::kWarmup, &result_.warmup_runs));
     LS_RETURN_IF_ERROR(Loop(regular, profiler::Phase::kRegular, &result_.regular_runs));
+    if (result_.regular_runs.empty() && !flags_.dry_run)
+      return InvalidArgumentError(fmt::format(
+          "no inference completed: the run loop stopped before its first timed run "
+          "(--max_secs={} was spent by the warmup); no result is reported",
+          flags_.max_secs));
     result_.memory.overall_footprint_delta_mb = Mb(profiler::MaxRssBytes() - start_rss);
     if (sampler) {
       sampler->Stop();
@@ -132,6 +138,22 @@ class Session {
   }
 
  private:
+  // The loop conditions of TFLite's benchmark allow zero timed runs, which it reports as a 0 us
+  // latency. Refused before the model is loaded (exit 1): a dashboard must never record that.
+  Status CheckSomeRunWillHappen() const {
+    if (flags_.dry_run) return Status::Ok();
+    if (flags_.max_secs <= 0)
+      return InvalidArgumentError(fmt::format(
+          "no inference completed: --max_secs={} stops the run loop before its first run; "
+          "give a positive number of seconds",
+          flags_.max_secs));
+    if (flags_.num_runs <= 0 && flags_.min_secs <= 0)
+      return InvalidArgumentError(fmt::format(
+          "no inference completed: --num_runs={} and --min_secs={} ask for no timed run",
+          flags_.num_runs, flags_.min_secs));
+    return Status::Ok();
+  }
+
   void FillResultHeader() {
     result_.benchmark_name = flags_.benchmark_name;
     result_.output_prefix = flags_.output_prefix;

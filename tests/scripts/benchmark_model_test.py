@@ -489,7 +489,7 @@ def test_output_filepath():
     out = path("outputs.bin")
     ok("--output_filepath=" + out)
     check(os.path.getsize(out) == 48, "one float32 output of 12 elements")
-    failure("--output_filepath=" + path("no_such_dir/out.bin"))
+    usage_error("--output_filepath=" + path("no_such_dir/out.bin"))  # before loading
 
 
 def test_use_xnnpack():
@@ -849,6 +849,33 @@ def test_flag_forms():
     for value, on in (("true", True), ("1", True), ("false", False), ("0", False)):
         r = ok("--enable_op_profiling=" + value)
         check(("Run Order" in r.out) == on, value)
+
+
+# --- Numbers you can trust: errors before work --------------------------------------------
+
+def test_zero_runs_refused():
+    """A run set that would time nothing is an error (exit 1), never a 0 us result."""
+    for args in (["--max_secs=-1"], ["--max_secs=0"], ["--num_runs=0", "--min_secs=0"]):
+        r = failure(*args)
+        check("no inference completed" in r.err, r.describe())
+        check("Inference timings" not in r.out and "Loaded model" not in r.out,
+              "refused only after loading or timing\n" + r.describe())
+    # A dry run times nothing on purpose.
+    ok("--num_runs=0", "--min_secs=0", "--dry_run=true")
+
+
+def test_output_paths_checked_before_loading():
+    """Every output path is rejected before the model is loaded, and no file is created."""
+    missing = os.path.join(ARGS.workdir, "no_such_folder", "out")
+    os.makedirs(path("a_folder"), exist_ok=True)
+    for flag in ("report_json", "gbench_json", "trace_file", "output_filepath",
+                 "profiling_output_csv_file", "op_profiling_output_file"):
+        for target, why in ((missing, "does not exist"), (path("a_folder"), "is a folder")):
+            extra = ["--enable_op_profiling=true"] if "profiling" in flag else []
+            r = usage_error("--%s=%s" % (flag, target), *extra)
+            check(why in r.err and flag in r.err, r.describe())
+            check("Loaded model" not in r.out, "the model was loaded first\n" + r.describe())
+    check(not os.path.exists(os.path.dirname(missing)), "a folder was created")
 
 
 def test_flag_coverage():
