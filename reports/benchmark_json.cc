@@ -19,8 +19,7 @@ json StringOrNull(const std::string& s) { return s.empty() ? json(nullptr) : jso
 
 json BytesOrNull(int64_t bytes) { return bytes < 0 ? json(nullptr) : json(bytes); }
 
-json SummaryJson(const std::vector<double>& samples) {
-  const profiler::Summary s = profiler::Summarize(samples);
+json SummaryJson(const profiler::Summary& s) {
   return {{"count", s.count},
           {"first", s.first},
           {"last", s.last},
@@ -40,13 +39,17 @@ json RunningJson(const profiler::RunningStat& s) {
           {"max", s.max()},     {"mean", s.mean()},   {"std_dev", s.std_dev()}, {"sum", s.sum()}};
 }
 
-json PhaseJson(const std::vector<RunRecord>& runs) {
-  const std::vector<double> wall = WallMicros(runs);
-  const std::vector<double> cpu = CpuMicros(runs);
-  return {{"samples_us", wall},
-          {"cpu_samples_us", cpu},
-          {"stats", SummaryJson(wall)},
-          {"cpu_stats", SummaryJson(cpu)}};
+// The kept runs (all of them up to the reservoir's capacity) and the statistics: count, min,
+// max, mean and std over every run; percentiles over the kept ones (exact while
+// samples_exact).
+json PhaseJson(const profiler::RunSamples& runs) {
+  using Measure = profiler::RunSamples::Measure;
+  return {{"samples_us", runs.KeptValues(Measure::kWallUs)},
+          {"cpu_samples_us", runs.KeptValues(Measure::kCpuUs)},
+          {"samples_total", runs.count()},
+          {"samples_exact", runs.exact()},
+          {"stats", SummaryJson(runs.Summarize(Measure::kWallUs))},
+          {"cpu_stats", SummaryJson(runs.Summarize(Measure::kCpuUs))}};
 }
 
 json FlagValue(const FlagRecord& f) {

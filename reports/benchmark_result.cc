@@ -2,20 +2,6 @@
 
 namespace litescope::reports {
 
-std::vector<double> WallMicros(const std::vector<RunRecord>& runs) {
-  std::vector<double> us;
-  us.reserve(runs.size());
-  for (const RunRecord& r : runs) us.push_back(static_cast<double>(r.wall_ns) / 1000.0);
-  return us;
-}
-
-std::vector<double> CpuMicros(const std::vector<RunRecord>& runs) {
-  std::vector<double> us;
-  us.reserve(runs.size());
-  for (const RunRecord& r : runs) us.push_back(static_cast<double>(r.cpu_ns) / 1000.0);
-  return us;
-}
-
 std::string ReportName(const BenchmarkResult& result) {
   if (!result.benchmark_name.empty()) return result.output_prefix + result.benchmark_name;
   std::string base = result.model_path;

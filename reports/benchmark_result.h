@@ -8,6 +8,7 @@
 #include "profiler/host_info.h"
 #include "profiler/memory.h"
 #include "profiler/op_stats.h"
+#include "profiler/run_samples.h"
 
 namespace litescope::reports {
 
@@ -25,12 +26,7 @@ struct FlagRecord {
   bool always_echo = false;  // echoed even when not set (TFLite does this for graph)
 };
 
-// One timed Invoke. Times come from profiler/clock.h.
-struct RunRecord {
-  int64_t start_ns = 0;  // MonotonicNowNs() when the run started
-  int64_t wall_ns = 0;   // wall-clock duration
-  int64_t cpu_ns = 0;    // process CPU time during the run (all threads)
-};
+using profiler::RunRecord;
 
 struct MemoryFigures {
   // TFLite's "Memory footprint delta from the start of the tool" (peak RSS growth), MB; < 0
@@ -106,8 +102,9 @@ struct BenchmarkResult {
   PlacementRecord placement;
 
   double init_us = 0;  // load + interpreter creation + AllocateTensors
-  std::vector<RunRecord> warmup_runs;
-  std::vector<RunRecord> regular_runs;
+  // Bounded: exact streaming statistics plus a reservoir of runs (profiler/run_samples.h).
+  profiler::RunSamples warmup_runs;
+  profiler::RunSamples regular_runs;
 
   MemoryFigures memory;
 
@@ -118,10 +115,6 @@ struct BenchmarkResult {
   uint64_t events_dropped = 0;                     // events that did not fit the profiling buffer
   uint64_t events_capacity = 0;                    // events the profiling buffer holds per run
 };
-
-// Microsecond samples of runs: wall_ns / 1000 (fractional).
-std::vector<double> WallMicros(const std::vector<RunRecord>& runs);
-std::vector<double> CpuMicros(const std::vector<RunRecord>& runs);
 
 // The report name: output_prefix + (benchmark_name, or "benchmark_model/<model file name>").
 std::string ReportName(const BenchmarkResult& result);

@@ -25,8 +25,10 @@ std::string Field(const std::string& value, int width) {
 std::string Fixed3(double v) { return fmt::format("{:.3f}", v); }
 
 // TFLite's Stat<int64_t>::OutputToStream over integer samples, optionally with percentiles.
-std::string FormatIntStat(const std::vector<double>& values, bool percentiles) {
-  const profiler::Summary s = profiler::Summarize(values);
+// TFLite's Stat line over the whole-microsecond samples of a run set: "count=N first=F curr=C
+// min=.. max=.. avg=.. std=.." (or "count=N curr=C(all same)"), plus the percentiles.
+std::string FormatIntStat(const profiler::RunSamples& runs, bool percentiles) {
+  const profiler::Summary s = runs.Summarize(profiler::RunSamples::Measure::kWholeWallUs);
   auto i = [](double v) { return std::to_string(static_cast<int64_t>(v)); };
   std::string out;
   if (s.count == 0) {
@@ -35,25 +37,19 @@ std::string FormatIntStat(const std::vector<double>& values, bool percentiles) {
     out = "count=" + std::to_string(s.count) + " curr=" + i(s.last);
     if (s.count > 1) out += "(all same)";
   } else {
-    // TFLite truncates the variance and the deviation to integers.
-    double sq = 0;
-    for (double v : values) sq += v * v;
-    const double variance = sq / static_cast<double>(s.count) - s.mean * s.mean;
+    // TFLite computes the variance as E[x^2] - E[x]^2 and truncates it and the deviation to
+    // integers.
+    const double n = static_cast<double>(s.count);
+    const double mean = runs.whole_wall_us().sum() / n;
+    const double variance = runs.whole_wall_us_sum_squares() / n - mean * mean;
     const auto std_dev = static_cast<int64_t>(
         std::sqrt(static_cast<double>(static_cast<int64_t>(std::max(0.0, variance)))));
     out = "count=" + std::to_string(s.count) + " first=" + i(s.first) + " curr=" + i(s.last) +
-          " min=" + i(s.min) + " max=" + i(s.max) + " avg=" + FormatStreamDouble(s.mean) +
+          " min=" + i(s.min) + " max=" + i(s.max) + " avg=" + FormatStreamDouble(mean) +
           " std=" + std::to_string(std_dev);
   }
   if (percentiles) out += " p5=" + i(s.p5) + " median=" + i(s.median) + " p95=" + i(s.p95);
   return out;
-}
-
-std::vector<double> IntMicros(const std::vector<RunRecord>& runs) {
-  std::vector<double> us;
-  us.reserve(runs.size());
-  for (const RunRecord& r : runs) us.push_back(static_cast<double>(r.wall_ns / 1000));
-  return us;
 }
 
 std::string FlagText(const FlagRecord& f) {
@@ -275,17 +271,21 @@ std::string FormatRunBanner(int min_runs, double min_secs, double max_secs) {
          " seconds but terminate if exceeding " + FormatStreamDouble(max_secs) + " seconds.\n";
 }
 
-std::string FormatLatencyLine(const std::vector<RunRecord>& runs) {
-  return FormatIntStat(IntMicros(runs), /*percentiles=*/true) + "\n";
+std::string FormatLatencyLine(const profiler::RunSamples& runs) {
+  return FormatIntStat(runs, /*percentiles=*/true) + "\n";
 }
 
 std::string FormatTimingSummary(const BenchmarkResult& r) {
-  const std::vector<double> warmup = IntMicros(r.warmup_runs);
-  const std::vector<double> regular = IntMicros(r.regular_runs);
+  // Means of the whole-microsecond samples, as TFLite's (sum / count).
+  auto mean = [](const profiler::RunningStat& s) {
+    return s.count() ? s.sum() / static_cast<double>(s.count()) : 0.0;
+  };
+  const profiler::RunningStat& warmup = r.warmup_runs.whole_wall_us();
+  const profiler::RunningStat& regular = r.regular_runs.whole_wall_us();
   return "Inference timings in us: Init: " + std::to_string(static_cast<int64_t>(r.init_us)) +
-         ", First inference: " + std::to_string(static_cast<int64_t>(profiler::First(warmup))) +
-         ", Warmup (avg): " + FormatStreamDouble(profiler::Mean(warmup)) +
-         ", Inference (avg): " + FormatStreamDouble(profiler::Mean(regular)) + "\n";
+         ", First inference: " + std::to_string(static_cast<int64_t>(warmup.first())) +
+         ", Warmup (avg): " + FormatStreamDouble(mean(warmup)) +
+         ", Inference (avg): " + FormatStreamDouble(mean(regular)) + "\n";
 }
 
 std::string FormatMemorySummary(const BenchmarkResult& r) {

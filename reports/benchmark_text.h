@@ -36,7 +36,7 @@ std::string FormatRunBanner(int min_runs, double min_secs, double max_secs);
 // TFLite's latency statistics line over integer microseconds (each run's wall time truncated):
 // "count=50 first=.. curr=.. min=.. max=.. avg=.. std=.. p5=.. median=.. p95=..", or
 // "count=N curr=X(all same) p5=.." when every sample is equal, "count=0 ..." when empty.
-std::string FormatLatencyLine(const std::vector<RunRecord>& runs);
+std::string FormatLatencyLine(const profiler::RunSamples& runs);
 
 // "Inference timings in us: Init: .., First inference: .., Warmup (avg): .., Inference (avg): .."
 std::string FormatTimingSummary(const BenchmarkResult& result);

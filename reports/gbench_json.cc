@@ -41,8 +41,10 @@ json GbenchToJson(const BenchmarkResult& r) {
       {"backend", r.backend},
       {"num_threads", r.num_threads}};
 
-  const std::vector<double> wall = WallMicros(r.regular_runs);
-  const std::vector<double> cpu = CpuMicros(r.regular_runs);
+  // One repetition per kept run (every run up to the reservoir's capacity); the aggregates
+  // describe the repetitions listed.
+  const std::vector<double> wall = r.regular_runs.KeptValues(profiler::RunSamples::Measure::kWallUs);
+  const std::vector<double> cpu = r.regular_runs.KeptValues(profiler::RunSamples::Measure::kCpuUs);
   const auto n = static_cast<int64_t>(wall.size());
   json benchmarks = json::array();
   for (int64_t i = 0; i < n; ++i) {

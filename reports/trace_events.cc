@@ -60,19 +60,15 @@ json Complete(const std::string& name, const std::string& cat, int tid, int64_t 
   return event;
 }
 
-void AddRuns(const std::vector<RunRecord>& runs, profiler::Phase phase, int64_t origin_ns,
-             json* out) {
-  for (size_t i = 0; i < runs.size(); ++i)
-    out->push_back(Complete("Invoke", std::string(profiler::PhaseName(phase)) + ",run",
-                            PhaseTid(phase), runs[i].start_ns, runs[i].wall_ns, origin_ns,
-                            {{"run", i}, {"cpu_us", Micros(runs[i].cpu_ns)}}));
+// Device-measured events (a GPU's own timestamps) and copies get a track of their own.
+bool IsDeviceTrack(const profiler::ProfileEvent& e) {
+  return e.clock == runtime::EventClock::kDevice || e.kind == runtime::EventKind::kDeviceOp ||
+         e.kind == runtime::EventKind::kCopy;
 }
 
 }  // namespace
 
-json TraceToJson(const BenchmarkResult& result, const std::vector<profiler::ProfileEvent>& events,
-                 const std::vector<profiler::SubgraphLabels>& labels, int64_t origin_ns,
-                 int64_t init_begin_ns, int64_t init_end_ns) {
+json TraceMetadataEvents(const BenchmarkResult& result) {
   json trace = json::array();
   trace.push_back(Metadata("process_name", kInitTid, result.tool + " " + result.model_path));
   trace.push_back(Metadata("thread_name", kInitTid, "initialization"));
@@ -80,50 +76,78 @@ json TraceToJson(const BenchmarkResult& result, const std::vector<profiler::Prof
   trace.push_back(Metadata("thread_name", kRegularTid, "regular runs"));
   trace.push_back(Metadata("thread_name", kDelegateTid, "delegate internal"));
   trace.push_back(Metadata("thread_name", kDeviceTid, "device (backend-measured)"));
-  if (init_end_ns > init_begin_ns)
-    trace.push_back(Complete("Initialize", "init", kInitTid, init_begin_ns,
-                             init_end_ns - init_begin_ns, origin_ns, json::object()));
-  AddRuns(result.warmup_runs, profiler::Phase::kWarmup, origin_ns, &trace);
-  AddRuns(result.regular_runs, profiler::Phase::kRegular, origin_ns, &trace);
+  return trace;
+}
 
-  for (const profiler::ProfileEvent& e : events) {
-    if (e.end_ns == 0) continue;
-    const bool internal = e.kind == runtime::EventKind::kDelegateOp;
-    const bool partition = e.kind == runtime::EventKind::kInvoke && e.node < 0;
-    json args = {{"subgraph", e.subgraph},
-                 {"node_index", e.node},
-                 {"run", e.run},
-                 {"kind", KindName(e.kind)}};
-    if (e.subgraph >= 0 && static_cast<size_t>(e.subgraph) < labels.size()) {
-      const profiler::SubgraphLabels& sl = labels[static_cast<size_t>(e.subgraph)];
-      const profiler::NodeLabel* l = nullptr;
-      if (partition && static_cast<size_t>(-1 - e.node) < sl.partitions.size())
-        l = &sl.partitions[static_cast<size_t>(-1 - e.node)];
-      else if (!partition && e.node >= 0 && static_cast<size_t>(e.node) < sl.nodes.size())
-        l = &sl.nodes[static_cast<size_t>(e.node)];
-      if (l) {
-        args["name"] = l->name;
-        args["backend"] = l->backend;
-      }
+json TraceInitEvent(int64_t init_begin_ns, int64_t init_end_ns, int64_t origin_ns) {
+  return Complete("Initialize", "init", kInitTid, init_begin_ns, init_end_ns - init_begin_ns,
+                  origin_ns, json::object());
+}
+
+json TraceRunEvent(profiler::Phase phase, int64_t index, const RunRecord& run, int64_t origin_ns) {
+  return Complete("Invoke", std::string(profiler::PhaseName(phase)) + ",run", PhaseTid(phase),
+                  run.start_ns, run.wall_ns, origin_ns,
+                  {{"run", index}, {"cpu_us", Micros(run.cpu_ns)}});
+}
+
+std::string TraceNodeCategory(const profiler::ProfileEvent& e) {
+  const bool internal = e.kind == runtime::EventKind::kDelegateOp;
+  return std::string(profiler::PhaseName(e.phase)) + "," +
+         (IsDeviceTrack(e) ? KindName(e.kind) : internal ? "delegate_op" : "op");
+}
+
+json TraceNodeEvent(const profiler::ProfileEvent& e,
+                    const std::vector<profiler::SubgraphLabels>& labels, int64_t origin_ns) {
+  const bool internal = e.kind == runtime::EventKind::kDelegateOp;
+  const bool partition = e.kind == runtime::EventKind::kInvoke && e.node < 0;
+  json args = {{"subgraph", e.subgraph},
+               {"node_index", e.node},
+               {"run", e.run},
+               {"kind", KindName(e.kind)}};
+  if (e.subgraph >= 0 && static_cast<size_t>(e.subgraph) < labels.size()) {
+    const profiler::SubgraphLabels& sl = labels[static_cast<size_t>(e.subgraph)];
+    const profiler::NodeLabel* l = nullptr;
+    if (partition && static_cast<size_t>(-1 - e.node) < sl.partitions.size())
+      l = &sl.partitions[static_cast<size_t>(-1 - e.node)];
+    else if (!partition && e.node >= 0 && static_cast<size_t>(e.node) < sl.nodes.size())
+      l = &sl.nodes[static_cast<size_t>(e.node)];
+    if (l) {
+      args["name"] = l->name;
+      args["backend"] = l->backend;
     }
-    // Device-measured events (a GPU's own timestamps) and copies get a track of their own.
-    const bool device = e.clock == runtime::EventClock::kDevice ||
-                        e.kind == runtime::EventKind::kDeviceOp ||
-                        e.kind == runtime::EventKind::kCopy;
-    if (device) args["clock"] = e.clock == runtime::EventClock::kDevice ? "device" : "host";
-    const std::string cat = std::string(profiler::PhaseName(e.phase)) + "," +
-                            (device ? KindName(e.kind) : internal ? "delegate_op" : "op");
-    const int tid = device ? kDeviceTid : internal ? kDelegateTid : PhaseTid(e.phase);
-    trace.push_back(Complete(e.tag ? e.tag : "", cat, tid, e.begin_ns, e.duration_ns(), origin_ns,
-                             std::move(args)));
   }
+  const bool device = IsDeviceTrack(e);
+  if (device) args["clock"] = e.clock == runtime::EventClock::kDevice ? "device" : "host";
+  const std::string cat = TraceNodeCategory(e);
+  const int tid = device ? kDeviceTid : internal ? kDelegateTid : PhaseTid(e.phase);
+  return Complete(e.tag ? e.tag : "", cat, tid, e.begin_ns, e.duration_ns(), origin_ns,
+                  std::move(args));
+}
+
+json TraceOtherData(const BenchmarkResult& result) {
+  return {{"tool", result.tool},
+          {"model", result.model_path},
+          {"name", ReportName(result)},
+          {"date", result.date}};
+}
+
+json TraceToJson(const BenchmarkResult& result, const std::vector<profiler::ProfileEvent>& events,
+                 const std::vector<profiler::SubgraphLabels>& labels, int64_t origin_ns,
+                 int64_t init_begin_ns, int64_t init_end_ns) {
+  json trace = TraceMetadataEvents(result);
+  if (init_end_ns > init_begin_ns)
+    trace.push_back(TraceInitEvent(init_begin_ns, init_end_ns, origin_ns));
+  for (const auto* runs : {&result.warmup_runs, &result.regular_runs}) {
+    const profiler::Phase phase =
+        runs == &result.warmup_runs ? profiler::Phase::kWarmup : profiler::Phase::kRegular;
+    for (const profiler::KeptRun& k : runs->Kept())
+      trace.push_back(TraceRunEvent(phase, k.index, k.run, origin_ns));
+  }
+  for (const profiler::ProfileEvent& e : events)
+    if (e.end_ns != 0) trace.push_back(TraceNodeEvent(e, labels, origin_ns));
   return {{"traceEvents", std::move(trace)},
           {"displayTimeUnit", "ms"},
-          {"otherData",
-           {{"tool", result.tool},
-            {"model", result.model_path},
-            {"name", ReportName(result)},
-            {"date", result.date}}}};
+          {"otherData", TraceOtherData(result)}};
 }
 
 }  // namespace litescope::reports

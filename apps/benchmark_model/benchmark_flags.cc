@@ -139,6 +139,12 @@ std::vector<FlagSpec> Specs(BenchmarkFlags* f) {
        &f->report_json},
       {"trace_file", "Trace file", "litescope: write a Chrome trace-event JSON file here",
        &f->trace_file},
+      {"trace_max_mb", "Trace size limit (MB)",
+       "litescope: the trace file stays below this size; later events are counted, not written",
+       &f->trace_max_mb},
+      {"trace_max_events", "Trace event limit",
+       "litescope: at most this many events in the trace file; later ones are counted",
+       &f->trace_max_events},
       {"gbench_json", "Google Benchmark JSON file",
        "litescope: write the runs in Google Benchmark's JSON format here", &f->gbench_json},
   });
@@ -213,6 +219,10 @@ Status Validate(BenchmarkFlags* f) {
   // The range tflite_run accepts; the limit in bytes then fits in 64 bits.
   if (f->max_arena_mb < 0 || f->max_arena_mb > (int64_t{1} << 30))
     return BadValue("max_arena_mb", std::to_string(f->max_arena_mb), "0 (no limit) to 1073741824");
+  if (f->trace_max_mb < 1 || f->trace_max_mb > 65536)
+    return BadValue("trace_max_mb", std::to_string(f->trace_max_mb), "1..65536");
+  if (f->trace_max_events < 1)
+    return BadValue("trace_max_events", std::to_string(f->trace_max_events), ">= 1");
   if (f->max_while_iterations < 0)
     return BadValue("max_while_iterations", std::to_string(f->max_while_iterations),
                     ">= 0 (0: no limit)");

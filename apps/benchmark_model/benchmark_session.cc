@@ -24,7 +24,7 @@
 #include "reports/benchmark_text.h"
 #include "reports/gbench_json.h"
 #include "reports/interpreter_state.h"
-#include "reports/trace_events.h"
+#include "reports/trace_writer.h"
 #include "runtime/cpu_isa.h"
 #include "runtime/interpreter.h"
 #include "runtime/op_registry.h"
@@ -35,8 +35,6 @@ namespace {
 
 // TFLite grows the profiling buffer to the node count plus this headroom.
 constexpr size_t kProfilingBufferHeadroom = 512;
-// Events kept for --trace_file; later ones are counted, not kept.
-constexpr size_t kMaxTraceEvents = 1'000'000;
 
 void Print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
@@ -94,10 +92,20 @@ class Session {
       sampler->Start();
     }
     const int64_t start_rss = profiler::MaxRssBytes();
+    if (!flags_.trace_file.empty()) {
+      reports::TraceWriter::Limits limits;
+      limits.max_bytes = flags_.trace_max_mb << 20;
+      limits.max_events = flags_.trace_max_events;
+      auto trace = reports::TraceWriter::Open(flags_.trace_file, limits, result_,
+                                              profiler::MonotonicNowNs());
+      if (!trace.ok()) return trace.status();
+      trace_ = std::move(trace.value());
+    }
     init_begin_ns_ = profiler::MonotonicNowNs();
     LS_RETURN_IF_ERROR(Init());
     if (listed_signatures_) return Status::Ok();
     init_end_ns_ = profiler::MonotonicNowNs();
+    if (trace_) trace_->AddInit(init_begin_ns_, init_end_ns_);
     result_.init_us = static_cast<double>(init_end_ns_ - init_begin_ns_) / 1000.0;
     result_.memory.init_footprint_delta_mb = Mb(profiler::MaxRssBytes() - start_rss);
     Print(reports::FormatInitSummary(result_.model_size_bytes, result_.init_us));
@@ -252,38 +260,46 @@ class Session {
     return Status::Ok();
   }
 
-  // Aggregates (and keeps for the trace) the events recorded since the last call.
+  // Aggregates (and writes to the trace) the events recorded since the last call.
   void Drain(profiler::OpStats* stats) {
     stats->AddRun(*events_);
-    if (!flags_.trace_file.empty()) {
-      const size_t room = kMaxTraceEvents - std::min(kMaxTraceEvents, trace_events_.size());
-      const size_t n = std::min(room, events_->size());
-      trace_events_.insert(trace_events_.end(), events_->events(), events_->events() + n);
-      trace_events_dropped_ += events_->size() - n;
-    }
+    if (trace_) trace_->AddEvents(events_->events(), events_->size(), labels_);
     events_->Clear();
   }
 
+  // Once the trace is full and nothing else needs the node events (no op profiling), the hooks
+  // come off: later runs are timed without their cost, and per-op tables stay unprinted.
+  void DetachHooksIfTraceFull() {
+    if (!events_detached_ && trace_ && trace_->full() && !flags_.enable_op_profiling) {
+      interp_->SetProfilingHooks(nullptr);
+      events_detached_ = true;
+    }
+  }
+
   Status Loop(const RunLoopParams& params, profiler::Phase phase,
-              std::vector<reports::RunRecord>* runs) {
+              profiler::RunSamples* runs) {
     Print(reports::FormatRunBanner(params.min_runs, params.min_secs, params.max_secs));
     std::fflush(stdout);
     profiler::OpStats* stats = phase == profiler::Phase::kWarmup ? &warmup_ops_ : &regular_ops_;
     RunLoopHooks hooks;
     hooks.before = [&](int run) {
       CopyInputs(input_data_, *subgraph_);
-      if (events_) {
+      if (events_ && !events_detached_) {
         events_->Clear();
         events_->SetPhase(phase, run);
       }
     };
-    hooks.after = [&](int) {
-      if (events_) Drain(stats);
+    hooks.after = [&](int run, const profiler::RunRecord& record) {
+      if (events_ && !events_detached_) Drain(stats);
+      if (trace_) {
+        trace_->AddRun(phase, run, record);
+        DetachHooksIfTraceFull();
+      }
     };
     Status s = RunLoop(
         params, [this] { return subgraph_->Invoke(); }, hooks, runs);
     if (!s.ok())
-      return s.WithContext(fmt::format("{} run {}", profiler::PhaseName(phase), runs->size()));
+      return s.WithContext(fmt::format("{} run {}", profiler::PhaseName(phase), runs->count()));
     Print(reports::FormatLatencyLine(*runs) + "\n");
     return Status::Ok();
   }
@@ -337,15 +353,18 @@ class Session {
     }
     if (!flags_.gbench_json.empty())
       LS_RETURN_IF_ERROR(WriteFile(flags_.gbench_json, Dump(reports::GbenchToJson(result_), 2)));
-    if (!flags_.trace_file.empty()) {
-      if (trace_events_dropped_ > 0)
-        std::fprintf(stderr, "WARNING: the trace keeps the first %zu events; %zu more dropped\n",
-                     kMaxTraceEvents, trace_events_dropped_);
-      LS_RETURN_IF_ERROR(
-          WriteFile(flags_.trace_file,
-                    Dump(reports::TraceToJson(result_, trace_events_, labels_, init_begin_ns_,
-                                              init_begin_ns_, init_end_ns_),
-                         -1)));
+    if (trace_) {
+      if (trace_->full())
+        std::fprintf(stderr,
+                     "WARNING: the trace holds the first %lld events (limits: %lld MB, %lld "
+                     "events; --trace_max_mb, --trace_max_events); %lld later events were "
+                     "counted, not written (otherData.dropped in the file)\n",
+                     static_cast<long long>(trace_->events_written()),
+                     static_cast<long long>(flags_.trace_max_mb),
+                     static_cast<long long>(flags_.trace_max_events),
+                     static_cast<long long>(trace_->events_dropped()));
+      LS_RETURN_IF_ERROR(trace_->Finish(result_));
+      trace_.reset();
     }
     return Status::Ok();
   }
@@ -364,8 +383,8 @@ class Session {
   std::vector<std::vector<uint8_t>> input_data_;
   std::vector<profiler::SubgraphLabels> labels_;
   profiler::OpStats init_ops_, warmup_ops_, regular_ops_;
-  std::vector<profiler::ProfileEvent> trace_events_;  // tags point into interp_: format first
-  size_t trace_events_dropped_ = 0;
+  std::unique_ptr<reports::TraceWriter> trace_;  // null without --trace_file
+  bool events_detached_ = false;
   int64_t init_begin_ns_ = 0;
   int64_t init_end_ns_ = 0;
 };

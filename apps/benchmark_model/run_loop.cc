@@ -16,7 +16,7 @@ void SleepSeconds(double secs) {
 }  // namespace
 
 Status RunLoop(const RunLoopParams& p, const std::function<Status()>& invoke,
-               const RunLoopHooks& hooks, std::vector<reports::RunRecord>* runs) {
+               const RunLoopHooks& hooks, profiler::RunSamples* runs) {
   int64_t now_ns = profiler::MonotonicNowNs();
   const int64_t min_finish_ns = now_ns + static_cast<int64_t>(p.min_secs * 1e9);
   const int64_t max_finish_ns = now_ns + static_cast<int64_t>(p.max_secs * 1e9);
@@ -25,16 +25,16 @@ Status RunLoop(const RunLoopParams& p, const std::function<Status()>& invoke,
   for (int run = 0; (run < p.min_runs || now_ns < min_finish_ns) && now_ns <= max_finish_ns;
        ++run) {
     if (hooks.before) hooks.before(run);
-    reports::RunRecord r;
+    profiler::RunRecord r;
     const int64_t cpu0 = profiler::ProcessCpuNowNs();
     r.start_ns = profiler::MonotonicNowNs();
     const Status status = invoke();
     const int64_t end_ns = profiler::MonotonicNowNs();
     r.cpu_ns = profiler::ProcessCpuNowNs() - cpu0;
     r.wall_ns = end_ns - r.start_ns;
-    if (hooks.after) hooks.after(run);
+    if (hooks.after) hooks.after(run, r);
     if (!status.ok()) return status;
-    runs->push_back(r);
+    runs->Add(r);
     double sleep_secs = p.run_delay_secs;
     if (p.run_frequency_hz > 0) {
       sleep_secs = next_slot_secs - static_cast<double>(profiler::MonotonicNowNs()) * 1e-9;

@@ -3,7 +3,7 @@
 #include <functional>
 #include <vector>
 
-#include "reports/benchmark_result.h"
+#include "profiler/run_samples.h"
 #include "runtime/status.h"
 
 namespace litescope::apps {
@@ -23,12 +23,13 @@ struct RunLoopParams {
 // Hooks around each run; none of them is timed.
 struct RunLoopHooks {
   std::function<void(int run)> before;  // e.g. reset inputs, tag profiling events
-  std::function<void(int run)> after;   // e.g. drain profiling events
+  // e.g. drain profiling events; gets the run's times (also for a run that failed)
+  std::function<void(int run, const profiler::RunRecord& record)> after;
 };
 
-// Times `invoke` (wall clock and process CPU time) per run and appends one RunRecord per run.
-// Stops at the first failing run and returns its status.
+// Times `invoke` (wall clock and process CPU time) per run and adds one RunRecord per run to
+// `runs`. Stops at the first failing run and returns its status.
 Status RunLoop(const RunLoopParams& params, const std::function<Status()>& invoke,
-               const RunLoopHooks& hooks, std::vector<reports::RunRecord>* runs);
+               const RunLoopHooks& hooks, profiler::RunSamples* runs);
 
 }  // namespace litescope::apps

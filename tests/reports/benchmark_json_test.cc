@@ -25,9 +25,9 @@ lrep::BenchmarkResult Result() {
     run.start_ns = us * 10000;
     run.wall_ns = us * 1000;
     run.cpu_ns = us * 900;
-    r.regular_runs.push_back(run);
+    r.regular_runs.Add(run);
+    if (us == 100) r.warmup_runs.Add(run);
   }
-  r.warmup_runs.push_back(r.regular_runs[0]);
   lrep::FlagRecord f;
   f.name = "num_runs";
   f.type = lrep::FlagRecord::Type::kInt;

@@ -11,12 +11,12 @@ namespace lr = litescope::runtime;
 
 namespace {
 
-std::vector<lrep::RunRecord> Runs(const std::vector<int64_t>& us) {
-  std::vector<lrep::RunRecord> runs;
+lp::RunSamples Runs(const std::vector<int64_t>& us) {
+  lp::RunSamples runs;
   for (int64_t u : us) {
     lrep::RunRecord r;
     r.wall_ns = u * 1000 + 999;  // sub-microsecond parts are truncated, as TFLite's clock does
-    runs.push_back(r);
+    runs.Add(r);
   }
   return runs;
 }

@@ -878,6 +878,84 @@ def test_output_paths_checked_before_loading():
     check(not os.path.exists(os.path.dirname(missing)), "a folder was created")
 
 
+# --- Numbers you can trust: bounded trace and samples -------------------------------------
+
+def load_trace(f):
+    with open(f) as fh:
+        trace = json.load(fh)
+    complete = [e for e in trace["traceEvents"] if e["ph"] == "X"]
+    return trace, complete
+
+
+def test_trace_max_mb():
+    """The trace file stays within --trace_max_mb; what did not fit is counted by category."""
+    f = path("capped.json")
+    r = ok("--trace_file=" + f, "--trace_max_mb=1", "--num_runs=2000", graph=MOBILENET)
+    size = os.path.getsize(f)
+    check(size <= 1 << 20, "trace is %d bytes, above 1 MB" % size)
+    trace, complete = load_trace(f)
+    other = trace["otherData"]
+    check(other["events_written"] == len(complete), str(other)[:500])
+    check(other["events_dropped"] > 0 and sum(other["dropped"].values()) == other["events_dropped"],
+          str(other)[:500])
+    check(other["limits"]["max_bytes"] == 1 << 20, str(other)[:500])
+    check("WARNING: the trace holds the first" in r.err, r.describe())
+    check(not os.path.exists(f + ".part"), "partial file left behind")
+    usage_error("--trace_max_mb=0")
+
+
+def test_trace_max_events():
+    """At most --trace_max_events complete events; the first ones are kept."""
+    f = path("events.json")
+    runs = 100
+    ok("--trace_file=" + f, "--trace_max_events=100", "--num_runs=%d" % runs, graph=SMALL)
+    trace, complete = load_trace(f)
+    check(len(complete) == 100, "%d complete events" % len(complete))
+    other = trace["otherData"]
+    # Every run is written or counted; once the trace is full (and without op profiling) the
+    # node events stop being recorded, so only runs are counted from then on.
+    written_runs = sum(1 for e in complete if e["cat"] == "regular,run")
+    check(written_runs + other["dropped"].get("regular,run", 0) == runs, str(other))
+    check(any(e["cat"] == "init" for e in complete), "the first events (init) are kept")
+    usage_error("--trace_max_events=0")
+
+
+def test_trace_default_limits_bounded():
+    """#19: --trace_file on hello_world with default settings took 26 s, 3.2 GB RSS and wrote
+    338 MB. Now the file stays under the default 32 MB and the process under 100 MB."""
+    shared = shared_dir()
+    if not shared:
+        print("SKIP: needs ../shared (hello_world_float.tflite)")
+        return
+    f = path("hello_trace.json")
+    before = resource_max_rss_kb()
+    r = run("--trace_file=" + f, graph=os.path.join(shared, "models", "hello_world_float.tflite"),
+            fast=False, timeout=120)
+    check(r.rc == 0, r.describe())
+    rss_mb = resource_max_rss_kb() / 1024.0
+    check(before < 100 * 1024, "an earlier child already used %d KB" % before)
+    check(rss_mb < 100, "benchmark_model peaked at %.0f MB RSS" % rss_mb)
+    check(os.path.getsize(f) <= 32 << 20, "trace is %d bytes" % os.path.getsize(f))
+    json.load(open(f))
+
+
+def resource_max_rss_kb():
+    import resource
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def test_samples_bounded():
+    """Run samples are kept in fixed memory: a long run keeps a reservoir, exact statistics."""
+    r, rep = report("--num_runs=100000", "--min_secs=0", graph=SMALL)
+    regular = rep["latency"]["regular"]
+    check(regular["samples_total"] == 100000, str(regular["samples_total"]))
+    check(regular["stats"]["count"] == 100000, str(regular["stats"]))
+    check(not regular["samples_exact"] and len(regular["samples_us"]) == 65536,
+          "kept %d samples" % len(regular["samples_us"]))
+    m = COUNT_RE.search(r.out[r.out.rindex("count=100000"):])
+    check(m and m.group(1) == "100000", "text count: " + r.out[-500:])
+
+
 def test_flag_coverage():
     """Every flag in --help has a case in this file."""
     r = run("--help", graph=None, fast=False)
