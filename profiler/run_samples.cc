@@ -37,9 +37,12 @@ void RunSamples::Add(const RunRecord& run) {
   const double whole = Value(run, Measure::kWholeWallUs);
   whole_wall_us_.Add(whole);
   whole_sum_squares_ += whole * whole;
-  if (reservoir_.size() < capacity_) {
-    if (reservoir_.capacity() == 0) reservoir_.reserve(std::min<size_t>(capacity_, 1024));
-    reservoir_.push_back({index, run});
+  if (kept_ < capacity_) {
+    if (kept_ < reservoir_.size())
+      reservoir_[kept_] = {index, run};
+    else
+      reservoir_.push_back({index, run});
+    ++kept_;
     return;
   }
   // Algorithm R: the (index+1)-th run replaces a random slot with probability capacity/(index+1).
@@ -47,8 +50,12 @@ void RunSamples::Add(const RunRecord& run) {
   if (j < capacity_) reservoir_[static_cast<size_t>(j)] = {index, run};
 }
 
+void RunSamples::Reserve() {
+  if (reservoir_.size() < capacity_) reservoir_.resize(capacity_);  // value-initialized: touched
+}
+
 std::vector<KeptRun> RunSamples::Kept() const {
-  std::vector<KeptRun> kept = reservoir_;
+  std::vector<KeptRun> kept(reservoir_.begin(), reservoir_.begin() + static_cast<std::ptrdiff_t>(kept_));
   if (!exact())
     std::sort(kept.begin(), kept.end(),
               [](const KeptRun& a, const KeptRun& b) { return a.index < b.index; });

@@ -40,6 +40,9 @@ class RunSamples {
   explicit RunSamples(size_t capacity = kDefaultCapacity);
 
   void Add(const RunRecord& run);
+  // Allocates and touches the whole reservoir now (1.5 MiB at the default capacity), so that a
+  // memory measurement started afterwards does not count the tool's own sample storage.
+  void Reserve();
 
   int64_t count() const { return wall_us_.count(); }
   bool empty() const { return count() == 0; }
@@ -69,7 +72,8 @@ class RunSamples {
 
  private:
   size_t capacity_;
-  std::vector<KeptRun> reservoir_;  // slot order, not run order
+  std::vector<KeptRun> reservoir_;  // slot order, not run order; the first kept_ are in use
+  size_t kept_ = 0;
   uint64_t rng_state_;
   RunningStat wall_us_, cpu_us_, whole_wall_us_;
   double whole_sum_squares_ = 0;

@@ -91,6 +91,11 @@ class Session {
       sampler.emplace(flags_.memory_footprint_check_interval_ms);
       sampler->Start();
     }
+    // The tool's own storage for run samples is allocated and touched before the baseline, so
+    // the footprint deltas count the model, the interpreter and the delegates, not how many runs
+    // were kept.
+    result_.warmup_runs.Reserve();
+    result_.regular_runs.Reserve();
     const int64_t start_rss = profiler::MaxRssBytes();
     if (!flags_.trace_file.empty()) {
       reports::TraceWriter::Limits limits;

@@ -956,6 +956,21 @@ def test_samples_bounded():
     check(m and m.group(1) == "100000", "text count: " + r.out[-500:])
 
 
+def test_footprint_independent_of_run_count():
+    """#19: the footprint counted the tool's own samples (hello_world --min_secs=2: 127 MB).
+    A 2 s run and a 10-run one of a tiny model now report footprints within 2 MB."""
+    def overall(*args):
+        r = ok("--num_runs=0", "--warmup_runs=1", "--warmup_min_secs=0", *args, fast=False)
+        m = re.search(r"Memory footprint delta from the start of the tool \(MB\): "
+                      r"init=[\d.e+-]+ overall=([\d.e+-]+)", r.out)
+        check(m, r.describe())
+        return float(m.group(1))
+    long_run = overall("--min_secs=2")
+    short_run = overall("--num_runs=10", "--min_secs=0")
+    check(abs(long_run - short_run) <= 2.0,
+          "overall footprint %.2f MB after 2 s vs %.2f MB after 10 runs" % (long_run, short_run))
+
+
 def test_flag_coverage():
     """Every flag in --help has a case in this file."""
     r = run("--help", graph=None, fast=False)
