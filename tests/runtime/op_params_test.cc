@@ -157,9 +157,9 @@ TEST_CASE("ParseOpParams gives the kernels' defaults without an options table",
     REQUIRE(r.ok());
     CHECK(std::get<TransposeConvParams>(*r).defaulted);
   }
-  SECTION("an op without a parser") {
+  SECTION("an op without options") {
     OperatorFixture f =
-        MakeOperator(schema::BuiltinOperator::ADD, schema::BuiltinOptions::NONE,
+        MakeOperator(schema::BuiltinOperator::RELU, schema::BuiltinOptions::NONE,
                      [](fb::FlatBufferBuilder& b) { return schema::CreateAddOptions(b); });
     Result<OpParams> r = ParseOpParams(f.node);
     REQUIRE(r.ok());
