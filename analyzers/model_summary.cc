@@ -61,6 +61,12 @@ class OptionWriter {
 };
 
 // The options worth showing for the common builtin ops. Ops not listed here report none.
+//
+// This reads the flatbuffer, not runtime::OpParams, on purpose: the summary shows what the file
+// holds, keyed by the options table's type (whatever the opcode), including values the runtime's
+// parsers reject (an undefined padding prints as its number) and options of ops the runtime has
+// no kernel or parser for (CONV_3D, LSTM, ONE_HOT, ...). Parsed structs would hide exactly what
+// a model inspector is for.
 void ReadBuiltinOptions(const fbs::Operator& op, std::vector<OpOption>& out) {
   // The verifier accepts an options type without its table; there is nothing to show then.
   if (!op.builtin_options()) return;

@@ -4,17 +4,27 @@
 
 #include "runtime/kernel_api.h"
 #include "runtime/kernels/kernel_util.h"
+#include "runtime/op_params_internal.h"
 #include "runtime/schema/tflite_schema_generated.h"
 
+// ParseOpParams's dispatch and the parsers of the conv, fully connected, batch matmul and pool
+// families; the other families are in op_params_elementwise.cc, op_params_shape.cc and
+// op_params_control.cc.
 namespace litescope::runtime {
-namespace {
 
-using schema::BuiltinOperator;
+namespace op_params_internal {
 
 Status BadEnum(const Node& node, const char* field, int value, const char* expected) {
   return InvalidModelError(
       fmt::format("{}: {} {} is not {}", NodeLabel(node), field, value, expected));
 }
+
+}  // namespace op_params_internal
+
+namespace {
+
+using schema::BuiltinOperator;
+using op_params_internal::BadEnum;
 
 Status DecodePadding(const Node& node, schema::Padding in, Padding* out) {
   const int v = static_cast<int>(in);
@@ -158,6 +168,64 @@ Result<OpParams> ParseOpParams(const Node& node) {
     case BuiltinOperator::MAX_POOL_2D:
     case BuiltinOperator::L2_POOL_2D:
       return ParsePool2D(node);
+    case BuiltinOperator::ADD:
+    case BuiltinOperator::SUB:
+    case BuiltinOperator::MUL:
+    case BuiltinOperator::DIV:
+      return op_params_internal::ParseArithmetic(node);
+    case BuiltinOperator::CONCATENATION:
+      return op_params_internal::ParseConcatenation(node);
+    case BuiltinOperator::SOFTMAX:
+      return op_params_internal::ParseSoftmax(node);
+    case BuiltinOperator::LEAKY_RELU:
+      return op_params_internal::ParseLeakyRelu(node);
+    case BuiltinOperator::GELU:
+      return op_params_internal::ParseGelu(node);
+    case BuiltinOperator::LOCAL_RESPONSE_NORMALIZATION:
+      return op_params_internal::ParseLocalResponseNorm(node);
+    case BuiltinOperator::RESHAPE:
+      return op_params_internal::ParseReshape(node);
+    case BuiltinOperator::SQUEEZE:
+      return op_params_internal::ParseSqueeze(node);
+    case BuiltinOperator::STRIDED_SLICE:
+      return op_params_internal::ParseStridedSlice(node);
+    case BuiltinOperator::RESIZE_BILINEAR:
+    case BuiltinOperator::RESIZE_NEAREST_NEIGHBOR:
+      return op_params_internal::ParseResizeImage(node);
+    case BuiltinOperator::SPACE_TO_DEPTH:
+    case BuiltinOperator::DEPTH_TO_SPACE:
+      return op_params_internal::ParseBlockSize(node);
+    case BuiltinOperator::GATHER:
+      return op_params_internal::ParseGather(node);
+    case BuiltinOperator::PACK:
+      return op_params_internal::ParsePack(node);
+    case BuiltinOperator::UNPACK:
+      return op_params_internal::ParseUnpack(node);
+    case BuiltinOperator::MEAN:
+    case BuiltinOperator::SUM:
+    case BuiltinOperator::REDUCE_PROD:
+    case BuiltinOperator::REDUCE_MAX:
+    case BuiltinOperator::REDUCE_MIN:
+      return op_params_internal::ParseReducer(node);
+    case BuiltinOperator::SPLIT:
+    case BuiltinOperator::SPLIT_V:
+      return op_params_internal::ParseSplit(node);
+    case BuiltinOperator::MIRROR_PAD:
+      return op_params_internal::ParseMirrorPad(node);
+    case BuiltinOperator::CUMSUM:
+      return op_params_internal::ParseCumsum(node);
+    case BuiltinOperator::WHILE:
+      return op_params_internal::ParseWhile(node);
+    case BuiltinOperator::IF:
+      return op_params_internal::ParseIf(node);
+    case BuiltinOperator::CALL_ONCE:
+      return op_params_internal::ParseCallOnce(node);
+    case BuiltinOperator::VAR_HANDLE:
+      return op_params_internal::ParseVarHandle(node);
+    case BuiltinOperator::SVDF:
+      return op_params_internal::ParseSvdf(node);
+    case BuiltinOperator::UNIDIRECTIONAL_SEQUENCE_LSTM:
+      return op_params_internal::ParseSequenceLstm(node);
     default:
       return OpParams();
   }

@@ -171,22 +171,36 @@ SupportResult FusedRange(XnnpackLowering& ctx, runtime::FusedActivation act, flo
   return FusedRange(ctx, static_cast<schema::ActivationFunctionType>(act), min, max);
 }
 
+// The rejection for a node whose options did not parse.
+SupportResult RejectParseError(XnnpackLowering& ctx, const Node& node) {
+  // The parse error names the node; Reject names it again.
+  const std::string& message = node.params_error.message();
+  const std::string label = runtime::NodeLabel(node) + ": ";
+  return ctx.Reject(SupportCode::kAttribute, message.compare(0, label.size(), label) == 0
+                                                 ? message.substr(label.size())
+                                                 : message);
+}
+
 // The node's parsed options (runtime/op_params.h) into `*out`; a rejection when the model has
 // no options table of the type (`what`) or when they did not parse.
 template <typename T>
 SupportResult ParsedOptions(XnnpackLowering& ctx, const Node& node, const char* what,
                             const T** out) {
-  if (!node.params_error.ok()) {
-    // The parse error names the node; Reject names it again.
-    const std::string& message = node.params_error.message();
-    const std::string label = runtime::NodeLabel(node) + ": ";
-    return ctx.Reject(SupportCode::kAttribute, message.compare(0, label.size(), label) == 0
-                                                   ? message.substr(label.size())
-                                                   : message);
-  }
+  if (!node.params_error.ok()) return RejectParseError(ctx, node);
   const T* p = std::get_if<T>(&node.params);
   if (!p || p->defaulted)
     return ctx.Reject(SupportCode::kAttribute, fmt::format("has no {}", what));
+  *out = p;
+  return kYes;
+}
+
+// Like ParsedOptions for ops whose lowering, like the CPU kernel, takes the defaults when the
+// model has no options table (`(*out)->defaulted`).
+template <typename T>
+SupportResult ParsedOrDefaultOptions(XnnpackLowering& ctx, const Node& node, const T** out) {
+  if (!node.params_error.ok()) return RejectParseError(ctx, node);
+  const T* p = std::get_if<T>(&node.params);
+  if (!p) return ctx.Reject(SupportCode::kAttribute, "has no parsed parameters");
   *out = p;
   return kYes;
 }
@@ -409,8 +423,10 @@ SupportResult VisitRsqrt(XnnpackLowering& ctx, const Node& node) {
 SupportResult VisitLeakyRelu(XnnpackLowering& ctx, const Node& node) {
   XnnpackKind kind;
   if (SupportResult r = CheckUnary(ctx, node, false, false, &kind); !r.supported()) return r;
-  const schema::LeakyReluOptions* opts = node.fb->builtin_options_as_LeakyReluOptions();
-  const float alpha = opts ? opts->alpha() : 0.2f;
+  const runtime::LeakyReluParams* opts = nullptr;
+  if (SupportResult r = ParsedOrDefaultOptions(ctx, node, &opts); !r.supported()) return r;
+  // Without options the lowering has always taken TFLite's default, 0.2.
+  const float alpha = opts->defaulted ? 0.2f : opts->alpha;
   if (!std::isfinite(alpha))
     return ctx.Reject(SupportCode::kAttribute, fmt::format("alpha {} is not finite", alpha));
   if (ctx.checking()) return kYes;
@@ -442,8 +458,9 @@ SupportResult VisitSoftmax(XnnpackLowering& ctx, const Node& node) {
   if (SupportResult r = CheckUnary(ctx, node, false, false, &kind); !r.supported()) return r;
   if (SupportResult r = CheckRank(ctx, node.inputs[0], "input", 1, kMaxDims); !r.supported())
     return r;
-  const schema::SoftmaxOptions* opts = node.fb->builtin_options_as_SoftmaxOptions();
-  const float beta = opts ? opts->beta() : 1.0f;
+  const runtime::SoftmaxParams* opts = nullptr;
+  if (SupportResult r = ParsedOrDefaultOptions(ctx, node, &opts); !r.supported()) return r;
+  const float beta = opts->beta;
   if (beta != 1.0f)
     return ctx.Reject(SupportCode::kAttribute,
                       fmt::format("beta is {}; XNNPACK's softmax computes beta = 1 only", beta));
@@ -511,15 +528,11 @@ SupportResult VisitBinary(XnnpackLowering& ctx, const Node& node, Binary op) {
                       fmt::format("shapes {} and {} do not broadcast", ctx.shape(a).ToString(),
                                   ctx.shape(b).ToString()));
   float min = -kInf, max = kInf;
-  schema::ActivationFunctionType act = schema::ActivationFunctionType::NONE;
-  if (op == Binary::kAdd) {
-    if (auto* opts = node.fb->builtin_options_as_AddOptions()) act = opts->fused_activation_function();
-  } else if (op == Binary::kSub) {
-    if (auto* opts = node.fb->builtin_options_as_SubOptions()) act = opts->fused_activation_function();
-  } else if (op == Binary::kMul) {
-    if (auto* opts = node.fb->builtin_options_as_MulOptions()) act = opts->fused_activation_function();
-  } else if (op == Binary::kDiv) {
-    if (auto* opts = node.fb->builtin_options_as_DivOptions()) act = opts->fused_activation_function();
+  runtime::FusedActivation act = runtime::FusedActivation::kNone;
+  if (op == Binary::kAdd || op == Binary::kSub || op == Binary::kMul || op == Binary::kDiv) {
+    const runtime::ArithmeticParams* opts = nullptr;
+    if (SupportResult r = ParsedOrDefaultOptions(ctx, node, &opts); !r.supported()) return r;
+    act = opts->activation;
   }
   if (SupportResult r = FusedRange(ctx, act, &min, &max); !r.supported()) return r;
   if (kind != XnnpackKind::kFloat32) {
@@ -1044,8 +1057,9 @@ SupportResult VisitMean(XnnpackLowering& ctx, const Node& node) {
   axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
   std::vector<bool> reduce(static_cast<size_t>(rank), false);
   for (int64_t a : axes) reduce[static_cast<size_t>(a)] = true;
-  const schema::ReducerOptions* o = node.fb->builtin_options_as_ReducerOptions();
-  const bool keep_dims = o && o->keep_dims();
+  const runtime::ReducerParams* o = nullptr;
+  if (SupportResult r = ParsedOrDefaultOptions(ctx, node, &o); !r.supported()) return r;
+  const bool keep_dims = o->keep_dims;
   std::vector<int32_t> out_dims;
   for (int i = 0; i < rank; ++i) {
     if (!reduce[static_cast<size_t>(i)])
@@ -1136,22 +1150,24 @@ SupportResult VisitReshape(XnnpackLowering& ctx, const Node& node) {
   std::vector<int64_t> want;
   if (op == Op::RESHAPE) {
     const int shape_t = InputAt(node, 1);
-    const schema::ReshapeOptions* o = node.fb->builtin_options_as_ReshapeOptions();
+    const runtime::ReshapeParams* o = nullptr;
+    if (SupportResult r = ParsedOrDefaultOptions(ctx, node, &o); !r.supported()) return r;
     if (shape_t >= 0) {
       if (SupportResult r = RequireParameter(ctx, shape_t, "new shape"); !r.supported()) return r;
       if (!ReadInts(ctx, shape_t, &want))
         return ctx.Reject(SupportCode::kAttribute, "new shape tensor is not INT32 or INT64");
-    } else if (o && o->new_shape()) {
-      want.assign(o->new_shape()->begin(), o->new_shape()->end());
+    } else if (o->has_new_shape) {
+      want.assign(o->new_shape.begin(), o->new_shape.end());
     } else {
       const Shape& declared = ctx.tensor(node.outputs[0]).shape;
       want.assign(declared.dims().begin(), declared.dims().end());
     }
   } else if (op == Op::SQUEEZE) {
-    const schema::SqueezeOptions* o = node.fb->builtin_options_as_SqueezeOptions();
+    const runtime::SqueezeParams* o = nullptr;
+    if (SupportResult r = ParsedOrDefaultOptions(ctx, node, &o); !r.supported()) return r;
     std::vector<bool> drop(static_cast<size_t>(is.rank()), false);
-    if (o && o->squeeze_dims() && o->squeeze_dims()->size() > 0) {
-      for (int32_t a : *o->squeeze_dims()) {
+    if (!o->squeeze_dims.empty()) {
+      for (int32_t a : o->squeeze_dims) {
         const int axis = a < 0 ? a + is.rank() : a;
         if (axis < 0 || axis >= is.rank() || is.dim(axis) != 1)
           return ctx.Reject(SupportCode::kAttribute,
@@ -1264,8 +1280,9 @@ SupportResult VisitResizeBilinear(XnnpackLowering& ctx, const Node& node) {
   std::vector<int64_t> size;
   if (!ReadInts(ctx, node.inputs[1], &size) || size.size() != 2 || size[0] <= 0 || size[1] <= 0)
     return ctx.Reject(SupportCode::kAttribute, "size is not two positive INT32 values");
-  const schema::ResizeBilinearOptions* o = node.fb->builtin_options_as_ResizeBilinearOptions();
-  const bool align = o && o->align_corners(), half = o && o->half_pixel_centers();
+  const runtime::ResizeImageParams* o = nullptr;
+  if (SupportResult r = ParsedOrDefaultOptions(ctx, node, &o); !r.supported()) return r;
+  const bool align = o->align_corners, half = o->half_pixel_centers;
   if (align && half)
     return ctx.Reject(SupportCode::kAttribute, "align_corners and half_pixel_centers together");
   const uint32_t flags = align ? XNN_FLAG_ALIGN_CORNERS : (half ? 0 : XNN_FLAG_TENSORFLOW_LEGACY_MODE);
@@ -1285,8 +1302,9 @@ SupportResult VisitDepthToSpace(XnnpackLowering& ctx, const Node& node) {
   XnnpackKind kind;
   if (SupportResult r = CheckUnary(ctx, node, false, false, &kind); !r.supported()) return r;
   if (SupportResult r = CheckRank(ctx, node.inputs[0], "input", 4, 4); !r.supported()) return r;
-  const schema::DepthToSpaceOptions* o = node.fb->builtin_options_as_DepthToSpaceOptions();
-  const int block = o ? o->block_size() : 0;
+  const runtime::BlockSizeParams* o = nullptr;
+  if (SupportResult r = ParsedOrDefaultOptions(ctx, node, &o); !r.supported()) return r;
+  const int block = o->block_size;
   const Shape& is = ctx.shape(node.inputs[0]);
   const int64_t bb = int64_t{block} * block;  // 64-bit: a crafted block size overflows int
   if (block <= 1 || is.dim(3) % bb != 0 || int64_t{is.dim(1)} * block > INT32_MAX ||
@@ -1410,7 +1428,6 @@ SupportResult CheckFp16(XnnpackLowering& ctx, const Node& node, Op op) {
 
 SupportResult XnnpackVisitNode(XnnpackLowering& ctx, const Node& node) {
   ctx.set_node(node);
-  if (!node.fb) return ctx.Reject(SupportCode::kAttribute, "has no operator description");
   if (node.op == static_cast<int32_t>(Op::CUSTOM)) {
     const bool flex = node.op_name.rfind("Flex", 0) == 0;
     return ctx.Reject(flex ? SupportCode::kFlexOp : SupportCode::kCustomOp,

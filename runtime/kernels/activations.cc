@@ -210,12 +210,15 @@ Status ActivationPrepare(KernelContext& ctx, Node& node) {
   LS_RETURN_IF_ERROR(elementwise::ExpectOutputType(node, 0, out, in.type));
   auto data = std::make_unique<ActivationOpData>();
   if constexpr (K == ActKind::kLeakyRelu) {
-    if (const auto* o = node.fb->builtin_options_as_LeakyReluOptions()) data->alpha = o->alpha();
+    Result<const LeakyReluParams*> params = NodeParams<LeakyReluParams>(node);
+    if (!params.ok()) return params.status();
+    data->alpha = (*params)->alpha;
   }
   if (quantized) LS_RETURN_IF_ERROR(PrepareQuantized<K>(node, in, out, *data));
   if constexpr (K == ActKind::kGelu) {
-    if (const auto* o = node.fb->builtin_options_as_GeluOptions())
-      data->approximate = o->approximate();
+    Result<const GeluParams*> params = NodeParams<GeluParams>(node);
+    if (!params.ok()) return params.status();
+    data->approximate = (*params)->approximate;
   }
   node.data = std::move(data);
   return ctx.ResizeTensor(out, in.shape);

@@ -12,6 +12,7 @@
 #include "runtime/kernels/builtin_kernels.h"
 #include "runtime/kernels/fixed_point.h"
 #include "runtime/kernels/internal/quant_checks.h"
+#include "runtime/kernels/internal/type_table.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/optimized/aligned_buffer.h"
 #include "runtime/kernels/optimized/gemm_f32.h"
@@ -60,15 +61,12 @@ Status PackRhs(const Node& node, const Tensor& rhs, BatchMatMulOpData* d) {
   return Status::Ok();
 }
 
-Status BatchMatMulPrepareFloat(KernelContext& ctx, Node& node, const Tensor& lhs,
-                               const Tensor& rhs, Tensor& out) {
-  if (rhs.type != DataType::kFloat32)
-    return TypeError(node, "input", 1, node.inputs[1], rhs, "FLOAT32");
-  if (out.type != DataType::kFloat32)
-    return TypeError(node, "output", 0, node.outputs[0], out, "FLOAT32");
+// The shape checks of every variant: the parameters, the batch broadcast and matrix sizes
+// (reference::PlanBatchMatMul) and an output of at most INT_MAX matrices. Fills d's adj_x, adj_y
+// and plan.
+Status PlanShapes(const Node& node, const Tensor& lhs, const Tensor& rhs, BatchMatMulOpData* d) {
   Result<const BatchMatMulParams*> params = NodeParams<BatchMatMulParams>(node);
   if (!params.ok()) return params.status();
-  auto d = std::make_unique<BatchMatMulOpData>();
   d->adj_x = (*params)->adj_x;
   d->adj_y = (*params)->adj_y;
   std::string error;
@@ -79,10 +77,22 @@ Status BatchMatMulPrepareFloat(KernelContext& ctx, Node& node, const Tensor& lhs
     return OutOfMemoryError(fmt::format("{}: too many matrices in {} x {}", NodeLabel(node),
                                         lhs.shape.ToString(), rhs.shape.ToString()));
   }
-  const reference::MatMulPlan& p = d->plan;
-  if (p.out_shape.FlatSize(0, p.out_shape.rank() - 2) > INT_MAX)
+  const Shape& out = d->plan.out_shape;
+  if (out.FlatSize(0, out.rank() - 2) > INT_MAX)
     return InvalidModelError(fmt::format("{}: output {} has too many matrices", NodeLabel(node),
-                                         p.out_shape.ToString()));
+                                         out.ToString()));
+  return Status::Ok();
+}
+
+Status BatchMatMulPrepareFloat(KernelContext& ctx, Node& node, const Tensor& lhs,
+                               const Tensor& rhs, Tensor& out) {
+  if (rhs.type != DataType::kFloat32)
+    return TypeError(node, "input", 1, node.inputs[1], rhs, "FLOAT32");
+  if (out.type != DataType::kFloat32)
+    return TypeError(node, "output", 0, node.outputs[0], out, "FLOAT32");
+  auto d = std::make_unique<BatchMatMulOpData>();
+  LS_RETURN_IF_ERROR(PlanShapes(node, lhs, rhs, d.get()));
+  const reference::MatMulPlan& p = d->plan;
   if (d->adj_x && !d->lhs_t.Resize(static_cast<size_t>(lhs.elements())))
     return OutOfMemoryError(fmt::format("{}: cannot allocate a transposed copy of lhs",
                                         NodeLabel(node)));
@@ -104,22 +114,8 @@ Status BatchMatMulPrepareInt8(KernelContext& ctx, Node& node, const Tensor& lhs,
   LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "lhs", node.inputs[0], lhs));
   LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "rhs", node.inputs[1], rhs));
   LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "output", node.outputs[0], out));
-  Result<const BatchMatMulParams*> params = NodeParams<BatchMatMulParams>(node);
-  if (!params.ok()) return params.status();
   auto d = std::make_unique<BatchMatMulOpData>();
-  d->adj_x = (*params)->adj_x;
-  d->adj_y = (*params)->adj_y;
-  std::string error;
-  try {
-    if (!reference::PlanBatchMatMul(lhs.shape, rhs.shape, d->adj_x, d->adj_y, &d->plan, &error))
-      return InvalidModelError(fmt::format("{}: {}", NodeLabel(node), error));
-  } catch (const std::bad_alloc&) {
-    return OutOfMemoryError(fmt::format("{}: too many matrices in {} x {}", NodeLabel(node),
-                                        lhs.shape.ToString(), rhs.shape.ToString()));
-  }
-  if (d->plan.out_shape.FlatSize(0, d->plan.out_shape.rank() - 2) > INT_MAX)
-    return InvalidModelError(fmt::format("{}: output {} has too many matrices", NodeLabel(node),
-                                         d->plan.out_shape.ToString()));
+  LS_RETURN_IF_ERROR(PlanShapes(node, lhs, rhs, d.get()));
   d->lhs_offset = -static_cast<int32_t>(lhs.quant.zero_point[0]);
   d->rhs_offset = -static_cast<int32_t>(rhs.quant.zero_point[0]);
   d->output_offset = static_cast<int32_t>(out.quant.zero_point[0]);
@@ -129,24 +125,6 @@ Status BatchMatMulPrepareInt8(KernelContext& ctx, Node& node, const Tensor& lhs,
   Shape out_shape = d->plan.out_shape;
   node.data = std::move(d);
   return ctx.ResizeTensor(out, out_shape);
-}
-
-Status BatchMatMulPrepare(KernelContext& ctx, Node& node) {
-  LS_RETURN_IF_ERROR(ExpectArity(node, 2, 2, 1));
-  Result<Tensor*> lhs = RequireInput(ctx, node, 0);
-  if (!lhs.ok()) return lhs.status();
-  Result<Tensor*> rhs = RequireInput(ctx, node, 1);
-  if (!rhs.ok()) return rhs.status();
-  Result<Tensor*> out = RequireOutput(ctx, node, 0);
-  if (!out.ok()) return out.status();
-  switch ((*lhs)->type) {
-    case DataType::kFloat32:
-      return BatchMatMulPrepareFloat(ctx, node, **lhs, **rhs, **out);
-    case DataType::kInt8:
-      return BatchMatMulPrepareInt8(ctx, node, **lhs, **rhs, **out);
-    default:
-      return TypeError(node, "input", 0, node.inputs[0], **lhs, "FLOAT32 or INT8");
-  }
 }
 
 Status BatchMatMulEvalFloat(KernelContext& ctx, Node& node, BatchMatMulOpData* d) {
@@ -226,17 +204,40 @@ Status BatchMatMulEvalInt8(KernelContext& ctx, Node& node, BatchMatMulOpData* d)
   return Status::Ok();
 }
 
+// The types of lhs served, with their variants: drives the dispatch, the registration's types
+// and the "unsupported type" message (internal/type_table.h).
+struct BatchMatMulVariant {
+  DataType type;
+  Status (*prepare)(KernelContext&, Node&, const Tensor&, const Tensor&, Tensor&);
+  Status (*eval)(KernelContext&, Node&, BatchMatMulOpData*);
+};
+constexpr BatchMatMulVariant kVariants[] = {
+    {DataType::kFloat32, BatchMatMulPrepareFloat, BatchMatMulEvalFloat},
+    {DataType::kInt8, BatchMatMulPrepareInt8, BatchMatMulEvalInt8},
+};
+
+Status UnservedType(const Node& node, const Tensor& lhs) {
+  return TypeError(node, "input", 0, node.inputs[0], lhs, ServedTypeNames(kVariants).c_str());
+}
+
+Status BatchMatMulPrepare(KernelContext& ctx, Node& node) {
+  LS_RETURN_IF_ERROR(ExpectArity(node, 2, 2, 1));
+  Result<Tensor*> lhs = RequireInput(ctx, node, 0);
+  if (!lhs.ok()) return lhs.status();
+  Result<Tensor*> rhs = RequireInput(ctx, node, 1);
+  if (!rhs.ok()) return rhs.status();
+  Result<Tensor*> out = RequireOutput(ctx, node, 0);
+  if (!out.ok()) return out.status();
+  const BatchMatMulVariant* v = FindServedType(kVariants, (*lhs)->type);
+  if (!v) return UnservedType(node, **lhs);
+  return v->prepare(ctx, node, **lhs, **rhs, **out);
+}
+
 Status BatchMatMulEval(KernelContext& ctx, Node& node) {
-  BatchMatMulOpData* d = node.data_as<BatchMatMulOpData>();
   const Tensor& lhs = *ctx.input(node, 0);
-  switch (lhs.type) {
-    case DataType::kFloat32:
-      return BatchMatMulEvalFloat(ctx, node, d);
-    case DataType::kInt8:
-      return BatchMatMulEvalInt8(ctx, node, d);
-    default:
-      return TypeError(node, "input", 0, node.inputs[0], lhs, "FLOAT32 or INT8");
-  }
+  const BatchMatMulVariant* v = FindServedType(kVariants, lhs.type);
+  if (!v) return UnservedType(node, lhs);
+  return v->eval(ctx, node, node.data_as<BatchMatMulOpData>());
 }
 
 }  // namespace
@@ -249,7 +250,8 @@ KernelRegistration MakeBatchMatMulKernel() {
   r.max_version = 4;
   r.prepare = BatchMatMulPrepare;
   r.eval = BatchMatMulEval;
-  r.types = "float32,int8";
+  static const std::string types = ServedTypesDeclaration(kVariants);
+  r.types = types.c_str();
   return r;
 }
 

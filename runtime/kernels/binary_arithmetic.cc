@@ -189,27 +189,6 @@ struct BinaryOpData : OpData {
   ref::QuantAddPotInt16Params pot;
 };
 
-FusedActivation ReadActivation(BinaryKind k, const Node& node) {
-  schema::ActivationFunctionType a = schema::ActivationFunctionType::NONE;
-  switch (k) {
-    case BinaryKind::kAdd:
-      if (auto* o = node.fb->builtin_options_as_AddOptions()) a = o->fused_activation_function();
-      break;
-    case BinaryKind::kSub:
-      if (auto* o = node.fb->builtin_options_as_SubOptions()) a = o->fused_activation_function();
-      break;
-    case BinaryKind::kMul:
-      if (auto* o = node.fb->builtin_options_as_MulOptions()) a = o->fused_activation_function();
-      break;
-    case BinaryKind::kDiv:
-      if (auto* o = node.fb->builtin_options_as_DivOptions()) a = o->fused_activation_function();
-      break;
-    default:
-      break;
-  }
-  return static_cast<FusedActivation>(a);
-}
-
 // Clamp range of a fused activation for T; false when it clamps nothing (NONE, and TANH and
 // SIGN_BIT, which TFLite's arithmetic kernels ignore).
 template <typename T>
@@ -318,12 +297,13 @@ Status PrepareQuantized(const Node& node, const Tensor& a, const Tensor& b, cons
           fmt::format("{}: quantized INT16 needs zero points 0; got {}, {} and output {}",
                       NodeLabel(node), za, zb, zo));
     if constexpr (K == BinaryKind::kAdd) {
-      // Without options TFLite takes the general form.
-      const auto* o = node.fb->builtin_options_as_AddOptions();
+      // Without options TFLite takes the general form (ArithmeticParams::pot_scale_int16).
+      Result<const ArithmeticParams*> params = NodeParams<ArithmeticParams>(node);
+      if (!params.ok()) return params.status();
       int ea = 0;
       int eb = 0;
       int eo = 0;
-      if (o != nullptr && o->pot_scale_int16() && IsPowerOfTwo(sa, &ea) && IsPowerOfTwo(sb, &eb) &&
+      if ((*params)->pot_scale_int16 && IsPowerOfTwo(sa, &ea) && IsPowerOfTwo(sb, &eb) &&
           IsPowerOfTwo(so, &eo)) {
         const int shift_a = ea - eo;
         const int shift_b = eb - eo;
@@ -401,7 +381,11 @@ Status BinaryPrepare(KernelContext& ctx, Node& node) {
   LS_RETURN_IF_ERROR(elementwise::ExpectOutputType(node, 0, out, a.type));
 
   auto data = std::make_unique<BinaryOpData>();
-  if (HasActivation(K)) data->activation = ReadActivation(K, node);
+  if (HasActivation(K)) {
+    Result<const ArithmeticParams*> params = NodeParams<ArithmeticParams>(node);
+    if (!params.ok()) return params.status();
+    data->activation = (*params)->activation;
+  }
   if (ServesQuantized(K, a.type)) LS_RETURN_IF_ERROR(PrepareQuantized<K>(node, a, b, out, *data));
   Tensor* const inputs[2] = {&a, &b};
   LS_RETURN_IF_ERROR(elementwise::PrepareBroadcast(ctx, node, inputs, out,

@@ -40,10 +40,10 @@ Status ConcatenationPrepare(KernelContext& ctx, Node& node) {
   LS_RETURN_IF_ERROR(dm::ExpectCopyableInput(node, 0, first));
   LS_RETURN_IF_ERROR(dm::ExpectOutputTypeOf(node, 0, out, 0, first));
 
-  const auto* opts = node.fb->builtin_options_as_ConcatenationOptions();
-  const int64_t raw_axis = opts ? opts->axis() : 0;
-  const auto act =
-      static_cast<FusedActivation>(opts ? static_cast<int>(opts->fused_activation_function()) : 0);
+  Result<const ConcatenationParams*> params = NodeParams<ConcatenationParams>(node);
+  if (!params.ok()) return params.status();
+  const int64_t raw_axis = (*params)->axis;
+  const FusedActivation act = (*params)->activation;
   auto data = std::make_unique<ConcatenationData>();
   const int rank = first.shape.rank();
   if (rank == 0) {

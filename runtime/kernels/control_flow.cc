@@ -110,13 +110,16 @@ Status PrepareCallee(KernelContext& ctx, Node& node, Subgraph& sg, size_t first)
 // --- WHILE -------------------------------------------------------------------------------
 
 Status WhilePrepare(KernelContext& ctx, Node& node) {
-  const auto* opts = node.fb->builtin_options_as_WhileOptions();
-  if (!opts) return InvalidModelError(fmt::format("{}: WhileOptions are missing", NodeLabel(node)));
+  Result<const WhileParams*> params = NodeParams<WhileParams>(node);
+  if (!params.ok()) return params.status();
+  const WhileParams& opts = **params;
+  if (opts.defaulted)
+    return InvalidModelError(fmt::format("{}: WhileOptions are missing", NodeLabel(node)));
   if (node.inputs.size() != node.outputs.size())
     return InvalidModelError(fmt::format("{}: {} inputs but {} outputs", NodeLabel(node),
                                          node.inputs.size(), node.outputs.size()));
-  Subgraph* cond = ctx.subgraph(opts->cond_subgraph_index());
-  Subgraph* body = ctx.subgraph(opts->body_subgraph_index());
+  Subgraph* cond = ctx.subgraph(opts.cond_subgraph);
+  Subgraph* body = ctx.subgraph(opts.body_subgraph);
   const size_t n = node.inputs.size();
   LS_RETURN_IF_ERROR(CheckCallee(node, cond, "cond", n, 1));
   LS_RETURN_IF_ERROR(CheckCallee(node, body, "body", n, n));
@@ -149,9 +152,11 @@ Status WhilePrepare(KernelContext& ctx, Node& node) {
 }
 
 Status WhileEval(KernelContext& ctx, Node& node) {
-  const auto* opts = node.fb->builtin_options_as_WhileOptions();
-  Subgraph* cond = ctx.subgraph(opts->cond_subgraph_index());
-  Subgraph* body = ctx.subgraph(opts->body_subgraph_index());
+  Result<const WhileParams*> params = NodeParams<WhileParams>(node);
+  if (!params.ok()) return params.status();
+  const WhileParams& opts = **params;
+  Subgraph* cond = ctx.subgraph(opts.cond_subgraph);
+  Subgraph* body = ctx.subgraph(opts.body_subgraph);
   const size_t n = node.inputs.size();
   std::vector<Value> state(n);
   for (size_t i = 0; i < n; ++i) state[i] = Capture(*ctx.input(node, static_cast<int>(i)));
@@ -185,16 +190,18 @@ Status WhileEval(KernelContext& ctx, Node& node) {
 // --- IF ----------------------------------------------------------------------------------
 
 Status IfPrepare(KernelContext& ctx, Node& node) {
-  const auto* opts = node.fb->builtin_options_as_IfOptions();
-  if (!opts) return InvalidModelError(fmt::format("{}: IfOptions are missing", NodeLabel(node)));
+  Result<const IfParams*> params = NodeParams<IfParams>(node);
+  if (!params.ok()) return params.status();
+  const IfParams& opts = **params;
+  if (opts.defaulted)
+    return InvalidModelError(fmt::format("{}: IfOptions are missing", NodeLabel(node)));
   if (node.inputs.empty())
     return InvalidModelError(fmt::format("{}: the condition input is missing", NodeLabel(node)));
   Tensor* cond = ctx.input(node, 0);
   if (!cond || cond->type != DataType::kBool || cond->elements() != 1)
     return InvalidModelError(fmt::format("{}: condition must be one BOOL", NodeLabel(node)));
   const size_t n_in = node.inputs.size() - 1, n_out = node.outputs.size();
-  Subgraph* branches[2] = {ctx.subgraph(opts->then_subgraph_index()),
-                           ctx.subgraph(opts->else_subgraph_index())};
+  Subgraph* branches[2] = {ctx.subgraph(opts.then_subgraph), ctx.subgraph(opts.else_subgraph)};
   LS_RETURN_IF_ERROR(CheckCallee(node, branches[0], "then", n_in, n_out));
   LS_RETURN_IF_ERROR(CheckCallee(node, branches[1], "else", n_in, n_out));
   for (Subgraph* b : branches) LS_RETURN_IF_ERROR(PrepareCallee(ctx, node, *b, 1));
@@ -216,10 +223,11 @@ Status IfPrepare(KernelContext& ctx, Node& node) {
 }
 
 Status IfEval(KernelContext& ctx, Node& node) {
-  const auto* opts = node.fb->builtin_options_as_IfOptions();
+  Result<const IfParams*> params = NodeParams<IfParams>(node);
+  if (!params.ok()) return params.status();
+  const IfParams& opts = **params;
   const bool take_then = *ctx.input(node, 0)->data_as<uint8_t>() != 0;
-  Subgraph* branch =
-      ctx.subgraph(take_then ? opts->then_subgraph_index() : opts->else_subgraph_index());
+  Subgraph* branch = ctx.subgraph(take_then ? opts.then_subgraph : opts.else_subgraph);
   std::vector<Value> args;
   for (size_t i = 1; i < node.inputs.size(); ++i)
     args.push_back(Capture(*ctx.input(node, static_cast<int>(i))));
@@ -235,10 +243,11 @@ Status IfEval(KernelContext& ctx, Node& node) {
 // --- CALL_ONCE ---------------------------------------------------------------------------
 
 Status CallOncePrepare(KernelContext& ctx, Node& node) {
-  const auto* opts = node.fb->builtin_options_as_CallOnceOptions();
-  if (!opts)
+  Result<const CallOnceParams*> params = NodeParams<CallOnceParams>(node);
+  if (!params.ok()) return params.status();
+  if ((*params)->defaulted)
     return InvalidModelError(fmt::format("{}: CallOnceOptions are missing", NodeLabel(node)));
-  Subgraph* init = ctx.subgraph(opts->init_subgraph_index());
+  Subgraph* init = ctx.subgraph((*params)->init_subgraph);
   LS_RETURN_IF_ERROR(CheckCallee(node, init, "init", 0, 0));
   if (!node.inputs.empty() || !node.outputs.empty())
     return InvalidModelError(fmt::format("{}: takes no inputs or outputs", NodeLabel(node)));
@@ -248,8 +257,10 @@ Status CallOncePrepare(KernelContext& ctx, Node& node) {
 Status CallOnceEval(KernelContext& ctx, Node& node) {
   bool& done = ctx.interpreter().call_once_done(ctx.subgraph_index(), node.index);
   if (done) return Status::Ok();
-  const auto* opts = node.fb->builtin_options_as_CallOnceOptions();
-  LS_RETURN_IF_ERROR(CallSubgraph(ctx, node, *ctx.subgraph(opts->init_subgraph_index())));
+  Result<const CallOnceParams*> params = NodeParams<CallOnceParams>(node);
+  if (!params.ok()) return params.status();
+  const CallOnceParams& opts = **params;
+  LS_RETURN_IF_ERROR(CallSubgraph(ctx, node, *ctx.subgraph(opts.init_subgraph)));
   done = true;
   return Status::Ok();
 }

@@ -37,10 +37,10 @@ Status CumsumPrepare(KernelContext& ctx, Node& node) {
     LS_RETURN_IF_ERROR(dm::ReadAxis(node, 1, **axis, (*in)->shape.rank(), &a));
   }
   auto data = std::make_unique<CumsumData>();
-  if (const auto* opts = node.fb->builtin_options_as_CumsumOptions()) {
-    data->exclusive = opts->exclusive();
-    data->reverse = opts->reverse();
-  }
+  Result<const CumsumParams*> params = NodeParams<CumsumParams>(node);
+  if (!params.ok()) return params.status();
+  data->exclusive = (*params)->exclusive;
+  data->reverse = (*params)->reverse;
   node.data = std::move(data);
   return ctx.ResizeTensor(**out, (*in)->shape);
 }

@@ -49,7 +49,9 @@ Status OptionError(const Node& node, const std::string& what) {
   return InvalidModelError(fmt::format("{}: custom options: {}", NodeLabel(node), what));
 }
 
-// Reads the flexbuffer map of options. The buffer is verified before it is read.
+// Reads the flexbuffer map of options. The buffer is verified before it is read. A custom op's
+// options are its kernel's own format, not builtin options, so they stay outside OpParams
+// (op_params.h) and are read here from the operator.
 Status ParseOptions(const Node& node, DetectionOpData* d) {
   const flatbuffers::Vector<uint8_t>* raw = node.fb ? node.fb->custom_options() : nullptr;
   if (!raw || raw->size() == 0) return OptionError(node, "missing (expected a flexbuffer map)");

@@ -3,12 +3,14 @@
 #include <climits>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "runtime/kernels/builtin_kernels.h"
 #include "runtime/kernels/fully_connected_blockwise.h"
 #include "runtime/kernels/fully_connected_quantized.h"
 #include "runtime/kernels/internal/fully_connected_shape.h"
+#include "runtime/kernels/internal/type_table.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/kernels/optimized/gemm_f32.h"
 #include "runtime/schema/tflite_schema_generated.h"
@@ -57,12 +59,9 @@ Status FullyConnectedPrepareFloat(KernelContext& ctx, Node& node, const Tensor& 
                     FullyConnectedWeightsFormatName(opts.weights_format)));
   const bool keep_num_dims = opts.keep_num_dims;
   const FusedActivation act = opts.activation;
-  if (w.shape.rank() != 2 || w.shape.dim(1) <= 0)
-    return InvalidModelError(fmt::format("{}: weights (tensor {}) have shape {}; expected [N, K] "
-                                         "with K > 0",
-                                         NodeLabel(node), node.inputs[1], w.shape.ToString()));
-  const int n = w.shape.dim(0);
-  const int k = w.shape.dim(1);
+  int n = 0;
+  int k = 0;
+  LS_RETURN_IF_ERROR(FullyConnectedWeightsShape(node, w, &n, &k));
   const int64_t in_elements = in.elements();
   Shape out_shape;
   LS_RETURN_IF_ERROR(FullyConnectedOutputShape(node, in, bias, n, k, keep_num_dims, &out_shape));
@@ -91,27 +90,6 @@ Status FullyConnectedPrepareFloat(KernelContext& ctx, Node& node, const Tensor& 
   return ctx.ResizeTensor(out, out_shape);
 }
 
-Status FullyConnectedPrepare(KernelContext& ctx, Node& node) {
-  LS_RETURN_IF_ERROR(ExpectArity(node, 2, 3, 1));
-  Result<Tensor*> in = RequireInput(ctx, node, 0);
-  if (!in.ok()) return in.status();
-  Result<Tensor*> w = RequireInput(ctx, node, 1);
-  if (!w.ok()) return w.status();
-  Result<Tensor*> out = RequireOutput(ctx, node, 0);
-  if (!out.ok()) return out.status();
-  const Tensor* bias = ctx.input(node, 2);  // optional: absent means zeros
-  if ((*w)->type == DataType::kInt4)  // fully_connected_blockwise.cc
-    return FullyConnectedPrepareBlockwise(ctx, node, **in, **w, bias, **out);
-  if (FullyConnectedIsQuantizedOrHybrid((*in)->type, (*w)->type))  // fully_connected_quantized.cc
-    return FullyConnectedPrepareQuantized(ctx, node, **in, **w, bias, **out);
-  switch ((*in)->type) {
-    case DataType::kFloat32:
-      return FullyConnectedPrepareFloat(ctx, node, **in, **w, bias, **out);
-    default:
-      return TypeError(node, "input", 0, node.inputs[0], **in, "FLOAT32");
-  }
-}
-
 Status FullyConnectedEvalFloat(KernelContext& ctx, Node& node, FullyConnectedOpData* d) {
   const Tensor& in = *ctx.input(node, 0);
   const Tensor* bias = ctx.input(node, 2);
@@ -129,18 +107,60 @@ Status FullyConnectedEvalFloat(KernelContext& ctx, Node& node, FullyConnectedOpD
   return Status::Ok();
 }
 
+// FLOAT32 input: float weights, or INT8 weights (hybrid, fully_connected_quantized.cc).
+Status PrepareFloatOrHybrid(KernelContext& ctx, Node& node, const Tensor& in, const Tensor& w,
+                            const Tensor* bias, Tensor& out) {
+  if (FullyConnectedIsQuantizedOrHybrid(in.type, w.type))
+    return FullyConnectedPrepareQuantized(ctx, node, in, w, bias, out);
+  return FullyConnectedPrepareFloat(ctx, node, in, w, bias, out);
+}
+Status EvalFloatOrHybrid(KernelContext& ctx, Node& node) {
+  if (FullyConnectedIsQuantizedOrHybrid(ctx.input(node, 0)->type, ctx.input(node, 1)->type))
+    return FullyConnectedEvalQuantized(ctx, node);
+  return FullyConnectedEvalFloat(ctx, node, node.data_as<FullyConnectedOpData>());
+}
+
+// The types of input 0 served, with their variants: drives the dispatch, the registration's
+// types and the "unsupported type" message (internal/type_table.h). INT4 weights go to the
+// blockwise variant first, whatever the input (fully_connected_blockwise.cc checks it).
+struct FullyConnectedVariant {
+  DataType type;
+  Status (*prepare)(KernelContext&, Node&, const Tensor&, const Tensor&, const Tensor*, Tensor&);
+  Status (*eval)(KernelContext&, Node&);
+};
+constexpr FullyConnectedVariant kVariants[] = {
+    {DataType::kFloat32, PrepareFloatOrHybrid, EvalFloatOrHybrid},
+    {DataType::kInt8, FullyConnectedPrepareQuantized, FullyConnectedEvalQuantized},
+    {DataType::kUInt8, FullyConnectedPrepareQuantized, FullyConnectedEvalQuantized},
+    {DataType::kInt16, FullyConnectedPrepareQuantized, FullyConnectedEvalQuantized},
+};
+
+Status UnservedType(const Node& node, const Tensor& in) {
+  return TypeError(node, "input", 0, node.inputs[0], in, ServedTypeNames(kVariants).c_str());
+}
+
+Status FullyConnectedPrepare(KernelContext& ctx, Node& node) {
+  LS_RETURN_IF_ERROR(ExpectArity(node, 2, 3, 1));
+  Result<Tensor*> in = RequireInput(ctx, node, 0);
+  if (!in.ok()) return in.status();
+  Result<Tensor*> w = RequireInput(ctx, node, 1);
+  if (!w.ok()) return w.status();
+  Result<Tensor*> out = RequireOutput(ctx, node, 0);
+  if (!out.ok()) return out.status();
+  const Tensor* bias = ctx.input(node, 2);  // optional: absent means zeros
+  if ((*w)->type == DataType::kInt4)  // fully_connected_blockwise.cc
+    return FullyConnectedPrepareBlockwise(ctx, node, **in, **w, bias, **out);
+  const FullyConnectedVariant* v = FindServedType(kVariants, (*in)->type);
+  if (!v) return UnservedType(node, **in);
+  return v->prepare(ctx, node, **in, **w, bias, **out);
+}
+
 Status FullyConnectedEval(KernelContext& ctx, Node& node) {
   const Tensor& in = *ctx.input(node, 0);
   if (ctx.input(node, 1)->type == DataType::kInt4) return FullyConnectedEvalBlockwise(ctx, node);
-  if (FullyConnectedIsQuantizedOrHybrid(in.type, ctx.input(node, 1)->type))
-    return FullyConnectedEvalQuantized(ctx, node);
-  FullyConnectedOpData* d = node.data_as<FullyConnectedOpData>();
-  switch (in.type) {
-    case DataType::kFloat32:
-      return FullyConnectedEvalFloat(ctx, node, d);
-    default:
-      return TypeError(node, "input", 0, node.inputs[0], in, "FLOAT32");
-  }
+  const FullyConnectedVariant* v = FindServedType(kVariants, in.type);
+  if (!v) return UnservedType(node, in);
+  return v->eval(ctx, node);
 }
 
 }  // namespace
@@ -153,7 +173,8 @@ KernelRegistration MakeFullyConnectedKernel() {
   r.max_version = 14;
   r.prepare = FullyConnectedPrepare;
   r.eval = FullyConnectedEval;
-  r.types = "float32,int8,uint8,int16";
+  static const std::string types = ServedTypesDeclaration(kVariants);
+  r.types = types.c_str();
   return r;
 }
 

@@ -106,13 +106,9 @@ Status FullyConnectedPrepareBlockwise(KernelContext& ctx, Node& node, const Tens
     return Unsupported(node, fmt::format("fused activation {} with blockwise INT4 weights",
                                          FusedActivationName(opts.activation)));
   const bool keep_num_dims = opts.keep_num_dims;
-  if (w.shape.rank() != 2 || w.shape.dim(1) <= 0)
-    return InvalidModelError(
-        fmt::format("{}: weights (tensor {}) have shape {}; expected [N, K] "
-                    "with K > 0",
-                    NodeLabel(node), node.inputs[1], w.shape.ToString()));
-  const int n = w.shape.dim(0);
-  const int k = w.shape.dim(1);
+  int n = 0;
+  int k = 0;
+  LS_RETURN_IF_ERROR(FullyConnectedWeightsShape(node, w, &n, &k));
   const int32_t block_size = (*details)->block_size();
   if (block_size <= 0 || k % block_size != 0)
     return Unsupported(node, fmt::format("block size {} does not divide the input depth {} of "

@@ -88,12 +88,9 @@ Status FullyConnectedPrepareQuantized(KernelContext& ctx, Node& node, const Tens
                     FullyConnectedWeightsFormatName(opts.weights_format)));
   const bool keep_num_dims = opts.keep_num_dims;
   const FusedActivation act = opts.activation;
-  if (w.shape.rank() != 2 || w.shape.dim(1) <= 0)
-    return InvalidModelError(fmt::format("{}: weights (tensor {}) have shape {}; expected [N, K] "
-                                         "with K > 0",
-                                         NodeLabel(node), node.inputs[1], w.shape.ToString()));
-  const int n = w.shape.dim(0);
-  const int k = w.shape.dim(1);
+  int n = 0;
+  int k = 0;
+  LS_RETURN_IF_ERROR(FullyConnectedWeightsShape(node, w, &n, &k));
   const int64_t in_elements = in.elements();
   Shape out_shape;
   LS_RETURN_IF_ERROR(FullyConnectedOutputShape(node, in, bias, n, k, keep_num_dims, &out_shape));

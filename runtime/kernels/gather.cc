@@ -36,16 +36,17 @@ Status GatherPrepare(KernelContext& ctx, Node& node) {
   if (ps.rank() < 1)
     return InvalidModelError(
         fmt::format("{}: params (input 0) must have rank >= 1", NodeLabel(node)));
-  const auto* opts = node.fb->builtin_options_as_GatherOptions();
+  Result<const GatherParams*> gather_params = NodeParams<GatherParams>(node);
+  if (!gather_params.ok()) return gather_params.status();
   auto data = std::make_unique<GatherData>();
-  LS_RETURN_IF_ERROR(dm::NormalizeAxis(node, opts ? opts->axis() : 0, ps.rank(), &data->axis));
-  int batch_dims = opts ? opts->batch_dims() : 0;
+  LS_RETURN_IF_ERROR(dm::NormalizeAxis(node, (*gather_params)->axis, ps.rank(), &data->axis));
+  int batch_dims = (*gather_params)->batch_dims;
   if (batch_dims < 0) batch_dims += is.rank();
   if (batch_dims < 0 || batch_dims > data->axis || batch_dims > is.rank())
     return InvalidModelError(
         fmt::format("{}: batch_dims {} must lie in [0, min(axis {}, "
                     "indices rank {})]",
-                    NodeLabel(node), opts ? opts->batch_dims() : 0, data->axis, is.rank()));
+                    NodeLabel(node), (*gather_params)->batch_dims, data->axis, is.rank()));
   for (int d = 0; d < batch_dims; ++d)
     if (ps.dim(d) != is.dim(d))
       return InvalidModelError(fmt::format("{}: batch dimension {} differs: params {}, indices {}",

@@ -32,13 +32,13 @@ Status LrnPrepare(KernelContext& ctx, Node& node) {
     return InvalidModelError(fmt::format("{}: input (tensor {}) has shape {}; expected rank 4",
                                          NodeLabel(node), node.inputs[0], in.shape.ToString()));
   auto data = std::make_unique<LrnOpData>();
-  // Schema defaults when the options table is absent are all zero.
-  const schema::LocalResponseNormalizationOptions* opts =
-      node.fb->builtin_options_as_LocalResponseNormalizationOptions();
-  data->params.radius = opts ? opts->radius() : 0;
-  data->params.bias = opts ? opts->bias() : 0.f;
-  data->params.alpha = opts ? opts->alpha() : 0.f;
-  data->params.beta = opts ? opts->beta() : 0.f;
+  // Without an options table every field is 0 (the schema defaults).
+  Result<const LocalResponseNormParams*> params = NodeParams<LocalResponseNormParams>(node);
+  if (!params.ok()) return params.status();
+  data->params.radius = (*params)->radius;
+  data->params.bias = (*params)->bias;
+  data->params.alpha = (*params)->alpha;
+  data->params.beta = (*params)->beta;
   if (data->params.radius < 0)
     return InvalidModelError(
         fmt::format("{}: radius {} is negative", NodeLabel(node), data->params.radius));

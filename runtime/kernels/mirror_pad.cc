@@ -73,16 +73,11 @@ Status MirrorPadPrepare(KernelContext& ctx, Node& node) {
     return InvalidModelError(fmt::format("{}: paddings have shape {}; expected [{}, 2]",
                                          NodeLabel(node), ps.ToString(), rank));
   auto data = std::make_unique<MirrorPadData>();
-  const auto* opts = node.fb->builtin_options_as_MirrorPadOptions();
-  const schema::MirrorPadMode mode = opts ? opts->mode() : schema::MirrorPadMode::REFLECT;
-  if (mode == schema::MirrorPadMode::REFLECT) {
-    data->mode = reference::MirrorPadMode::kReflect;
-  } else if (mode == schema::MirrorPadMode::SYMMETRIC) {
-    data->mode = reference::MirrorPadMode::kSymmetric;
-  } else {
-    return InvalidModelError(
-        fmt::format("{}: unknown mode {}", NodeLabel(node), static_cast<int>(mode)));
-  }
+  // The parser rejects a mode the schema does not define.
+  Result<const MirrorPadParams*> params = NodeParams<MirrorPadParams>(node);
+  if (!params.ok()) return params.status();
+  data->mode = (*params)->mode == MirrorPadMode::kSymmetric ? reference::MirrorPadMode::kSymmetric
+                                                            : reference::MirrorPadMode::kReflect;
   if ((*paddings)->is_constant()) {
     Shape shape;
     LS_RETURN_IF_ERROR(

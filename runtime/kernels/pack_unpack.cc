@@ -30,10 +30,12 @@ Status PackPrepare(KernelContext& ctx, Node& node) {
   const int n = static_cast<int>(node.inputs.size());
   if (n == 0) return InvalidModelError(fmt::format("{}: has no inputs", NodeLabel(node)));
   LS_RETURN_IF_ERROR(ExpectArity(node, n, n, 1));
-  const auto* opts = node.fb->builtin_options_as_PackOptions();
-  if (opts && opts->values_count() != n)
+  Result<const PackParams*> params = NodeParams<PackParams>(node);
+  if (!params.ok()) return params.status();
+  const PackParams& opts = **params;
+  if (!opts.defaulted && opts.values_count != n)
     return InvalidModelError(fmt::format("{}: values_count is {} but the op has {} inputs",
-                                         NodeLabel(node), opts->values_count(), n));
+                                         NodeLabel(node), opts.values_count, n));
   Result<Tensor*> first = RequireInput(ctx, node, 0);
   if (!first.ok()) return first.status();
   Result<Tensor*> out = RequireOutput(ctx, node, 0);
@@ -42,7 +44,7 @@ Status PackPrepare(KernelContext& ctx, Node& node) {
   LS_RETURN_IF_ERROR(dm::ExpectOutputTypeOf(node, 0, **out, 0, **first));
   const Shape& s = (*first)->shape;
   auto data = std::make_unique<PackData>();
-  LS_RETURN_IF_ERROR(dm::NormalizeAxis(node, opts ? opts->axis() : 0, s.rank() + 1, &data->axis));
+  LS_RETURN_IF_ERROR(dm::NormalizeAxis(node, opts.axis, s.rank() + 1, &data->axis));
   for (int i = 0; i < n; ++i) {
     Result<Tensor*> t = RequireInput(ctx, node, i);
     if (!t.ok()) return t.status();
@@ -89,15 +91,17 @@ Status UnpackPrepare(KernelContext& ctx, Node& node) {
   const Shape& s = (*in)->shape;
   if (s.rank() < 1)
     return InvalidModelError(fmt::format("{}: cannot unpack a scalar", NodeLabel(node)));
-  const auto* opts = node.fb->builtin_options_as_UnpackOptions();
+  Result<const UnpackParams*> params = NodeParams<UnpackParams>(node);
+  if (!params.ok()) return params.status();
+  const UnpackParams& opts = **params;
   auto data = std::make_unique<PackData>();
-  LS_RETURN_IF_ERROR(dm::NormalizeAxis(node, opts ? opts->axis() : 0, s.rank(), &data->axis));
+  LS_RETURN_IF_ERROR(dm::NormalizeAxis(node, opts.axis, s.rank(), &data->axis));
   const int dim = s.dim(data->axis);
-  if (n != dim || (opts && opts->num() != 0 && opts->num() != dim))
+  if (n != dim || (opts.num != 0 && opts.num != dim))
     return InvalidModelError(
         fmt::format("{}: dimension {} has size {}; the op has {} outputs and "
                     "num {}",
-                    NodeLabel(node), data->axis, dim, n, opts ? opts->num() : 0));
+                    NodeLabel(node), data->axis, dim, n, opts.num));
   std::vector<int32_t> dims = s.dims();
   dims.erase(dims.begin() + data->axis);
   const Shape out_shape(std::move(dims));

@@ -110,8 +110,9 @@ Status ReducePrepare(KernelContext& ctx, Node& node) {
         static_cast<double>(in.quant.scale[0]) / static_cast<double>(out.quant.scale[0]);
     fixed_point::QuantizeMultiplier(real, &data->multiplier, &data->shift);
   }
-  const schema::ReducerOptions* opts = node.fb->builtin_options_as_ReducerOptions();
-  data->keep_dims = opts ? opts->keep_dims() : false;
+  Result<const ReducerParams*> params = NodeParams<ReducerParams>(node);
+  if (!params.ok()) return params.status();
+  data->keep_dims = (*params)->keep_dims;
   if (axis.is_constant()) {
     LS_RETURN_IF_ERROR(ResolveNodeAxes(node, in, axis, &data->reduced));
     const Shape shape = reference::ReducedShape(in.shape, data->reduced, data->keep_dims);

@@ -80,12 +80,13 @@ Result<Shape> ReshapeOutputShape(KernelContext& ctx, const Node& node, const Ten
   if (HasShapeTensor(ctx, node)) {
     requested = dm::ReadIndexValues(*ctx.input(node, 1));
   } else {
-    const auto* opts = node.fb->builtin_options_as_ReshapeOptions();
-    if (!opts || !opts->new_shape())
+    Result<const ReshapeParams*> params = NodeParams<ReshapeParams>(node);
+    if (!params.ok()) return params.status();
+    if (!(*params)->has_new_shape)
       return InvalidModelError(
           fmt::format("{}: the new shape is neither a 1-D INT32/INT64 input 1 nor in the options",
                       NodeLabel(node)));
-    for (int32_t d : *opts->new_shape()) requested.push_back(d);
+    for (int32_t d : (*params)->new_shape) requested.push_back(d);
     // Old converters wrote [0] for a scalar.
     if (requested.size() == 1 && requested[0] == 0) requested.clear();
   }
@@ -148,9 +149,10 @@ Status SqueezePrepare(KernelContext& ctx, Node& node) {
   const Shape& s = (*in)->shape;
   const int rank = s.rank();
   std::vector<bool> drop(static_cast<size_t>(rank), false);
-  const auto* opts = node.fb->builtin_options_as_SqueezeOptions();
-  if (opts && opts->squeeze_dims() && opts->squeeze_dims()->size() > 0) {
-    for (int32_t d : *opts->squeeze_dims()) {
+  Result<const SqueezeParams*> params = NodeParams<SqueezeParams>(node);
+  if (!params.ok()) return params.status();
+  if (!(*params)->squeeze_dims.empty()) {
+    for (int32_t d : (*params)->squeeze_dims) {
       int axis = 0;
       LS_RETURN_IF_ERROR(dm::NormalizeAxis(node, d, rank, &axis));
       if (s.dim(axis) != 1)

@@ -67,19 +67,13 @@ Status ResizePrepare(KernelContext& ctx, Node& node) {
                                          NodeLabel(node), node.inputs[1], size.shape.ToString()));
 
   auto data = std::make_unique<ResizeOpData>();
-  if (bilinear) {
-    const schema::ResizeBilinearOptions* o = node.fb->builtin_options_as_ResizeBilinearOptions();
-    data->params.align_corners = o && o->align_corners();
-    data->params.half_pixel_centers = o && o->half_pixel_centers();
-    if (data->params.align_corners && data->params.half_pixel_centers)
-      return InvalidModelError(
-          fmt::format("{}: align_corners and half_pixel_centers are both set", NodeLabel(node)));
-  } else {
-    const schema::ResizeNearestNeighborOptions* o =
-        node.fb->builtin_options_as_ResizeNearestNeighborOptions();
-    data->params.align_corners = o && o->align_corners();
-    data->params.half_pixel_centers = o && o->half_pixel_centers();
-  }
+  Result<const ResizeImageParams*> params = NodeParams<ResizeImageParams>(node);
+  if (!params.ok()) return params.status();
+  data->params.align_corners = (*params)->align_corners;
+  data->params.half_pixel_centers = (*params)->half_pixel_centers;
+  if (bilinear && data->params.align_corners && data->params.half_pixel_centers)
+    return InvalidModelError(
+        fmt::format("{}: align_corners and half_pixel_centers are both set", NodeLabel(node)));
   if (size.is_constant()) {
     Shape shape;
     LS_RETURN_IF_ERROR(ResizeOutputShape(node, in, size, &shape));

@@ -20,6 +20,8 @@ Result<int> ResourceIdOf(const Node& node, const Tensor& handle) {
 
 Status VarHandlePrepare(KernelContext& ctx, Node& node) {
   LS_RETURN_IF_ERROR(ExpectArity(node, 0, 0, 1));
+  Result<const VarHandleParams*> params = NodeParams<VarHandleParams>(node);
+  if (!params.ok()) return params.status();
   Tensor* out = ctx.output(node, 0);
   if (!out || out->type != DataType::kResource)
     return InvalidModelError(fmt::format("{}: output must be a RESOURCE tensor", NodeLabel(node)));
@@ -27,11 +29,11 @@ Status VarHandlePrepare(KernelContext& ctx, Node& node) {
 }
 
 Status VarHandleEval(KernelContext& ctx, Node& node) {
-  const auto* opts = node.fb->builtin_options_as_VarHandleOptions();
-  std::string container, name;
-  if (opts && opts->container()) container = opts->container()->str();
-  if (opts && opts->shared_name()) name = opts->shared_name()->str();
-  *ctx.output(node, 0)->data_as<int32_t>() = ctx.interpreter().ResourceId(container, name);
+  Result<const VarHandleParams*> params = NodeParams<VarHandleParams>(node);
+  if (!params.ok()) return params.status();
+  const VarHandleParams& opts = **params;
+  *ctx.output(node, 0)->data_as<int32_t>() =
+      ctx.interpreter().ResourceId(opts.container, opts.shared_name);
   return Status::Ok();
 }
 

@@ -63,8 +63,9 @@ Status SoftmaxPrepareInt16(KernelContext& ctx, Node& node, const Tensor& in, Ten
         fmt::format("{}: INT16 output (tensor {}) has scale {}; expected 1/32768", NodeLabel(node),
                     node.outputs[0], out.quant.scale[0]));
   auto data = std::make_unique<SoftmaxOpData>();
-  const schema::SoftmaxOptions* opts = node.fb->builtin_options_as_SoftmaxOptions();
-  data->beta = opts ? opts->beta() : 1.f;
+  Result<const SoftmaxParams*> params = NodeParams<SoftmaxParams>(node);
+  if (!params.ok()) return params.status();
+  data->beta = (*params)->beta;
   if (!std::isfinite(in.quant.scale[0] * data->beta) || in.quant.scale[0] * data->beta < 0.f)
     return InvalidModelError(fmt::format("{}: beta {} with input scale {} is not finite and >= 0",
                                          NodeLabel(node), data->beta, in.quant.scale[0]));
@@ -98,8 +99,9 @@ Status SoftmaxPrepare(KernelContext& ctx, Node& node) {
                                          NodeLabel(node), node.inputs[0]));
   auto data = std::make_unique<SoftmaxOpData>();
   if (node.op == static_cast<int32_t>(schema::BuiltinOperator::SOFTMAX)) {
-    const schema::SoftmaxOptions* opts = node.fb->builtin_options_as_SoftmaxOptions();
-    data->beta = opts ? opts->beta() : 1.f;
+    Result<const SoftmaxParams*> params = NodeParams<SoftmaxParams>(node);
+    if (!params.ok()) return params.status();
+    data->beta = (*params)->beta;
   }
   if (quantized) {
     LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "input", node.inputs[0], in));

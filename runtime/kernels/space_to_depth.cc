@@ -41,8 +41,9 @@ Status PrepareCommon(KernelContext& ctx, Node& node, int raw_block, Tensor** in,
 }
 
 Status SpaceToDepthPrepare(KernelContext& ctx, Node& node) {
-  const auto* opts = node.fb->builtin_options_as_SpaceToDepthOptions();
-  const int block = opts ? opts->block_size() : 0;
+  Result<const BlockSizeParams*> params = NodeParams<BlockSizeParams>(node);
+  if (!params.ok()) return params.status();
+  const int block = (*params)->block_size;
   Tensor* in = nullptr;
   Tensor* out = nullptr;
   LS_RETURN_IF_ERROR(PrepareCommon(ctx, node, block, &in, &out));
@@ -78,8 +79,9 @@ Status SpaceToDepthEval(KernelContext& ctx, Node& node) {
 }
 
 Status DepthToSpacePrepare(KernelContext& ctx, Node& node) {
-  const auto* opts = node.fb->builtin_options_as_DepthToSpaceOptions();
-  const int block = opts ? opts->block_size() : 0;
+  Result<const BlockSizeParams*> params = NodeParams<BlockSizeParams>(node);
+  if (!params.ok()) return params.status();
+  const int block = (*params)->block_size;
   Tensor* in = nullptr;
   Tensor* out = nullptr;
   LS_RETURN_IF_ERROR(PrepareCommon(ctx, node, block, &in, &out));

@@ -148,22 +148,25 @@ Status EvalSplit(KernelContext& ctx, Node& node, const std::vector<int>& index_s
   return Status::Ok();
 }
 
+// SPLIT and SPLIT_V: num_splits, when the options give it, is the number of outputs.
+Status CheckNumSplits(const Node& node) {
+  Result<const SplitParams*> params = NodeParams<SplitParams>(node);
+  if (!params.ok()) return params.status();
+  const SplitParams& p = **params;
+  if (!p.defaulted && p.num_splits != static_cast<int>(node.outputs.size()))
+    return InvalidModelError(fmt::format("{}: num_splits is {} but the op has {} outputs",
+                                         NodeLabel(node), p.num_splits, node.outputs.size()));
+  return Status::Ok();
+}
+
 Status SplitPrepare(KernelContext& ctx, Node& node) {
-  if (const auto* opts = node.fb->builtin_options_as_SplitOptions())
-    if (opts->num_splits() != static_cast<int>(node.outputs.size()))
-      return InvalidModelError(fmt::format("{}: num_splits is {} but the op has {} outputs",
-                                           NodeLabel(node), opts->num_splits(),
-                                           node.outputs.size()));
+  LS_RETURN_IF_ERROR(CheckNumSplits(node));
   return PrepareSplit(ctx, node, /*input_slot=*/1, {0}, PlanSplit);
 }
 Status SplitEval(KernelContext& ctx, Node& node) { return EvalSplit(ctx, node, {0}, PlanSplit); }
 
 Status SplitVPrepare(KernelContext& ctx, Node& node) {
-  if (const auto* opts = node.fb->builtin_options_as_SplitVOptions())
-    if (opts->num_splits() != static_cast<int>(node.outputs.size()))
-      return InvalidModelError(fmt::format("{}: num_splits is {} but the op has {} outputs",
-                                           NodeLabel(node), opts->num_splits(),
-                                           node.outputs.size()));
+  LS_RETURN_IF_ERROR(CheckNumSplits(node));
   if (const Tensor* sizes = ctx.input(node, 1))
     if (sizes->shape.rank() != 1)
       return InvalidModelError(

@@ -38,14 +38,15 @@ Status PlanStrided(const Node& node, KernelContext& ctx, reference::SlicePlan* p
   LS_RETURN_IF_ERROR(ReadInt32Values(node, 1, *ctx.input(node, 1), &p.begin));
   LS_RETURN_IF_ERROR(ReadInt32Values(node, 2, *ctx.input(node, 2), &p.end));
   LS_RETURN_IF_ERROR(ReadInt32Values(node, 3, *ctx.input(node, 3), &p.strides));
-  if (const auto* o = node.fb->builtin_options_as_StridedSliceOptions()) {
-    p.begin_mask = static_cast<uint32_t>(o->begin_mask());
-    p.end_mask = static_cast<uint32_t>(o->end_mask());
-    p.ellipsis_mask = static_cast<uint32_t>(o->ellipsis_mask());
-    p.new_axis_mask = static_cast<uint32_t>(o->new_axis_mask());
-    p.shrink_axis_mask = static_cast<uint32_t>(o->shrink_axis_mask());
-    p.offset = o->offset();
-  }
+  Result<const StridedSliceMaskParams*> params = NodeParams<StridedSliceMaskParams>(node);
+  if (!params.ok()) return params.status();
+  const StridedSliceMaskParams& o = **params;
+  p.begin_mask = static_cast<uint32_t>(o.begin_mask);
+  p.end_mask = static_cast<uint32_t>(o.end_mask);
+  p.ellipsis_mask = static_cast<uint32_t>(o.ellipsis_mask);
+  p.new_axis_mask = static_cast<uint32_t>(o.new_axis_mask);
+  p.shrink_axis_mask = static_cast<uint32_t>(o.shrink_axis_mask);
+  p.offset = o.offset;
   std::string error;
   if (!reference::PlanStridedSlice(in.shape, p, plan, &error))
     return InvalidArgumentError(

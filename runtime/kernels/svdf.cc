@@ -54,11 +54,11 @@ Status SvdfPrepare(KernelContext& ctx, Node& node) {
   Tensor& out = **out_r;
   const Tensor* bias = ctx.input(node, 3);
 
-  const schema::SVDFOptions* opts = node.fb ? node.fb->builtin_options_as_SVDFOptions() : nullptr;
+  Result<const SvdfParams*> params = NodeParams<SvdfParams>(node);
+  if (!params.ok()) return params.status();
   auto d = std::make_unique<SvdfOpData>();
-  d->rank = opts ? opts->rank() : 0;
-  d->act = opts ? static_cast<FusedActivation>(opts->fused_activation_function())
-                : FusedActivation::kNone;
+  d->rank = (*params)->rank;
+  d->act = (*params)->activation;
 
   if (in.shape.rank() != 2) return ShapeError(node, "input", node.inputs[0], in, "[B, I]");
   d->batch = in.shape.dim(0);

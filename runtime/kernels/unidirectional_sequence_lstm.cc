@@ -284,14 +284,15 @@ Status LstmPrepare(KernelContext& ctx, Node& node) {
   if (!out_r.ok()) return out_r.status();
   Tensor& out = **out_r;
 
-  const schema::UnidirectionalSequenceLSTMOptions* opts =
-      node.fb ? node.fb->builtin_options_as_UnidirectionalSequenceLSTMOptions() : nullptr;
+  Result<const SequenceLstmParams*> params = NodeParams<SequenceLstmParams>(node);
+  if (!params.ok()) return params.status();
+  const SequenceLstmParams& opts = **params;
   auto d = std::make_unique<LstmOpData>();
-  d->act = opts ? static_cast<int>(opts->fused_activation_function()) : 0;
-  d->cell_clip = opts ? opts->cell_clip() : 0.f;
-  d->proj_clip = opts ? opts->proj_clip() : 0.f;
-  d->time_major = opts ? opts->time_major() : false;
-  if (opts && opts->diagonal_recurrent_tensors())
+  d->act = static_cast<int>(opts.activation);
+  d->cell_clip = opts.cell_clip;
+  d->proj_clip = opts.proj_clip;
+  d->time_major = opts.time_major;
+  if (opts.diagonal_recurrent_tensors)
     return UnsupportedOpError(
         fmt::format("{}: unsupported: diagonal recurrent weights", NodeLabel(node)));
   if (!(d->cell_clip >= 0.f) || !(d->proj_clip >= 0.f) || !std::isfinite(d->cell_clip) ||

@@ -17,7 +17,20 @@ namespace {
 namespace fb = flatbuffers;
 namespace schema = litescope::schema;
 using litescope::Result;
+using litescope::runtime::ArithmeticParams;
 using litescope::runtime::BatchMatMulParams;
+using litescope::runtime::BlockSizeParams;
+using litescope::runtime::LeakyReluParams;
+using litescope::runtime::MirrorPadMode;
+using litescope::runtime::MirrorPadParams;
+using litescope::runtime::PackParams;
+using litescope::runtime::ReshapeParams;
+using litescope::runtime::SoftmaxParams;
+using litescope::runtime::SplitParams;
+using litescope::runtime::SqueezeParams;
+using litescope::runtime::StridedSliceMaskParams;
+using litescope::runtime::VarHandleParams;
+using litescope::runtime::WhileParams;
 using litescope::runtime::Conv2DParams;
 using litescope::runtime::DataType;
 using litescope::runtime::DepthwiseConv2DParams;
@@ -157,9 +170,9 @@ TEST_CASE("ParseOpParams gives the kernels' defaults without an options table",
     REQUIRE(r.ok());
     CHECK(std::get<TransposeConvParams>(*r).defaulted);
   }
-  SECTION("an op without a parser") {
+  SECTION("an op without options") {
     OperatorFixture f =
-        MakeOperator(schema::BuiltinOperator::ADD, schema::BuiltinOptions::NONE,
+        MakeOperator(schema::BuiltinOperator::RELU, schema::BuiltinOptions::NONE,
                      [](fb::FlatBufferBuilder& b) { return schema::CreateAddOptions(b); });
     Result<OpParams> r = ParseOpParams(f.node);
     REQUIRE(r.ok());
@@ -209,6 +222,167 @@ TEST_CASE("ParseOpParams decodes FULLY_CONNECTED, BATCH_MATMUL and pool options"
     CHECK(p.filter_w == 3);
     CHECK(p.filter_h == 4);
   }
+}
+
+// An operator of `op` with no options table.
+OperatorFixture Bare(schema::BuiltinOperator op) {
+  return MakeOperator(op, schema::BuiltinOptions::NONE,
+                      [](fb::FlatBufferBuilder& b) { return schema::CreateAddOptions(b); });
+}
+
+TEST_CASE("ParseOpParams decodes elementwise, shape and control-flow options",
+          "[runtime][op_params]") {
+  SECTION("ADD") {
+    OperatorFixture f = MakeOperator(
+        schema::BuiltinOperator::ADD, schema::BuiltinOptions::AddOptions,
+        [](fb::FlatBufferBuilder& b) {
+          return schema::CreateAddOptions(b, schema::ActivationFunctionType::RELU, true);
+        });
+    Result<OpParams> r = ParseOpParams(f.node);
+    REQUIRE(r.ok());
+    const ArithmeticParams& p = std::get<ArithmeticParams>(*r);
+    CHECK(p.activation == FusedActivation::kRelu);
+    CHECK(p.pot_scale_int16);
+    CHECK_FALSE(p.defaulted);
+  }
+  SECTION("RESHAPE") {
+    OperatorFixture f = MakeOperator(
+        schema::BuiltinOperator::RESHAPE, schema::BuiltinOptions::ReshapeOptions,
+        [](fb::FlatBufferBuilder& b) {
+          return schema::CreateReshapeOptions(b, b.CreateVector(std::vector<int32_t>{2, -1}));
+        });
+    Result<OpParams> r = ParseOpParams(f.node);
+    REQUIRE(r.ok());
+    const ReshapeParams& p = std::get<ReshapeParams>(*r);
+    CHECK(p.has_new_shape);
+    CHECK(p.new_shape == std::vector<int32_t>{2, -1});
+  }
+  SECTION("STRIDED_SLICE") {
+    OperatorFixture f = MakeOperator(
+        schema::BuiltinOperator::STRIDED_SLICE, schema::BuiltinOptions::StridedSliceOptions,
+        [](fb::FlatBufferBuilder& b) {
+          return schema::CreateStridedSliceOptions(b, 1, 2, 0, 0, 4, true);
+        });
+    Result<OpParams> r = ParseOpParams(f.node);
+    REQUIRE(r.ok());
+    const StridedSliceMaskParams& p = std::get<StridedSliceMaskParams>(*r);
+    CHECK(p.begin_mask == 1);
+    CHECK(p.end_mask == 2);
+    CHECK(p.shrink_axis_mask == 4);
+    CHECK(p.offset);
+  }
+  SECTION("MIRROR_PAD") {
+    OperatorFixture f = MakeOperator(
+        schema::BuiltinOperator::MIRROR_PAD, schema::BuiltinOptions::MirrorPadOptions,
+        [](fb::FlatBufferBuilder& b) {
+          return schema::CreateMirrorPadOptions(b, schema::MirrorPadMode::SYMMETRIC);
+        });
+    Result<OpParams> r = ParseOpParams(f.node);
+    REQUIRE(r.ok());
+    CHECK(std::get<MirrorPadParams>(*r).mode == MirrorPadMode::kSymmetric);
+  }
+  SECTION("WHILE") {
+    OperatorFixture f = MakeOperator(
+        schema::BuiltinOperator::WHILE, schema::BuiltinOptions::WhileOptions,
+        [](fb::FlatBufferBuilder& b) { return schema::CreateWhileOptions(b, 1, 2); });
+    Result<OpParams> r = ParseOpParams(f.node);
+    REQUIRE(r.ok());
+    CHECK(std::get<WhileParams>(*r).cond_subgraph == 1);
+    CHECK(std::get<WhileParams>(*r).body_subgraph == 2);
+  }
+  SECTION("VAR_HANDLE") {
+    OperatorFixture f = MakeOperator(
+        schema::BuiltinOperator::VAR_HANDLE, schema::BuiltinOptions::VarHandleOptions,
+        [](fb::FlatBufferBuilder& b) {
+          return schema::CreateVarHandleOptions(b, b.CreateString("c"), b.CreateString("v"));
+        });
+    Result<OpParams> r = ParseOpParams(f.node);
+    REQUIRE(r.ok());
+    CHECK(std::get<VarHandleParams>(*r).container == "c");
+    CHECK(std::get<VarHandleParams>(*r).shared_name == "v");
+  }
+}
+
+TEST_CASE("ParseOpParams gives the kernels' defaults for the other families",
+          "[runtime][op_params]") {
+  SECTION("ADD: the general INT16 form, no activation") {
+    Result<OpParams> r = ParseOpParams(Bare(schema::BuiltinOperator::ADD).node);
+    REQUIRE(r.ok());
+    const ArithmeticParams& p = std::get<ArithmeticParams>(*r);
+    CHECK(p.defaulted);
+    CHECK_FALSE(p.pot_scale_int16);
+    CHECK(p.activation == FusedActivation::kNone);
+  }
+  SECTION("SOFTMAX: beta 1") {
+    Result<OpParams> r = ParseOpParams(Bare(schema::BuiltinOperator::SOFTMAX).node);
+    REQUIRE(r.ok());
+    CHECK(std::get<SoftmaxParams>(*r).beta == 1.f);
+    CHECK(std::get<SoftmaxParams>(*r).defaulted);
+  }
+  SECTION("LEAKY_RELU: alpha 0") {
+    Result<OpParams> r = ParseOpParams(Bare(schema::BuiltinOperator::LEAKY_RELU).node);
+    REQUIRE(r.ok());
+    CHECK(std::get<LeakyReluParams>(*r).alpha == 0.f);
+  }
+  SECTION("RESHAPE: no new shape") {
+    Result<OpParams> r = ParseOpParams(Bare(schema::BuiltinOperator::RESHAPE).node);
+    REQUIRE(r.ok());
+    CHECK_FALSE(std::get<ReshapeParams>(*r).has_new_shape);
+  }
+  SECTION("SQUEEZE: every size-1 dimension") {
+    Result<OpParams> r = ParseOpParams(Bare(schema::BuiltinOperator::SQUEEZE).node);
+    REQUIRE(r.ok());
+    CHECK(std::get<SqueezeParams>(*r).squeeze_dims.empty());
+  }
+  SECTION("DEPTH_TO_SPACE: block size 0 (rejected by the kernel)") {
+    Result<OpParams> r = ParseOpParams(Bare(schema::BuiltinOperator::DEPTH_TO_SPACE).node);
+    REQUIRE(r.ok());
+    CHECK(std::get<BlockSizeParams>(*r).block_size == 0);
+  }
+  SECTION("PACK and SPLIT: counts not checked") {
+    Result<OpParams> pack = ParseOpParams(Bare(schema::BuiltinOperator::PACK).node);
+    REQUIRE(pack.ok());
+    CHECK(std::get<PackParams>(*pack).defaulted);
+    Result<OpParams> split = ParseOpParams(Bare(schema::BuiltinOperator::SPLIT_V).node);
+    REQUIRE(split.ok());
+    CHECK(std::get<SplitParams>(*split).defaulted);
+  }
+  SECTION("WHILE: defaulted (the kernel rejects it)") {
+    Result<OpParams> r = ParseOpParams(Bare(schema::BuiltinOperator::WHILE).node);
+    REQUIRE(r.ok());
+    CHECK(std::get<WhileParams>(*r).defaulted);
+  }
+  SECTION("SPLIT with SPLIT_V's options counts as absent") {
+    OperatorFixture f = MakeOperator(
+        schema::BuiltinOperator::SPLIT, schema::BuiltinOptions::SplitVOptions,
+        [](fb::FlatBufferBuilder& b) { return schema::CreateSplitVOptions(b, 3); });
+    Result<OpParams> r = ParseOpParams(f.node);
+    REQUIRE(r.ok());
+    CHECK(std::get<SplitParams>(*r).defaulted);
+  }
+}
+
+TEST_CASE("ParseOpParams rejects a MIRROR_PAD mode the schema does not define",
+          "[runtime][op_params]") {
+  OperatorFixture f = MakeOperator(
+      schema::BuiltinOperator::MIRROR_PAD, schema::BuiltinOptions::MirrorPadOptions,
+      [](fb::FlatBufferBuilder& b) {
+        return schema::CreateMirrorPadOptions(b, static_cast<schema::MirrorPadMode>(5));
+      });
+  CHECK(ErrorOf(ParseOpParams(f.node)) == "node 3 (MIRROR_PAD): unknown mode 5");
+}
+
+TEST_CASE("ParseOpParams carries an elementwise op's fused activation unchecked",
+          "[runtime][op_params]") {
+  // The arithmetic kernels have always ignored a code they do not know.
+  OperatorFixture f = MakeOperator(
+      schema::BuiltinOperator::MUL, schema::BuiltinOptions::MulOptions,
+      [](fb::FlatBufferBuilder& b) {
+        return schema::CreateMulOptions(b, static_cast<schema::ActivationFunctionType>(9));
+      });
+  Result<OpParams> r = ParseOpParams(f.node);
+  REQUIRE(r.ok());
+  CHECK(static_cast<int>(std::get<ArithmeticParams>(*r).activation) == 9);
 }
 
 }  // namespace

@@ -13,6 +13,18 @@
 
 namespace litescope::runtime {
 
+// The weights of every FULLY_CONNECTED form (float, quantized, hybrid, blockwise): [N, K] with
+// K > 0.
+inline Status FullyConnectedWeightsShape(const Node& node, const Tensor& w, int* n, int* k) {
+  if (w.shape.rank() != 2 || w.shape.dim(1) <= 0)
+    return InvalidModelError(fmt::format("{}: weights (tensor {}) have shape {}; expected [N, K] "
+                                         "with K > 0",
+                                         NodeLabel(node), node.inputs[1], w.shape.ToString()));
+  *n = w.shape.dim(0);
+  *k = w.shape.dim(1);
+  return Status::Ok();
+}
+
 // The shape checks every FULLY_CONNECTED form shares (float, quantized, hybrid, blockwise):
 // bias of n elements, the input a whole number of rows of k, and the output shape
 // ([rows, n], or the input's shape with its last dim set to n under keep_num_dims).

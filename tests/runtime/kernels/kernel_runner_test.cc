@@ -86,4 +86,66 @@ TEST_CASE("TRANSPOSE_CONV applies one size guard to its float and int8 variants"
   }
 }
 
+TEST_CASE("ADD runs on a hand-built node with a fused RELU and no model", "[runtime][op_params]") {
+  litescope::testing::KernelRunner r;
+  REQUIRE(r.ok());
+  const int a = r.AddTensor<float>(DataType::kFloat32, {4}, {-3, -1, 1, 3}, /*constant=*/false);
+  const int b = r.AddTensor<float>(DataType::kFloat32, {4}, {1, 2, 3, -4});
+  const int out = r.AddTensor(DataType::kFloat32, {4});
+  Node node = r.MakeNode(schema::BuiltinOperator::ADD, "ADD", {a, b}, {out});
+  REQUIRE(node.kernel != nullptr);
+  litescope::runtime::ArithmeticParams p;
+  p.activation = FusedActivation::kRelu;
+  node.params = p;
+  REQUIRE(r.Prepare(node).ok());
+  REQUIRE(r.Eval(node).ok());
+  CHECK(r.Values<float>(out) == std::vector<float>{0, 1, 4, 0});
+
+  SECTION("without parameters Prepare names the node") {
+    Node bare = r.MakeNode(schema::BuiltinOperator::ADD, "ADD", {a, b}, {out});
+    CHECK(r.Prepare(bare).message() == "node 0 (ADD): has no parsed parameters");
+  }
+}
+
+TEST_CASE("CONCATENATION and RESHAPE run on hand-built nodes", "[runtime][op_params]") {
+  litescope::testing::KernelRunner r;
+  REQUIRE(r.ok());
+  const int x = r.AddTensor<float>(DataType::kFloat32, {2, 1}, {1, 2}, /*constant=*/false);
+  const int y = r.AddTensor<float>(DataType::kFloat32, {2, 2}, {3, 4, 5, 6}, /*constant=*/false);
+  const int cat = r.AddTensor(DataType::kFloat32, {2, 3});
+  Node concat =
+      r.MakeNode(schema::BuiltinOperator::CONCATENATION, "CONCATENATION", {x, y}, {cat});
+  litescope::runtime::ConcatenationParams cp;
+  cp.axis = -1;
+  concat.params = cp;
+  REQUIRE(r.Prepare(concat).ok());
+  REQUIRE(r.Eval(concat).ok());
+  CHECK(r.Values<float>(cat) == std::vector<float>{1, 3, 4, 2, 5, 6});
+
+  const int flat = r.AddTensor(DataType::kFloat32, {6});
+  Node reshape = r.MakeNode(schema::BuiltinOperator::RESHAPE, "RESHAPE", {cat}, {flat});
+  litescope::runtime::ReshapeParams rp;
+  rp.has_new_shape = true;
+  rp.new_shape = {3, -1};
+  reshape.params = rp;
+  REQUIRE(r.Prepare(reshape).ok());
+  CHECK(r.tensor(flat).shape == litescope::runtime::Shape({3, 2}));
+}
+
+TEST_CASE("BATCH_MATMUL and FULLY_CONNECTED name every type they serve", "[runtime][op_params]") {
+  litescope::testing::KernelRunner r;
+  REQUIRE(r.ok());
+  const int lhs = r.AddTensor(DataType::kInt32, {2, 2});
+  const int rhs = r.AddTensor(DataType::kInt32, {2, 2});
+  const int out = r.AddTensor(DataType::kInt32, {2, 2});
+  Node bmm = r.MakeNode(schema::BuiltinOperator::BATCH_MATMUL, "BATCH_MATMUL", {lhs, rhs}, {out});
+  bmm.params = litescope::runtime::BatchMatMulParams{};
+  CHECK_THAT(r.Prepare(bmm).message(), Catch::Matchers::EndsWith("expected FLOAT32 or INT8"));
+  Node fc =
+      r.MakeNode(schema::BuiltinOperator::FULLY_CONNECTED, "FULLY_CONNECTED", {lhs, rhs}, {out});
+  fc.params = litescope::runtime::FullyConnectedParams{};
+  CHECK_THAT(r.Prepare(fc).message(),
+             Catch::Matchers::EndsWith("expected FLOAT32, INT8, UINT8 or INT16"));
+}
+
 }  // namespace
