@@ -22,7 +22,7 @@
 // Numeric values (strides, dilations, filter sizes, axes) are checked by the kernels, which
 // also see hand-built nodes. The fused activation of the elementwise, concatenation and
 // recurrent ops is carried as read, unchecked: their kernels have always ignored a code they
-// do not know, and the XNNPACK lowering rejects it.
+// do not know, and a delegate may refuse it.
 namespace litescope::runtime {
 
 struct Node;
@@ -48,7 +48,7 @@ enum class FullyConnectedWeightsFormat : int8_t { kDefault = 0, kShuffled4x16Int
 const char* FullyConnectedWeightsFormatName(FullyConnectedWeightsFormat format);
 
 // In every struct, `defaulted` is true when the model had no options table of the expected
-// type and the fields hold the defaults the CPU kernels assume (the XNNPACK lowering declines
+// type and the fields hold the defaults the CPU kernels assume (a delegate may decline
 // such nodes).
 
 struct Conv2DParams {
@@ -133,7 +133,7 @@ struct SoftmaxParams {
   bool defaulted = false;
 };
 
-// Without options alpha is 0 in the CPU kernel; the XNNPACK lowering assumes TFLite's 0.2.
+// Without options alpha is 0 in the CPU kernel; a delegate may assume TFLite's 0.2.
 struct LeakyReluParams {
   float alpha = 0.f;
   bool defaulted = false;
