@@ -52,6 +52,40 @@ json PhaseJson(const profiler::RunSamples& runs) {
           {"cpu_stats", SummaryJson(runs.Summarize(Measure::kCpuUs))}};
 }
 
+json NoiseJson(const BenchmarkResult& r) {
+  const profiler::NoiseStats& n = r.regular_noise;
+  json ci = nullptr;
+  if (n.median_ci_valid)
+    ci = {{"low_us", n.median_ci_low_us},
+          {"high_us", n.median_ci_high_us},
+          {"half_width_pct", n.median_ci_half_width_pct}};
+  json modes = nullptr;
+  if (n.bimodal)
+    modes = {{"fast_us", n.fast_mode_us}, {"slow_us", n.slow_mode_us}, {"slow_share", n.slow_share}};
+  auto or_null = [](const std::vector<double>& v) { return v.empty() ? json(nullptr) : json(v); };
+  return {{"runs", n.runs},
+          {"kept", n.kept},
+          {"cv", n.cv},
+          {"q1_us", n.q1_us},
+          {"q3_us", n.q3_us},
+          {"iqr_us", n.iqr_us},
+          {"outliers_low", n.outliers_low},
+          {"outliers_high", n.outliers_high},
+          {"bimodal", n.bimodal},
+          {"modes", modes},
+          {"mean_over_median", n.mean_over_median},
+          {"median_ci95", ci},
+          {"target_ci_pct", r.target_ci_pct > 0 ? json(r.target_ci_pct) : json(nullptr)},
+          {"target_ci_reached", r.target_ci_reached},
+          {"online_cpus", r.load_before.online_cpus},
+          {"load_avg_1min", r.load_before.load_avg_1min >= 0 ? json(r.load_before.load_avg_1min)
+                                                             : json(nullptr)},
+          {"free_cpus", r.load_before.free_cpus()},
+          {"cpu_affinity", r.cpu_affinity},
+          {"cpu_mhz_before", or_null(r.cpu_mhz_before)},
+          {"cpu_mhz_after", or_null(r.cpu_mhz_after)}};
+}
+
 json FlagValue(const FlagRecord& f) {
   switch (f.type) {
     case FlagRecord::Type::kBool:
@@ -236,10 +270,15 @@ json BenchmarkToJson(const BenchmarkResult& r) {
             {"placement", PlacementJson(r.placement)}}},
           {"latency",
            {{"unit", "us"},
+            {"text_output",
+             "benchmark_model's text lines truncate each run to whole microseconds (TFLite's "
+             "rule); the values here are exact (nanosecond clock)"},
             {"init_us", r.init_us},
             {"warmup", PhaseJson(r.warmup_runs)},
             {"regular", PhaseJson(r.regular_runs)}}},
           {"memory", memory},
+          {"noise", NoiseJson(r)},
+          {"warnings", r.warnings},
           {"op_profiling",
            {{"enabled", r.op_profiling},
             {"events_dropped", r.events_dropped},

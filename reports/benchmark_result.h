@@ -6,7 +6,9 @@
 
 #include "profiler/event_buffer.h"
 #include "profiler/host_info.h"
+#include "profiler/machine_load.h"
 #include "profiler/memory.h"
+#include "profiler/noise.h"
 #include "profiler/op_stats.h"
 #include "profiler/run_samples.h"
 
@@ -107,6 +109,16 @@ struct BenchmarkResult {
   profiler::RunSamples regular_runs;
 
   MemoryFigures memory;
+
+  // How far the latency can be trusted (profiler/noise.h, profiler/machine_load.h).
+  profiler::NoiseStats regular_noise;
+  profiler::MachineLoad load_before;          // read before the model was loaded
+  std::vector<double> cpu_mhz_before;         // around the regular runs; empty: unreadable
+  std::vector<double> cpu_mhz_after;
+  std::vector<int> cpu_affinity;              // --cpu_affinity; empty: not pinned
+  double target_ci_pct = 0;                   // --target_ci; 0: off
+  bool target_ci_reached = false;
+  std::vector<std::string> warnings;          // every WARNING line printed, in order
 
   bool op_profiling = false;                    // per-node events were collected
   const profiler::OpStats* init_ops = nullptr;  // Prepare/AllocateTensors events

@@ -288,6 +288,29 @@ std::string FormatTimingSummary(const BenchmarkResult& r) {
          ", Inference (avg): " + FormatStreamDouble(mean(regular)) + "\n";
 }
 
+std::string FormatNoiseLine(const BenchmarkResult& r) {
+  const profiler::NoiseStats& n = r.regular_noise;
+  if (n.runs == 0) return "";
+  std::string out = fmt::format(
+      "Noise (regular runs): cv={:.1f}% iqr={:.4g} us outliers={} slow {} fast", 100 * n.cv,
+      n.iqr_us, n.outliers_high, n.outliers_low);
+  if (n.median_ci_valid)
+    out += fmt::format(", median {:.4g} us, 95% CI [{:.4g}, {:.4g}] us (+-{:.1f}%)", n.median_us,
+                       n.median_ci_low_us, n.median_ci_high_us, n.median_ci_half_width_pct);
+  if (n.kept < n.runs) out += fmt::format(" (order statistics over {} kept runs)", n.kept);
+  return out + "\n";
+}
+
+std::string FormatPrecisionNote(const BenchmarkResult& r) {
+  const profiler::RunningStat& wall = r.regular_runs.wall_us();
+  if (wall.count() == 0 || wall.mean() >= 10) return "";
+  return fmt::format(
+      "Note: the timing lines above truncate each run to whole microseconds, as TensorFlow "
+      "Lite does; these runs average {:.4g} us, so the truncated figures are off by up to 1 us "
+      "per run. The JSON report (--report_json, latency.regular.stats) has exact values.\n",
+      wall.mean());
+}
+
 std::string FormatMemorySummary(const BenchmarkResult& r) {
   const MemoryFigures& m = r.memory;
   std::string out;

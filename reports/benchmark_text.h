@@ -43,6 +43,13 @@ std::string FormatTimingSummary(const BenchmarkResult& result);
 
 // The "Note: ..." line, "Memory footprint delta ...", the peak line when sampled, and the
 // "Memory status at the end of exeution:" block (TFLite's spelling).
+// litescope's line on the regular runs' spread (profiler/noise.h): "Noise (regular runs):
+// cv=3.1% iqr=12.5 us outliers=2 slow 0 fast, median 123.4 us, 95% CI [120.1, 125.3] us
+// (+-2.1%)". Empty without runs.
+std::string FormatNoiseLine(const BenchmarkResult& r);
+// A note when whole-microsecond truncation (TFLite's rule, kept in the lines above) hides most
+// of the latency: runs averaging under 10 us. Points at the JSON report's exact values.
+std::string FormatPrecisionNote(const BenchmarkResult& r);
 std::string FormatMemorySummary(const BenchmarkResult& result);
 
 // One phase's op profile as TFLite prints it: per table (subgraph, then "Delegate internal:")

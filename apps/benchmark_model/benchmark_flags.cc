@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "apps/common/cpu_affinity.h"
 #include "apps/common/output_path.h"
 #include "delegates/registered_backends.h"
 #include "runtime/cpu_isa.h"
@@ -64,6 +65,13 @@ std::vector<FlagSpec> Specs(BenchmarkFlags* f) {
       {"min_secs", "Min runs duration (seconds)", "keep running at least this long", &f->min_secs},
       {"max_secs", "Max runs duration (seconds)", "start no run after this many seconds",
        &f->max_secs},
+      {"target_ci", "Target CI of the median (%)",
+       "litescope: keep running (within max_secs) until the 95% confidence interval of the "
+       "median is within +-this percent; 0: off",
+       &f->target_ci},
+      {"cpu_affinity", "CPU affinity",
+       "litescope: run the benchmark's threads on these CPUs only, e.g. 0,2-3", &f->cpu_affinity},
+      {"quiet", "Quiet", "litescope: no progress line on stderr during long runs", &f->quiet},
       {"run_delay", "Inter-run delay (seconds)", "sleep between runs in seconds; <= 0: none",
        &f->run_delay},
       {"run_frequency", "Number of prorated runs per second",
@@ -248,6 +256,9 @@ Status Validate(BenchmarkFlags* f) {
     f->op_profiling_output_mode = "csv";
     f->op_profiling_output_file = f->profiling_output_csv_file;
   }
+  if (f->target_ci < 0 || f->target_ci > 100)
+    return BadValue("target_ci", fmt::format("{}", f->target_ci), "0 (off) to 100 percent");
+  if (!f->cpu_affinity.empty()) LS_RETURN_IF_ERROR(ParseCpuList(f->cpu_affinity).status());
   // Every file the run will write is checked now, before the model is loaded, so that a typo
   // in a path does not cost a whole benchmark.
   const std::pair<const char*, const std::string*> outputs[] = {

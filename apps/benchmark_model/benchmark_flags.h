@@ -62,6 +62,10 @@ struct BenchmarkFlags {
   int64_t trace_max_mb = 32;  // the trace's size budget (reports/trace_writer.h)
   int64_t trace_max_events = 200'000;
   std::string gbench_json;  // Google Benchmark JSON
+  // Runs until the 95% interval of the median is within +-target_ci percent (0: off).
+  double target_ci = 0;
+  std::string cpu_affinity;  // "0,2-3": the CPUs the benchmark's threads may run on
+  bool quiet = false;        // no progress line on stderr
 
   std::set<std::string> set_on_command_line;  // flag names given explicitly
   std::vector<std::string> warnings;          // one line each, printed before running

@@ -12,12 +12,16 @@
 #include "analyzers/sha256.h"
 #include "apps/benchmark_model/backend_selection.h"
 #include "apps/benchmark_model/benchmark_analysis.h"
+#include "apps/benchmark_model/progress.h"
 #include "apps/benchmark_model/run_loop.h"
+#include "apps/common/cpu_affinity.h"
 #include "apps/common/model_source.h"
 #include "profiler/clock.h"
 #include "profiler/event_buffer.h"
 #include "profiler/host_info.h"
+#include "profiler/machine_load.h"
 #include "profiler/memory.h"
+#include "profiler/noise.h"
 #include "profiler/op_stats.h"
 #include "reports/benchmark_json.h"
 #include "reports/benchmark_result.h"
@@ -85,6 +89,23 @@ class Session {
     std::fflush(stdout);
     LS_RETURN_IF_ERROR(CheckSomeRunWillHappen());
     FillResultHeader();
+    if (!flags_.cpu_affinity.empty()) {
+      // Before the interpreter and delegates create their threads, which inherit the mask.
+      auto cpus = ParseCpuList(flags_.cpu_affinity);
+      if (!cpus.ok()) return cpus.status();
+      LS_RETURN_IF_ERROR(PinToCpus(*cpus));
+      result_.cpu_affinity = *cpus;
+    }
+    result_.load_before = profiler::ReadMachineLoad();
+    {
+      std::string w = profiler::OversubscriptionWarning(result_.load_before, result_.num_threads);
+      if (!result_.cpu_affinity.empty() &&
+          result_.num_threads > static_cast<int>(result_.cpu_affinity.size()))
+        w = fmt::format("WARNING: {} threads on {} pinned CPUs (--cpu_affinity); the threads "
+                        "will take turns",
+                        result_.num_threads, result_.cpu_affinity.size());
+      Warn(w);
+    }
 
     std::optional<profiler::PeakMemorySampler> sampler;
     if (flags_.report_peak_memory_footprint) {
@@ -120,9 +141,9 @@ class Session {
     input_data_ = std::move(data.value());
 
     RunLoopParams warmup{flags_.warmup_runs, flags_.warmup_min_secs, flags_.max_secs,
-                         flags_.run_delay, flags_.run_frequency};
+                         flags_.run_delay, flags_.run_frequency, {}};
     RunLoopParams regular{flags_.num_runs, flags_.min_secs, flags_.max_secs, flags_.run_delay,
-                          flags_.run_frequency};
+                          flags_.run_frequency, {}};
     if (flags_.dry_run) {
       warmup.min_runs = regular.min_runs = 0;
       warmup.min_secs = regular.min_secs = -1;
@@ -130,7 +151,23 @@ class Session {
     if (flags_.print_preinvoke_state)
       Print(reports::FormatInterpreterStateBlock(*interp_, "pre-invoke"));
     LS_RETURN_IF_ERROR(Loop(warmup, profiler::Phase::kWarmup, &result_.warmup_runs));
+    if (flags_.target_ci > 0) {
+      result_.target_ci_pct = flags_.target_ci;
+      int64_t last_check_ns = 0;
+      regular.enough = [this, last_check_ns](int runs_done) mutable {
+        // The interval needs a sort of the kept runs: at most every 20 ms once runs are fast.
+        const int64_t now = profiler::MonotonicNowNs();
+        if (runs_done >= 100 && now - last_check_ns < 20'000'000) return false;
+        last_check_ns = now;
+        result_.target_ci_reached =
+            profiler::MedianCiHalfWidthPct(result_.regular_runs.KeptValues(
+                profiler::RunSamples::Measure::kWallUs)) <= flags_.target_ci;
+        return result_.target_ci_reached;
+      };
+    }
+    result_.cpu_mhz_before = profiler::ReadCpuFrequenciesMhz();
     LS_RETURN_IF_ERROR(Loop(regular, profiler::Phase::kRegular, &result_.regular_runs));
+    result_.cpu_mhz_after = profiler::ReadCpuFrequenciesMhz();
     if (result_.regular_runs.empty() && !flags_.dry_run)
       return InvalidArgumentError(fmt::format(
           "no inference completed: the run loop stopped before its first timed run "
@@ -145,7 +182,19 @@ class Session {
     }
     FillMemory();
     Print(reports::FormatTimingSummary(result_));
+    Print(reports::FormatPrecisionNote(result_));
+    result_.regular_noise = profiler::AnalyzeNoise(result_.regular_runs);
+    Print(reports::FormatNoiseLine(result_));
     Print(reports::FormatMemorySummary(result_));
+    std::fflush(stdout);
+    for (const std::string& w : profiler::NoiseWarnings(result_.regular_noise, "regular runs"))
+      Warn(w);
+    Warn(profiler::FrequencyChangeWarning(result_.cpu_mhz_before, result_.cpu_mhz_after));
+    if (flags_.target_ci > 0 && !result_.target_ci_reached)
+      Warn(fmt::format("WARNING: --target_ci={}: the median's 95% interval is +-{:.1f}% after {} "
+                       "runs, when --max_secs={} ended the runs",
+                       flags_.target_ci, result_.regular_noise.median_ci_half_width_pct,
+                       result_.regular_runs.count(), flags_.max_secs));
     std::fflush(stdout);
     return Finish();
   }
@@ -165,6 +214,14 @@ class Session {
           "no inference completed: --num_runs={} and --min_secs={} ask for no timed run",
           flags_.num_runs, flags_.min_secs));
     return Status::Ok();
+  }
+
+  // Prints a warning on stderr and keeps it for the JSON report; empty lines are ignored.
+  void Warn(const std::string& line) {
+    if (line.empty()) return;
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s\n", line.c_str());
+    result_.warnings.push_back(line);
   }
 
   void FillResultHeader() {
@@ -294,7 +351,9 @@ class Session {
         events_->SetPhase(phase, run);
       }
     };
+    Progress progress(flags_.quiet, profiler::PhaseName(phase), params);
     hooks.after = [&](int run, const profiler::RunRecord& record) {
+      progress.Update(run + 1, record);
       if (events_ && !events_detached_) Drain(stats);
       if (trace_) {
         trace_->AddRun(phase, run, record);
@@ -303,6 +362,7 @@ class Session {
     };
     Status s = RunLoop(
         params, [this] { return subgraph_->Invoke(); }, hooks, runs);
+    progress.Finish();
     if (!s.ok())
       return s.WithContext(fmt::format("{} run {}", profiler::PhaseName(phase), runs->count()));
     Print(reports::FormatLatencyLine(*runs) + "\n");

@@ -22,7 +22,9 @@ Status RunLoop(const RunLoopParams& p, const std::function<Status()>& invoke,
   const int64_t max_finish_ns = now_ns + static_cast<int64_t>(p.max_secs * 1e9);
   const double gap_secs = p.run_frequency_hz > 0 ? 1.0 / p.run_frequency_hz : 0;
   double next_slot_secs = static_cast<double>(now_ns) * 1e-9 + gap_secs;
-  for (int run = 0; (run < p.min_runs || now_ns < min_finish_ns) && now_ns <= max_finish_ns;
+  bool enough = !p.enough;
+  for (int run = 0;
+       (run < p.min_runs || now_ns < min_finish_ns || !enough) && now_ns <= max_finish_ns;
        ++run) {
     if (hooks.before) hooks.before(run);
     profiler::RunRecord r;
@@ -41,6 +43,7 @@ Status RunLoop(const RunLoopParams& p, const std::function<Status()>& invoke,
       next_slot_secs += gap_secs;
     }
     SleepSeconds(sleep_secs);
+    if (p.enough) enough = p.enough(run + 1);
     now_ns = profiler::MonotonicNowNs();
   }
   return Status::Ok();

@@ -18,6 +18,9 @@ struct RunLoopParams {
   double max_secs = 150;
   double run_delay_secs = -1;
   double run_frequency_hz = -1;
+  // When set, the loop also goes on (within max_secs) until it returns true; called after each
+  // run with the number of runs done (e.g. --target_ci: the median's interval is narrow enough).
+  std::function<bool(int runs_done)> enough;
 };
 
 // Hooks around each run; none of them is timed.

@@ -39,7 +39,7 @@ TEST_CASE("FormatLatencyLine prints TFLite's statistics line", "[reports][text]"
         "p95=300\n");
   CHECK(lrep::FormatLatencyLine(Runs({7, 7})) == "count=2 curr=7(all same) p5=7 median=7 p95=7\n");
   CHECK(lrep::FormatLatencyLine(Runs({7})) == "count=1 curr=7 p5=7 median=7 p95=7\n");
-  CHECK(lrep::FormatLatencyLine({}) == "count=0 p5=0 median=0 p95=0\n");
+  CHECK(lrep::FormatLatencyLine(lp::RunSamples()) == "count=0 p5=0 median=0 p95=0\n");
 }
 
 TEST_CASE("FormatStreamDouble matches a default C++ stream", "[reports][text]") {

@@ -971,6 +971,70 @@ def test_footprint_independent_of_run_count():
           "overall footprint %.2f MB after 2 s vs %.2f MB after 10 runs" % (long_run, short_run))
 
 
+# --- Numbers you can trust: noise ---------------------------------------------------------
+
+def test_noise_reported():
+    """Every run set reports its spread in text and JSON."""
+    r, rep = report("--num_runs=30", graph=MOBILENET)
+    check(re.search(r"^Noise \(regular runs\): cv=[\d.]+% iqr=", r.out, re.M), r.describe())
+    n = rep["noise"]
+    check(n["runs"] == rep["latency"]["regular"]["samples_total"], str(n))
+    check(n["median_ci95"]["low_us"] <= rep["latency"]["regular"]["stats"]["median"]
+          <= n["median_ci95"]["high_us"] + 1e-9, str(n))
+    check(n["q1_us"] <= n["q3_us"] and n["iqr_us"] >= 0, str(n))
+    check(isinstance(rep["warnings"], list), "warnings list")
+
+
+def test_noise_warning_oversubscribed():
+    """More threads than CPUs: a warning in stderr and in the JSON warnings."""
+    threads = 4 * (os.cpu_count() or 1)
+    r, rep = report("--num_threads=%d" % threads, "--num_runs=5", graph=MOBILENET)
+    check("WARNING: %d threads but only" % threads in r.err, r.describe())
+    check(any("threads but only" in w for w in rep["warnings"]), str(rep["warnings"]))
+
+
+def test_target_ci():
+    """--target_ci runs until the median's 95% interval is narrow enough (or max_secs)."""
+    r, rep = report("--target_ci=3", "--num_runs=10", "--min_secs=0", "--max_secs=30",
+                    graph=MOBILENET)
+    n = rep["noise"]
+    check(n["target_ci_pct"] == 3, str(n))
+    if n["target_ci_reached"]:
+        check(n["median_ci95"]["half_width_pct"] <= 3, str(n))
+    else:
+        check("--target_ci=3: the median's 95% interval is" in r.err, r.describe())
+    usage_error("--target_ci=-1")
+    usage_error("--target_ci=x")
+
+
+def test_cpu_affinity():
+    """--cpu_affinity pins the benchmark to the listed CPUs and is checked before loading."""
+    cpu = sorted(os.sched_getaffinity(0))[0]
+    r, rep = report("--cpu_affinity=%d" % cpu)
+    check(rep["noise"]["cpu_affinity"] == [cpu], str(rep["noise"]))
+    for bad in ("99999", "a", "1-0", "0,,1"):
+        r = usage_error("--cpu_affinity=" + bad)
+        check("cpu_affinity" in r.err, r.describe())
+
+
+def test_quiet():
+    """A progress line on stderr once a phase lasts 2 s; --quiet hides it."""
+    r = ok("--num_runs=1", "--min_secs=2.6", fast=False, graph=SMALL)
+    check("benchmark_model: regular runs:" in r.err, r.describe())
+    r = ok("--num_runs=1", "--min_secs=2.6", "--quiet=true", fast=False, graph=SMALL)
+    check("benchmark_model: regular runs:" not in r.err, r.describe())
+
+
+def test_precision_note():
+    """Sub-10 us models get a note that the text truncates to whole microseconds."""
+    r, rep = report("--num_runs=50", graph=SMALL)
+    check("Note: the timing lines above truncate each run to whole microseconds" in r.out,
+          r.describe())
+    check("exact" in rep["latency"]["text_output"], str(rep["latency"]["text_output"]))
+    r = ok("--num_runs=3", graph=MOBILENET)
+    check("truncate each run" not in r.out, r.describe())
+
+
 def test_flag_coverage():
     """Every flag in --help has a case in this file."""
     r = run("--help", graph=None, fast=False)
