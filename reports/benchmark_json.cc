@@ -1,5 +1,7 @@
 #include "reports/benchmark_json.h"
 
+#include <cmath>
+
 #include "profiler/stats.h"
 #include "reports/git_revision.h"
 
@@ -50,6 +52,33 @@ json PhaseJson(const profiler::RunSamples& runs) {
           {"samples_exact", runs.exact()},
           {"stats", SummaryJson(runs.Summarize(Measure::kWallUs))},
           {"cpu_stats", SummaryJson(runs.Summarize(Measure::kCpuUs))}};
+}
+
+json OutputCheckJson(const OutputCheckRecord& c) {
+  json outputs = json::array();
+  for (const analyzers::OutputComparison& o : c.outputs) {
+    json worst = nullptr;
+    if (o.worst_index >= 0)
+      worst = {{"index", o.worst_index}, {"got", o.worst_got}, {"want", o.worst_want}};
+    // JSON has no infinity: a non-finite difference is written as null.
+    auto finite = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+    outputs.push_back({{"name", o.name},
+                       {"dtype", o.dtype},
+                       {"elements", o.elements},
+                       {"comparable", o.comparable},
+                       {"why_not", o.why_not},
+                       {"pass", o.pass},
+                       {"bad_elements", o.bad_elements},
+                       {"max_abs_diff", finite(o.max_abs_diff)},
+                       {"mean_abs_diff", finite(o.mean_abs_diff)},
+                       {"exact_fraction", o.exact_fraction},
+                       {"worst", worst}});
+  }
+  return {{"enabled", c.enabled},
+          {"against", c.enabled ? json(c.against) : json(nullptr)},
+          {"pass", c.enabled ? json(c.pass) : json(nullptr)},
+          {"tolerance", {{"atol", c.atol}, {"rtol", c.rtol}, {"max_lsb", c.max_lsb}}},
+          {"outputs", outputs}};
 }
 
 json NoiseJson(const BenchmarkResult& r) {
@@ -279,6 +308,7 @@ json BenchmarkToJson(const BenchmarkResult& r) {
           {"memory", memory},
           {"noise", NoiseJson(r)},
           {"warnings", r.warnings},
+          {"output_check", OutputCheckJson(r.output_check)},
           {"op_profiling",
            {{"enabled", r.op_profiling},
             {"events_dropped", r.events_dropped},

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzers/output_compare.h"
 #include "profiler/event_buffer.h"
 #include "profiler/host_info.h"
 #include "profiler/machine_load.h"
@@ -82,6 +83,16 @@ struct PlacementRecord {
   std::vector<PartitionRecord> partitions;
 };
 
+// --check_outputs: the benchmarked outputs against another backend's on the same inputs.
+struct OutputCheckRecord {
+  bool enabled = false;
+  std::string against;  // "reference" or a backend name
+  bool pass = true;
+  double atol = 0, rtol = 0;
+  int64_t max_lsb = 0;
+  std::vector<analyzers::OutputComparison> outputs;  // in subgraph output order
+};
+
 // Everything one benchmark_model invocation measured: the input of every report. Plain data
 // filled by the app; the pointers are borrowed and must outlive the formatting call.
 struct BenchmarkResult {
@@ -119,6 +130,7 @@ struct BenchmarkResult {
   double target_ci_pct = 0;                   // --target_ci; 0: off
   bool target_ci_reached = false;
   std::vector<std::string> warnings;          // every WARNING line printed, in order
+  OutputCheckRecord output_check;
 
   bool op_profiling = false;                    // per-node events were collected
   const profiler::OpStats* init_ops = nullptr;  // Prepare/AllocateTensors events

@@ -72,6 +72,12 @@ std::vector<FlagSpec> Specs(BenchmarkFlags* f) {
       {"cpu_affinity", "CPU affinity",
        "litescope: run the benchmark's threads on these CPUs only, e.g. 0,2-3", &f->cpu_affinity},
       {"quiet", "Quiet", "litescope: no progress line on stderr during long runs", &f->quiet},
+      {"check_outputs", "Check outputs against",
+       "litescope: after timing, run the inputs once on this backend (reference, a backend name, "
+       "off; auto: reference when a delegate ran) and compare the outputs",
+       &f->check_outputs},
+      {"require_correct_outputs", "Require correct outputs",
+       "litescope: exit 1 when the output check finds a mismatch", &f->require_correct_outputs},
       {"run_delay", "Inter-run delay (seconds)", "sleep between runs in seconds; <= 0: none",
        &f->run_delay},
       {"run_frequency", "Number of prorated runs per second",
@@ -259,6 +265,16 @@ Status Validate(BenchmarkFlags* f) {
   if (f->target_ci < 0 || f->target_ci > 100)
     return BadValue("target_ci", fmt::format("{}", f->target_ci), "0 (off) to 100 percent");
   if (!f->cpu_affinity.empty()) LS_RETURN_IF_ERROR(ParseCpuList(f->cpu_affinity).status());
+  if (f->check_outputs != "auto" && f->check_outputs != "off" &&
+      f->check_outputs != "reference" &&
+      !delegates::RegisteredBackends().Find(f->check_outputs))
+    return BadValue("check_outputs", f->check_outputs,
+                    ("auto, off, reference or a backend: " +
+                     delegates::RegisteredBackends().NameList())
+                        .c_str());
+  if (f->require_correct_outputs && f->check_outputs == "off")
+    return InvalidArgumentError("--require_correct_outputs needs an output check; "
+                                "--check_outputs=off turns it off");
   // Every file the run will write is checked now, before the model is loaded, so that a typo
   // in a path does not cost a whole benchmark.
   const std::pair<const char*, const std::string*> outputs[] = {

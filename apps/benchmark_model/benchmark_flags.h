@@ -66,6 +66,9 @@ struct BenchmarkFlags {
   double target_ci = 0;
   std::string cpu_affinity;  // "0,2-3": the CPUs the benchmark's threads may run on
   bool quiet = false;        // no progress line on stderr
+  // auto | off | reference | a backend: run the inputs once more there and compare outputs.
+  std::string check_outputs = "auto";
+  bool require_correct_outputs = false;  // a failed output check is an error (exit 1)
 
   std::set<std::string> set_on_command_line;  // flag names given explicitly
   std::vector<std::string> warnings;          // one line each, printed before running

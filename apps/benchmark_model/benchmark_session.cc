@@ -12,6 +12,7 @@
 #include "analyzers/sha256.h"
 #include "apps/benchmark_model/backend_selection.h"
 #include "apps/benchmark_model/benchmark_analysis.h"
+#include "apps/benchmark_model/output_check.h"
 #include "apps/benchmark_model/progress.h"
 #include "apps/benchmark_model/run_loop.h"
 #include "apps/common/cpu_affinity.h"
@@ -190,13 +191,20 @@ class Session {
     for (const std::string& w : profiler::NoiseWarnings(result_.regular_noise, "regular runs"))
       Warn(w);
     Warn(profiler::FrequencyChangeWarning(result_.cpu_mhz_before, result_.cpu_mhz_after));
+    LS_RETURN_IF_ERROR(RunOutputCheck());
     if (flags_.target_ci > 0 && !result_.target_ci_reached)
       Warn(fmt::format("WARNING: --target_ci={}: the median's 95% interval is +-{:.1f}% after {} "
                        "runs, when --max_secs={} ended the runs",
                        flags_.target_ci, result_.regular_noise.median_ci_half_width_pct,
                        result_.regular_runs.count(), flags_.max_secs));
     std::fflush(stdout);
-    return Finish();
+    LS_RETURN_IF_ERROR(Finish());
+    if (flags_.require_correct_outputs && result_.output_check.enabled &&
+        !result_.output_check.pass)
+      return InvalidArgumentError(fmt::format(
+          "--require_correct_outputs: the outputs differ from {} (see the warnings above)",
+          result_.output_check.against));
+    return Status::Ok();
   }
 
  private:
@@ -213,6 +221,36 @@ class Session {
       return InvalidArgumentError(fmt::format(
           "no inference completed: --num_runs={} and --min_secs={} ask for no timed run",
           flags_.num_runs, flags_.min_secs));
+    return Status::Ok();
+  }
+
+  // --check_outputs: the last run's outputs against another backend's on the same inputs. A
+  // check that cannot run is a warning (an error with --require_correct_outputs).
+  Status RunOutputCheck() {
+    if (flags_.dry_run) return Status::Ok();
+    const std::string target = OutputCheckTarget(flags_, !backends_.applied.delegates.empty());
+    if (target == "off") return Status::Ok();
+    reports::OutputCheckRecord& check = result_.output_check;
+    Status s = CheckOutputs(flags_, inputs_, model_, subgraph_index_, input_data_, *subgraph_,
+                            target, &check);
+    if (!s.ok()) {
+      check.pass = false;
+      if (flags_.require_correct_outputs) return s;
+      Warn("WARNING: the output check did not run: " + s.message());
+      return Status::Ok();
+    }
+    if (check.pass) {
+      double worst = 0;
+      for (const auto& c : check.outputs) worst = std::max(worst, c.max_abs_diff);
+      Print(fmt::format("Outputs checked against {}: {} output(s) within tolerance (max |diff| "
+                        "{:.3g})\n",
+                        target, check.outputs.size(), worst));
+      return Status::Ok();
+    }
+    for (const auto& c : check.outputs)
+      if (!c.pass)
+        Warn(fmt::format("WARNING: outputs differ from {}: {}", target,
+                         analyzers::DescribeComparison(c)));
     return Status::Ok();
   }
 
@@ -317,6 +355,7 @@ class Session {
       result_.signature = sigs[0].key;
     }
     subgraph_ = interp_->subgraph(index);
+    subgraph_index_ = index;
     if (!subgraph_)
       return InvalidModelError(fmt::format("signature subgraph {} does not exist", index));
     return Status::Ok();
@@ -444,6 +483,7 @@ class Session {
   std::unique_ptr<profiler::EventBuffer> events_;
   std::unique_ptr<runtime::Interpreter> interp_;
   runtime::Subgraph* subgraph_ = nullptr;
+  int subgraph_index_ = 0;
   bool listed_signatures_ = false;
   std::vector<std::vector<uint8_t>> input_data_;
   std::vector<profiler::SubgraphLabels> labels_;

@@ -16,6 +16,9 @@ namespace {
 
 constexpr char kName[] = "TESTOP";
 constexpr char kOpsFlag[] = "testop_ops";
+// Adds this value to every float32 output of the nodes the backend runs: a deliberately wrong
+// backend, for the tools' output checks.
+constexpr char kPerturbFlag[] = "testop_perturb";
 
 std::set<std::string> SplitOps(const std::string& list) {
   std::set<std::string> ops;
@@ -45,8 +48,9 @@ class TestOpSupport final : public delegates::SupportChecker {
 // partition get no arena storage (Subgraph leaves them to the delegate), so they live here.
 class TestOpKernel final : public runtime::DelegateKernel {
  public:
-  TestOpKernel(runtime::Subgraph& sg, std::vector<int> nodes, std::vector<int> internal)
-      : sg_(sg), nodes_(std::move(nodes)), internal_(std::move(internal)) {}
+  TestOpKernel(runtime::Subgraph& sg, std::vector<int> nodes, std::vector<int> internal,
+               float perturb)
+      : sg_(sg), nodes_(std::move(nodes)), internal_(std::move(internal)), perturb_(perturb) {}
 
   Status Prepare(runtime::KernelContext& ctx) override {
     for (int n : nodes_) {
@@ -72,6 +76,14 @@ class TestOpKernel final : public runtime::DelegateKernel {
     for (int n : nodes_) {
       runtime::Node& node = sg_.nodes()[static_cast<size_t>(n)];
       LS_RETURN_IF_ERROR(node.kernel->eval(ctx, node));
+      if (perturb_ == 0.f) continue;
+      for (int t : node.outputs) {
+        if (t < 0) continue;
+        runtime::Tensor& out = ctx.tensor(t);
+        if (out.type != runtime::DataType::kFloat32 || !out.data) continue;
+        float* v = out.data_as<float>();
+        for (size_t i = 0; i < out.bytes / sizeof(float); ++i) v[i] += perturb_;
+      }
     }
     return Status::Ok();
   }
@@ -80,12 +92,14 @@ class TestOpKernel final : public runtime::DelegateKernel {
   runtime::Subgraph& sg_;
   std::vector<int> nodes_;
   std::vector<int> internal_;
+  float perturb_;
   std::vector<std::vector<std::max_align_t>> storage_;
 };
 
 class TestOpDelegate final : public runtime::Delegate {
  public:
-  TestOpDelegate(std::set<std::string> ops, std::string list) : support_(std::move(ops), list) {}
+  TestOpDelegate(std::set<std::string> ops, std::string list, float perturb)
+      : support_(std::move(ops), list), perturb_(perturb) {}
   const char* name() const override { return kName; }
   runtime::SupportResult CheckNode(runtime::Subgraph& sg, const runtime::Node& node) override {
     return support_.Check(sg, node);
@@ -105,11 +119,13 @@ class TestOpDelegate final : public runtime::Delegate {
     std::vector<int> internal;
     for (int t : produced)
       if (read_inside.count(t) && !read_outside.count(t)) internal.push_back(t);
-    return std::unique_ptr<runtime::DelegateKernel>(new TestOpKernel(sg, nodes, internal));
+    return std::unique_ptr<runtime::DelegateKernel>(
+        new TestOpKernel(sg, nodes, internal, perturb_));
   }
 
  private:
   TestOpSupport support_;
+  float perturb_;
 };
 
 }  // namespace
@@ -121,7 +137,9 @@ Status RegisterTestBackends(delegates::BackendRegistry& registry) {
   r.description = "test-only: the reference kernels run the nodes of the ops in --testop_ops";
   r.priority = 100;
   r.flags = {{kOpsFlag, delegates::BackendFlag::Type::kString, "ADD", "Test backend ops",
-              "comma-separated ops the test backend takes"}};
+              "comma-separated ops the test backend takes"},
+             {kPerturbFlag, delegates::BackendFlag::Type::kFloat, "0", "Test backend error",
+              "added to every float output of the nodes it runs (a wrong backend)"}};
   const delegates::BackendRegistration flags_only = r;
   r.make_checker = [flags_only](const delegates::BackendConfig& config)
       -> Result<std::unique_ptr<delegates::SupportChecker>> {
@@ -132,7 +150,8 @@ Status RegisterTestBackends(delegates::BackendRegistry& registry) {
       [flags_only](
           const delegates::BackendConfig& config) -> Result<std::unique_ptr<runtime::Delegate>> {
     const std::string list = flags_only.StringFlag(config, kOpsFlag);
-    return std::unique_ptr<runtime::Delegate>(new TestOpDelegate(SplitOps(list), list));
+    const auto perturb = static_cast<float>(flags_only.FloatFlag(config, kPerturbFlag));
+    return std::unique_ptr<runtime::Delegate>(new TestOpDelegate(SplitOps(list), list, perturb));
   };
   return registry.Register(std::move(r));
 }

@@ -1035,6 +1035,34 @@ def test_precision_note():
     check("truncate each run" not in r.out, r.describe())
 
 
+# --- Numbers you can trust: outputs checked -----------------------------------------------
+
+def test_check_outputs():
+    """With a delegate the outputs are checked against the reference kernels by default."""
+    r, rep = report("--use_xnnpack=true", graph=MOBILENET)
+    c = rep["output_check"]
+    check(c["enabled"] and c["against"] == "reference" and c["pass"] is True, str(c))
+    check(c["outputs"][0]["elements"] > 0, str(c))
+    check("Outputs checked against reference: 1 output(s) within tolerance" in r.out,
+          r.describe())
+    # The reference kernels alone: nothing to check against by default, on request XNNPACK.
+    r, rep = report(graph=MOBILENET)
+    check(not rep["output_check"]["enabled"], str(rep["output_check"]))
+    r, rep = report("--check_outputs=xnnpack", graph=MOBILENET)
+    check(rep["output_check"]["against"] == "xnnpack" and rep["output_check"]["pass"],
+          str(rep["output_check"]))
+    r, rep = report("--use_xnnpack=true", "--check_outputs=off", graph=MOBILENET)
+    check(not rep["output_check"]["enabled"], str(rep["output_check"]))
+    usage_error("--check_outputs=nonsense")
+
+
+def test_require_correct_outputs():
+    """A correct run passes; the flag needs a check. (The wrong-backend case, exit 1, is in
+    tests/scripts/check_test_backend.py: it needs the test-only backend.)"""
+    ok("--use_xnnpack=true", "--require_correct_outputs=true", graph=MOBILENET)
+    usage_error("--require_correct_outputs=true", "--check_outputs=off")
+
+
 def test_flag_coverage():
     """Every flag in --help has a case in this file."""
     r = run("--help", graph=None, fast=False)

@@ -158,6 +158,26 @@ def main():
         expect("the report's analysis covers testop",
                "testop" in [b["backend"] for b in analysis])
 
+    # 5. The output check (#19): a deliberately wrong backend (testop_perturb) is caught.
+    common = ["--graph=builtin:add_mul", "--use_testop=true", "--testop_ops=ADD,MUL",
+              "--num_runs=2", "--warmup_runs=0", "--min_secs=0", "--warmup_min_secs=0"]
+    report_path = os.path.join(a.workdir, "wrong_outputs.json")
+    rc, out, err = run(a.bench, *common, "--testop_perturb=0.5", f"--report_json={report_path}")
+    expect(f"a wrong backend still benchmarks (exit {rc}: {err.strip()[-300:]})", rc == 0)
+    expect(f"it warns that the outputs differ ({err.strip()[-300:]})",
+           "WARNING: outputs differ from reference: output " in err and "got " in err)
+    if rc == 0:
+        check = json.load(open(report_path))["output_check"]
+        expect(f"the report says the check failed ({check})",
+               check["enabled"] and check["against"] == "reference" and check["pass"] is False
+               and check["outputs"][0]["bad_elements"] > 0)
+    rc, out, err = run(a.bench, *common, "--testop_perturb=0.5", "--require_correct_outputs=true")
+    expect(f"--require_correct_outputs turns it into exit 1 (got {rc})",
+           rc == 1 and "error: --require_correct_outputs" in err)
+    rc, out, err = run(a.bench, *common, "--require_correct_outputs=true")
+    expect(f"a correct backend passes the check (exit {rc}: {err.strip()[-300:]})",
+           rc == 0 and "Outputs checked against reference: 1 output(s) within tolerance" in out)
+
     for f in failures:
         print("FAIL:", f)
     print(f"{len(failures)} failure(s)")
