@@ -64,6 +64,9 @@ class EventBuffer final : public runtime::ProfilingHooks {
     run_ = run;
   }
   Phase phase() const { return phase_; }
+  // runtime::ProfilingHooks::WantsDelegateOpBreakdown; true until set.
+  bool WantsDelegateOpBreakdown() const override { return breakdown_; }
+  void SetDelegateOpBreakdown(bool breakdown) { breakdown_ = breakdown; }
 
   // Events recorded since the last Clear(), in Begin order.
   const ProfileEvent* events() const { return events_.data(); }
@@ -84,6 +87,7 @@ class EventBuffer final : public runtime::ProfilingHooks {
   uint64_t dropped_ = 0;
   Phase phase_ = Phase::kInit;
   int32_t run_ = 0;
+  bool breakdown_ = true;
 };
 
 }  // namespace litescope::profiler

@@ -145,6 +145,70 @@ std::vector<const OpStatsTable*> OpStats::tables() const {
   return out;
 }
 
+const OpStatsTable* OpStats::delegate_internal() const {
+  auto it = table_index_.find({static_cast<int>(OpStatsTable::Kind::kDelegateInternal), 0});
+  return it == table_index_.end() ? nullptr : &tables_[it->second];
+}
+
+void OpStats::SetDelegateInternal(OpStatsTable table) {
+  table.kind = OpStatsTable::Kind::kDelegateInternal;
+  table.subgraph = 0;
+  const std::pair<int, int> key(static_cast<int>(OpStatsTable::Kind::kDelegateInternal), 0);
+  auto it = table_index_.find(key);
+  if (it != table_index_.end()) {
+    tables_[it->second] = std::move(table);
+    return;
+  }
+  table_index_[key] = tables_.size();
+  tables_.push_back(std::move(table));
+}
+
+OpStatsTable ScaleDelegateOps(const OpStats& fused, const OpStats& breakdown,
+                              const std::function<int(int subgraph, int node)>& partition_of,
+                              std::vector<PartitionScale>* scales) {
+  const OpStatsTable* ops = breakdown.delegate_internal();
+  if (!ops) return {};
+  OpStatsTable scaled = *ops;
+  // Per (subgraph, partition): the ops' sum per run in the breakdown rounds.
+  std::map<std::pair<int, int>, PartitionScale> parts;
+  for (const NodeStats& row : ops->nodes) {
+    const int p = partition_of(row.subgraph, row.node);
+    if (p < 0) continue;
+    PartitionScale& ps = parts[{row.subgraph, p}];
+    ps.subgraph = row.subgraph;
+    ps.partition = p;
+    ps.breakdown_us_per_run += row.avg_us_per_run(ops->num_runs());
+  }
+  // The partitions' fused times: their rows (node -1 - p) in the timed runs' subgraph tables.
+  for (const OpStatsTable* t : fused.tables()) {
+    if (t->kind != OpStatsTable::Kind::kSubgraph) continue;
+    for (const NodeStats& row : t->nodes) {
+      if (row.node >= 0) continue;
+      auto it = parts.find({row.subgraph, -1 - row.node});
+      if (it != parts.end()) it->second.fused_us_per_run = row.avg_us_per_run(t->num_runs());
+    }
+  }
+  for (auto& [key, ps] : parts)
+    ps.factor = ps.fused_us_per_run > 0 && ps.breakdown_us_per_run > 0
+                    ? ps.fused_us_per_run / ps.breakdown_us_per_run
+                    : 1.0;
+  double before = 0, after = 0;
+  for (NodeStats& row : scaled.nodes) {
+    const int p = partition_of(row.subgraph, row.node);
+    auto it = parts.find({row.subgraph, p});
+    const double factor = p >= 0 && it != parts.end() ? it->second.factor : 1.0;
+    before += row.avg_us_per_run(ops->num_runs());
+    row.time_us = row.time_us.Scaled(factor);
+    after += row.avg_us_per_run(ops->num_runs());
+  }
+  scaled.run_total_us = ops->run_total_us.Scaled(before > 0 ? after / before : 1.0);
+  if (scales) {
+    scales->clear();
+    for (const auto& [key, ps] : parts) scales->push_back(ps);
+  }
+  return scaled;
+}
+
 const OpStatsTable* OpStats::primary() const {
   auto it = table_index_.find({static_cast<int>(OpStatsTable::Kind::kSubgraph), 0});
   return it == table_index_.end() ? nullptr : &tables_[it->second];

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <tuple>
@@ -82,6 +83,10 @@ class OpStats {
   std::vector<const OpStatsTable*> tables() const;
   // The primary subgraph's table, or nullptr when it saw no events.
   const OpStatsTable* primary() const;
+  // The delegate-internal table, or nullptr.
+  const OpStatsTable* delegate_internal() const;
+  // Sets the delegate-internal table (e.g. one ScaleDelegateOps made), replacing any.
+  void SetDelegateInternal(OpStatsTable table);
   bool empty() const { return tables_.empty(); }
 
  private:
@@ -93,5 +98,24 @@ class OpStats {
   std::map<std::pair<int, int>, size_t> table_index_;                 // (kind, subgraph)
   std::map<std::tuple<size_t, int, int, std::string>, size_t> rows_;  // (table, sg, node, tag)
 };
+
+// How the ops of one fused delegate partition were scaled (ScaleDelegateOps).
+struct PartitionScale {
+  int subgraph = 0;
+  int partition = 0;
+  double fused_us_per_run = 0;      // the partition's time in the timed (fused) runs
+  double breakdown_us_per_run = 0;  // its ops' sum in the per-node rounds
+  double factor = 1;                // fused / breakdown
+};
+
+// The delegate-internal rows of `breakdown` (runs where a delegate timed its ops apart), each
+// scaled by its partition's fused / breakdown ratio, so that the rows of every partition add up
+// to the partition's time per run in `fused` (the timed runs, where the partition ran fused).
+// `partition_of(subgraph, node)` gives a node's partition index (-1: on the CPU). Rows whose
+// partition has no fused time keep their measured times (factor 1). `scales` (optional) gets
+// one entry per partition.
+OpStatsTable ScaleDelegateOps(const OpStats& fused, const OpStats& breakdown,
+                              const std::function<int(int subgraph, int node)>& partition_of,
+                              std::vector<PartitionScale>* scales);
 
 }  // namespace litescope::profiler

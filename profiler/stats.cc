@@ -89,6 +89,18 @@ void RunningStat::Add(double value) {
   m2_ += delta * (value - mean_);
 }
 
+RunningStat RunningStat::Scaled(double factor) const {
+  RunningStat s = *this;
+  s.first_ *= factor;
+  s.last_ *= factor;
+  s.min_ *= factor;
+  s.max_ *= factor;
+  s.sum_ *= factor;
+  s.mean_ *= factor;
+  s.m2_ *= factor * factor;
+  return s;
+}
+
 double RunningStat::std_dev() const {
   if (count_ < 2) return 0;
   return std::sqrt(std::max(0.0, m2_ / static_cast<double>(count_)));

@@ -56,6 +56,8 @@ class RunningStat {
   double mean() const { return count_ ? mean_ : 0; }
   // Population standard deviation.
   double std_dev() const;
+  // The statistics of the same values each multiplied by `factor` (>= 0).
+  RunningStat Scaled(double factor) const;
 
  private:
   int64_t count_ = 0;

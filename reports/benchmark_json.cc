@@ -81,6 +81,23 @@ json OutputCheckJson(const OutputCheckRecord& c) {
           {"outputs", outputs}};
 }
 
+// How the delegate-internal rows were obtained.
+json DelegateOpsMethod(const BenchmarkResult& r) {
+  if (!r.op_profiling) return nullptr;
+  return r.delegate_ops_scaled ? "scaled_to_fused" : "measured";
+}
+
+json PartitionScalesJson(const BenchmarkResult& r) {
+  json out = json::array();
+  for (const profiler::PartitionScale& p : r.partition_scales)
+    out.push_back({{"subgraph_index", p.subgraph},
+                   {"partition", p.partition},
+                   {"fused_us_per_run", p.fused_us_per_run},
+                   {"breakdown_us_per_run", p.breakdown_us_per_run},
+                   {"factor", p.factor}});
+  return out;
+}
+
 json NoiseJson(const BenchmarkResult& r) {
   const profiler::NoiseStats& n = r.regular_noise;
   json ci = nullptr;
@@ -316,7 +333,10 @@ json BenchmarkToJson(const BenchmarkResult& r) {
             {"regular_node_sum_us_per_run", node_sum},
             {"init", TablesJson(r.init_ops)},
             {"warmup", TablesJson(r.warmup_ops)},
-            {"regular", TablesJson(r.regular_ops)}}}};
+            {"regular", TablesJson(r.regular_ops)},
+            {"delegate_ops_method", DelegateOpsMethod(r)},
+            {"partition_scales", PartitionScalesJson(r)},
+            {"regular_breakdown_unscaled", TablesJson(r.breakdown_ops)}}}};
 }
 
 }  // namespace litescope::reports

@@ -136,6 +136,12 @@ struct BenchmarkResult {
   const profiler::OpStats* init_ops = nullptr;  // Prepare/AllocateTensors events
   const profiler::OpStats* warmup_ops = nullptr;
   const profiler::OpStats* regular_ops = nullptr;  // what TFLite reports
+  // With op profiling and a delegate: the timed runs ran fused; the delegate-internal rows of
+  // regular_ops come from separate per-node rounds (breakdown_ops, unscaled), scaled per
+  // partition to the fused time (profiler::ScaleDelegateOps).
+  bool delegate_ops_scaled = false;
+  const profiler::OpStats* breakdown_ops = nullptr;
+  std::vector<profiler::PartitionScale> partition_scales;
   uint64_t events_dropped = 0;                     // events that did not fit the profiling buffer
   uint64_t events_capacity = 0;                    // events the profiling buffer holds per run
 };

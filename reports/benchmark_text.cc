@@ -374,6 +374,16 @@ std::string FormatOpProfileText(const BenchmarkResult& r) {
   if (r.regular_ops)
     out += "Operator-wise Profiling Info for Regular Benchmark Runs:\n" +
            FormatOpProfileTables(*r.regular_ops) + "\n";
+  if (r.delegate_ops_scaled && !r.partition_scales.empty()) {
+    out += "Delegate internal times: the timed runs ran each partition fused; per-op shares come "
+           "from separate per-node rounds, scaled to the fused time:\n";
+    for (const profiler::PartitionScale& p : r.partition_scales)
+      out += fmt::format("  subgraph {} partition {}: fused {:.3f} ms, per-node sum {:.3f} ms, "
+                         "scale {:.3f}\n",
+                         p.subgraph, p.partition, p.fused_us_per_run / 1000.0,
+                         p.breakdown_us_per_run / 1000.0, p.factor);
+    out += "\n";
+  }
   return out;
 }
 

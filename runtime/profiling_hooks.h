@@ -56,6 +56,11 @@ class ProfilingHooks {
   // host call: a GPU kernel's execution from its OpenCL event, a copy, an op inside a fused
   // delegate run. Hooks that only time host code may ignore these (the default).
   virtual void Record(const RecordedEvent& event) { (void)event; }
+  // Whether a delegate that can time its ops only by running them apart (one runtime per node,
+  // losing cross-node fusion) should do so now. When false it runs its fused program, timed as
+  // a whole by the partition's event; a benchmark then asks for the breakdown in separate,
+  // untimed rounds and scales it to the fused time.
+  virtual bool WantsDelegateOpBreakdown() const { return true; }
 };
 
 // RAII guard: a no-op when hooks is null.

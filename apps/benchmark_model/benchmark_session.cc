@@ -326,6 +326,11 @@ class Session {
       init_ops_ = profiler::OpStats(labels_);
       warmup_ops_ = profiler::OpStats(labels_);
       regular_ops_ = profiler::OpStats(labels_);
+      breakdown_ops_ = profiler::OpStats(labels_);
+      // Op profiling with a delegate: time the fused partitions, take the per-op shares from
+      // separate untimed rounds (BreakdownRound) and scale them (Finish).
+      breakdown_rounds_ = flags_.enable_op_profiling && !backends_.applied.delegates.empty();
+      events_->SetDelegateOpBreakdown(!breakdown_rounds_);
       Drain(&init_ops_);
     }
     return Status::Ok();
@@ -368,6 +373,20 @@ class Session {
     events_->Clear();
   }
 
+  // One untimed run with the delegates timing their ops apart, for the per-op shares. Its
+  // events go to breakdown_ops_ only (not the trace). A failure is kept and reported at the end.
+  void BreakdownRound(int run) {
+    events_->Clear();
+    events_->SetPhase(profiler::Phase::kRegular, run);
+    events_->SetDelegateOpBreakdown(true);
+    CopyInputs(input_data_, *subgraph_);
+    Status s = subgraph_->Invoke();
+    if (!s.ok() && breakdown_status_.ok()) breakdown_status_ = s;
+    breakdown_ops_.AddRun(*events_);
+    events_->Clear();
+    events_->SetDelegateOpBreakdown(false);
+  }
+
   // Once the trace is full and nothing else needs the node events (no op profiling), the hooks
   // come off: later runs are timed without their cost, and per-op tables stay unprinted.
   void DetachHooksIfTraceFull() {
@@ -394,6 +413,7 @@ class Session {
     hooks.after = [&](int run, const profiler::RunRecord& record) {
       progress.Update(run + 1, record);
       if (events_ && !events_detached_) Drain(stats);
+      if (breakdown_rounds_ && phase == profiler::Phase::kRegular) BreakdownRound(run);
       if (trace_) {
         trace_->AddRun(phase, run, record);
         DetachHooksIfTraceFull();
@@ -416,6 +436,18 @@ class Session {
   }
 
   Status Finish() {
+    if (!breakdown_status_.ok()) return breakdown_status_.WithContext("per-node profiling round");
+    if (events_ && breakdown_rounds_ && breakdown_ops_.delegate_internal()) {
+      auto partition_of = [this](int sg, int node) {
+        const runtime::Subgraph* g = interp_->subgraph(sg);
+        if (!g || node < 0 || static_cast<size_t>(node) >= g->placement().size()) return -1;
+        return g->placement()[static_cast<size_t>(node)].partition;
+      };
+      regular_ops_.SetDelegateInternal(profiler::ScaleDelegateOps(
+          regular_ops_, breakdown_ops_, partition_of, &result_.partition_scales));
+      result_.delegate_ops_scaled = true;
+      result_.breakdown_ops = &breakdown_ops_;
+    }
     if (events_) {
       result_.init_ops = &init_ops_;
       result_.warmup_ops = &warmup_ops_;
@@ -488,6 +520,9 @@ class Session {
   std::vector<std::vector<uint8_t>> input_data_;
   std::vector<profiler::SubgraphLabels> labels_;
   profiler::OpStats init_ops_, warmup_ops_, regular_ops_;
+  profiler::OpStats breakdown_ops_;  // per-node rounds (see BreakdownRound)
+  bool breakdown_rounds_ = false;
+  Status breakdown_status_;
   std::unique_ptr<reports::TraceWriter> trace_;  // null without --trace_file
   bool events_detached_ = false;
   int64_t init_begin_ns_ = 0;

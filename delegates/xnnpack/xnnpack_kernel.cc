@@ -334,7 +334,7 @@ Status XnnpackKernel::CopyFolded(int node) {
 
 Status XnnpackKernel::Eval(runtime::KernelContext& ctx) {
   runtime::ProfilingHooks* hooks = ctx.interpreter().profiling_hooks();
-  if (hooks) {
+  if (hooks && hooks->WantsDelegateOpBreakdown()) {
     LS_RETURN_IF_ERROR(BuildProfiling());
     for (NodeRun& run : per_node_) {
       const Node& node = graph_.nodes()[static_cast<size_t>(run.node)];

@@ -31,7 +31,8 @@ class XnnpackDelegate;
 // XNNPACK runtime per original node (built on first use: a second copy of the packed weights,
 // and scratch buffers for the partition's internal tensors), each inside a kDelegateOp event
 // with the node's index, so every node gets its own measured time. The same microkernels run;
-// only cross-node fusion (a clamp folded into the preceding conv) is lost. Without hooks the
+// only cross-node fusion (a clamp folded into the preceding conv) is lost. Without hooks, or
+// when they say WantsDelegateOpBreakdown() is false (benchmark_model's timed runs), the
 // partition runs at full speed.
 //
 // Lifetime: the delegate (thread pool, folded constants) and the subgraph must outlive it.

@@ -1063,6 +1063,38 @@ def test_require_correct_outputs():
     usage_error("--require_correct_outputs=true", "--check_outputs=off")
 
 
+def test_delegate_ops_scaled_to_fused():
+    """#19: op profiling used to switch XNNPACK to one runtime per node (30-40% slower than the
+    fused run being measured). Now the timed runs stay fused, the per-op shares come from
+    separate per-node rounds, and the delegate's op rows add up to the fused partition time."""
+    r, rep = report("--use_xnnpack=true", "--enable_op_profiling=true", "--num_runs=20",
+                    graph=MOBILENET)
+    op = rep["op_profiling"]
+    check(op["delegate_ops_method"] == "scaled_to_fused", str(op["delegate_ops_method"]))
+    tables = {t["graph"]: t for t in op["regular"]}
+    primary, internal = tables["primary"], tables["delegate_internal"]
+    fused = sum(n["avg_us_per_run"] for n in primary["nodes"] if n["node_index"] < 0)
+    ops_sum = sum(n["avg_us_per_run"] for n in internal["nodes"])
+    check(fused > 0 and abs(ops_sum - fused) <= 0.02 * fused,
+          "delegate ops add up to %.1f us, the fused partition takes %.1f us" % (ops_sum, fused))
+    scales = op["partition_scales"]
+    check(len(scales) == 1 and scales[0]["fused_us_per_run"] == approx(fused), str(scales))
+    check(any(t["graph"] == "delegate_internal" for t in op["regular_breakdown_unscaled"]),
+          "the unscaled per-node figures stay in the report")
+    check("Delegate internal times: the timed runs ran each partition fused" in r.out,
+          r.describe())
+    # Without a delegate nothing is scaled.
+    r, rep = report("--enable_op_profiling=true", graph=MOBILENET)
+    check(rep["op_profiling"]["delegate_ops_method"] == "measured", str(rep["op_profiling"])[:300])
+
+
+def approx(x, rel=1e-6):
+    class A:
+        def __eq__(self, y):
+            return abs(y - x) <= rel * max(abs(x), 1e-12)
+    return A()
+
+
 def test_flag_coverage():
     """Every flag in --help has a case in this file."""
     r = run("--help", graph=None, fast=False)
