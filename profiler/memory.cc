@@ -65,6 +65,7 @@ ModelMemory ReadModelMemory(const runtime::Interpreter& interp) {
   m.arena_bytes = static_cast<int64_t>(interp.arena_bytes());
   m.persistent_bytes = static_cast<int64_t>(interp.persistent_bytes());
   m.model_file_bytes = static_cast<int64_t>(interp.model().size());
+  m.model_mapped = interp.model().memory_mapped();
   return m;
 }
 

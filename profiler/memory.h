@@ -31,11 +31,19 @@ ProcessMemory ReadProcessMemory();
 // TFLite's "Memory footprint delta" lines are differences of this value.
 int64_t MaxRssBytes();
 
+// Resident memory after one step of a benchmark's set-up or run, for attributing the growth
+// to a step (the model's load, the delegates' weight packing, the arena, the runs).
+struct MemoryStep {
+  std::string step;  // "start", "model loaded", "interpreter created", "delegates applied", ...
+  ProcessMemory memory;
+};
+
 // What the interpreter itself holds, bytes.
 struct ModelMemory {
   int64_t arena_bytes = 0;       // planned arenas of every allocated subgraph
   int64_t persistent_bytes = 0;  // variables, dynamic tensors, realigned constants
   int64_t model_file_bytes = 0;  // the model's bytes (memory-mapped file or buffer)
+  bool model_mapped = false;     // the bytes are a mapping of the file (RssFile, shareable)
 };
 ModelMemory ReadModelMemory(const runtime::Interpreter& interp);
 

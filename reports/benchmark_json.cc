@@ -81,6 +81,18 @@ json OutputCheckJson(const OutputCheckRecord& c) {
           {"outputs", outputs}};
 }
 
+// Resident memory after each set-up step; -1 fields as null.
+json StepsJson(const std::vector<profiler::MemoryStep>& steps) {
+  auto bytes = [](int64_t b) { return b >= 0 ? json(b) : json(nullptr); };
+  json out = json::array();
+  for (const profiler::MemoryStep& s : steps)
+    out.push_back({{"step", s.step},
+                   {"vm_rss_bytes", bytes(s.memory.vm_rss_bytes)},
+                   {"rss_anon_bytes", bytes(s.memory.rss_anon_bytes)},
+                   {"rss_file_bytes", bytes(s.memory.rss_file_bytes)}});
+  return out;
+}
+
 // How the delegate-internal rows were obtained.
 json DelegateOpsMethod(const BenchmarkResult& r) {
   if (!r.op_profiling) return nullptr;
@@ -284,7 +296,9 @@ json BenchmarkToJson(const BenchmarkResult& r) {
       {"rss_shmem_bytes", BytesOrNull(m.at_end.rss_shmem_bytes)},
       {"arena_bytes", m.model.arena_bytes},
       {"persistent_bytes", m.model.persistent_bytes},
-      {"model_file_bytes", m.model.model_file_bytes}};
+      {"model_file_bytes", m.model.model_file_bytes},
+      {"model_mapped", m.model.model_mapped},
+      {"steps", StepsJson(m.steps)}};
 
   double node_sum = 0;
   if (r.regular_ops && r.regular_ops->primary()) {

@@ -42,6 +42,9 @@ struct MemoryFigures {
   int64_t max_rss_bytes = -1;      // getrusage peak at the end
   profiler::ProcessMemory at_end;  // /proc/self/status at the end
   profiler::ModelMemory model;     // arenas, persistent bytes, model bytes
+  // Resident memory after each set-up step and after the runs; the first is taken after the
+  // tool's own sample storage was allocated, so the growth is the model's, not the tool's.
+  std::vector<profiler::MemoryStep> steps;
 };
 
 // One delegate's refusal of a node (runtime::Refusal).

@@ -311,6 +311,25 @@ std::string FormatPrecisionNote(const BenchmarkResult& r) {
       wall.mean());
 }
 
+std::string FormatMemoryBreakdown(const BenchmarkResult& r) {
+  const std::vector<profiler::MemoryStep>& steps = r.memory.steps;
+  if (steps.size() < 2 || steps.front().memory.vm_rss_bytes < 0) return "";
+  auto mb = [](int64_t b) { return static_cast<double>(b) / (1024.0 * 1024.0); };
+  std::string out = "Memory breakdown (resident growth per step, MB):";
+  for (size_t i = 1; i < steps.size(); ++i) {
+    const int64_t grew = steps[i].memory.vm_rss_bytes - steps[i - 1].memory.vm_rss_bytes;
+    out += fmt::format("{} {} {:+.2f}", i == 1 ? "" : ",", steps[i].step, mb(grew));
+    if (steps[i].step == "model loaded")
+      out += fmt::format(" ({} {:.2f} MB)", r.memory.model.model_mapped ? "file mapped" : "copied",
+                         mb(r.memory.model.model_file_bytes));
+    if (steps[i].step == "tensors allocated")
+      out += fmt::format(" (arena {:.2f} MB planned)", mb(r.memory.model.arena_bytes));
+  }
+  const int64_t total = steps.back().memory.vm_rss_bytes - steps.front().memory.vm_rss_bytes;
+  out += fmt::format("; total {:+.2f}\n", mb(total));
+  return out;
+}
+
 std::string FormatMemorySummary(const BenchmarkResult& r) {
   const MemoryFigures& m = r.memory;
   std::string out;

@@ -51,6 +51,9 @@ std::string FormatNoiseLine(const BenchmarkResult& r);
 // of the latency: runs averaging under 10 us. Points at the JSON report's exact values.
 std::string FormatPrecisionNote(const BenchmarkResult& r);
 std::string FormatMemorySummary(const BenchmarkResult& result);
+// litescope's line: the resident growth per set-up step ("Memory breakdown (resident growth,
+// MB): model load +0.48 (file mapped, 0.47 MB), ..."). Empty without steps.
+std::string FormatMemoryBreakdown(const BenchmarkResult& result);
 
 // One phase's op profile as TFLite prints it: per table (subgraph, then "Delegate internal:")
 // the "Run Order", "Top by Computation Time" (10 rows) and "Summary by node type" tables and

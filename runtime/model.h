@@ -73,6 +73,9 @@ class Model {
   const std::vector<std::string>& warnings() const { return warnings_; }
   // True when `ptr` lies inside the model's bytes (used to prove zero-copy constants).
   bool Contains(const void* ptr) const;
+  // True when the bytes are a read-only mapping of the file (FromFile), false when they were
+  // copied into memory or belong to the caller.
+  bool memory_mapped() const { return mapping_ != nullptr; }
 
  private:
   Model() = default;

@@ -119,6 +119,7 @@ class Session {
     result_.warmup_runs.Reserve();
     result_.regular_runs.Reserve();
     const int64_t start_rss = profiler::MaxRssBytes();
+    Step("start");
     if (!flags_.trace_file.empty()) {
       reports::TraceWriter::Limits limits;
       limits.max_bytes = flags_.trace_max_mb << 20;
@@ -175,6 +176,7 @@ class Session {
           "(--max_secs={} was spent by the warmup); no result is reported",
           flags_.max_secs));
     result_.memory.overall_footprint_delta_mb = Mb(profiler::MaxRssBytes() - start_rss);
+    Step("runs");
     if (sampler) {
       sampler->Stop();
       result_.memory.peak_rss_bytes = sampler->peak_bytes();
@@ -187,6 +189,7 @@ class Session {
     result_.regular_noise = profiler::AnalyzeNoise(result_.regular_runs);
     Print(reports::FormatNoiseLine(result_));
     Print(reports::FormatMemorySummary(result_));
+    Print(reports::FormatMemoryBreakdown(result_));
     std::fflush(stdout);
     for (const std::string& w : profiler::NoiseWarnings(result_.regular_noise, "regular runs"))
       Warn(w);
@@ -254,6 +257,9 @@ class Session {
     return Status::Ok();
   }
 
+  // Resident memory now, attributed to the step that just ended.
+  void Step(const char* name) { result_.memory.steps.push_back({name, profiler::ReadProcessMemory()}); }
+
   // Prints a warning on stderr and keeps it for the JSON report; empty lines are ignored.
   void Warn(const std::string& line) {
     if (line.empty()) return;
@@ -277,6 +283,7 @@ class Session {
     Result<std::shared_ptr<const runtime::Model>> model = LoadModel(flags_.graph);
     if (!model.ok()) return model.status().WithContext("Failed to load model");
     model_ = *model;
+    Step("model loaded");
     Print(reports::FormatLoadedModel(flags_.graph));
     result_.model_size_bytes = static_cast<int64_t>(model_->size());
     result_.model_sha256 = analyzers::Sha256Hex(model_->data(), model_->size());
@@ -289,6 +296,7 @@ class Session {
         runtime::Interpreter::Create(model_, runtime::OpRegistry::WithBuiltins(), options);
     if (!interp.ok()) return interp.status().WithContext(flags_.graph);
     interp_ = std::move(interp.value());
+    Step("interpreter created");
 
     if (flags_.list_signatures) {
       std::vector<std::string> keys;
@@ -313,6 +321,7 @@ class Session {
     for (const std::string& w : warnings_) std::fprintf(stderr, "%s\n", w.c_str());
 
     LS_RETURN_IF_ERROR(SelectBackends(flags_, *interp_, &backends_));
+    if (!backends_.applied.delegates.empty()) Step("delegates applied");
     for (const std::string& line : backends_.log_lines) Print(line + "\n");
     std::fflush(stdout);
     result_.backend = backends_.backend;
@@ -321,6 +330,7 @@ class Session {
 
     Status allocated = subgraph_->AllocateTensors();
     if (!allocated.ok()) return allocated.WithContext("Failed to allocate tensors!");
+    Step("tensors allocated");
     if (events_) {
       labels_ = profiler::LabelNodes(*interp_);
       init_ops_ = profiler::OpStats(labels_);

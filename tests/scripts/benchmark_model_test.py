@@ -1095,6 +1095,23 @@ def approx(x, rel=1e-6):
     return A()
 
 
+def test_memory_breakdown():
+    """Resident growth per set-up step, reconciled with the peak-RSS footprint."""
+    r, rep = report("--use_xnnpack=true", "--num_runs=5", graph=MOBILENET)
+    m = rep["memory"]
+    steps = [s["step"] for s in m["steps"]]
+    check(steps == ["start", "model loaded", "interpreter created", "delegates applied",
+                    "tensors allocated", "runs"], str(steps))
+    check(re.search(r"^Memory breakdown \(resident growth per step, MB\): model loaded ", r.out,
+                    re.M), r.describe())
+    # The growths add up to the resident growth from start to end (TFLite's footprint lines use
+    # the process's peak RSS instead, which an earlier peak can hide for a small model).
+    total = re.search(r"; total \+?(-?[\d.]+)", r.out)
+    grew_mb = (m["steps"][-1]["vm_rss_bytes"] - m["steps"][0]["vm_rss_bytes"]) / 2.0 ** 20
+    check(total and abs(float(total.group(1)) - grew_mb) < 0.01, r.describe())
+    check(m["model_mapped"] is False, "a built-in model is not a file mapping")
+
+
 def test_flag_coverage():
     """Every flag in --help has a case in this file."""
     r = run("--help", graph=None, fast=False)
