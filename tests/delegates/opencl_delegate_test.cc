@@ -338,3 +338,14 @@ TEST_CASE("GPU reports one device event per node and its copies", "[delegates][o
   CHECK(copies == 2);  // the input in, the output back; `mid` never leaves the device
   CHECK(r.graph().tensors()[static_cast<size_t>(mid)].data == nullptr);
 }
+
+TEST_CASE("GPU folds a FLOAT16 DEQUANTIZE that a CPU node reads", "[delegates][opencl]") {
+  // DEQUANTIZE runs on the GPU alone (its own partition); MAXIMUM has no GPU kernel and reads
+  // the folded weights on the CPU, which must see the values, not an empty buffer.
+  OneOp m({1, 4});
+  const int c16 = m.b.AddFloat16ConstTensor(0, "c16", {1, 4}, {0.5f, -1.f, 2.f, 3.f});
+  const int c = m.b.AddTensor(0, "c", ls::DataType::kFloat32, {1, 4});
+  m.b.AddOperator(0, Op::DEQUANTIZE, {c16}, {c});
+  auto model = m.Build(Op::MAXIMUM, {c}, {1, 4});
+  CheckOnGpu(model, {{1.f, 1.f, 1.f, 1.f}}, 1);
+}

@@ -212,18 +212,20 @@ Status OpenclPartition::Prepare(runtime::KernelContext& ctx) {
   for (int t : produced_) {
     runtime::Tensor& x = ctx.tensor(t);
     if (Contains(folded_outputs_, t)) {
-      // Read outside the partition: a constant for the CPU kernels too.
-      LS_RETURN_IF_ERROR(ctx.FoldToConstant(x, x.shape));
-      const std::vector<float>& f = folded_[static_cast<size_t>(t)];
+      // Read outside the partition: a constant for the CPU kernels too. The FLOAT16 source is
+      // looked up first: once folded, the tensor itself reads as a FLOAT32 constant.
       int fp16 = -1;
-      if (f.empty() && OpenclStaticTensor(graph_, t, &fp16) && fp16 >= 0) {
-        const runtime::Tensor& s = ctx.tensor(fp16);
-        float* out = x.data_as<float>();
-        const uint16_t* h = s.data_as<uint16_t>();
-        for (int64_t i = 0; i < s.elements(); ++i) out[i] = fp16_ieee_to_fp32_value(h[i]);
-      } else if (!f.empty() && x.data && x.bytes >= f.size() * sizeof(float)) {
-        std::memcpy(x.data, f.data(), f.size() * sizeof(float));
+      if (!OpenclStaticTensor(graph_, t, &fp16) || fp16 < 0) {
+        if (x.is_constant()) continue;  // folded by an earlier Prepare
+        return InternalError(fmt::format("GPU: folded tensor {} lost its FLOAT16 source", t));
       }
+      LS_RETURN_IF_ERROR(ctx.FoldToConstant(x, x.shape));
+      const runtime::Tensor& s = ctx.tensor(fp16);
+      if (!x.data || x.bytes < static_cast<size_t>(s.elements()) * sizeof(float))
+        return InternalError(fmt::format("GPU: folded tensor {} has no storage", t));
+      float* out = x.data_as<float>();
+      const uint16_t* h = s.data_as<uint16_t>();
+      for (int64_t i = 0; i < s.elements(); ++i) out[i] = fp16_ieee_to_fp32_value(h[i]);
       continue;
     }
     LS_RETURN_IF_ERROR(ctx.ResizeTensor(x, x.shape));
