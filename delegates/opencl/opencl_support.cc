@@ -61,20 +61,35 @@ std::vector<int> ShapeArguments(Op op) {
   }
 }
 
-// The node whose run-time data may change tensor t's shape, or null. Depth-limited walk up
-// the producers (a malformed cyclic graph ends at the limit).
-const Node* DynamicSource(Subgraph& g, int t, int depth = 0) {
-  if (t < 0 || t >= g.tensor_count() || g.tensor(t).is_constant() || depth > 64) return nullptr;
-  const Node* n = Producer(g, t);
-  if (!n) return nullptr;
-  for (int slot : ShapeArguments(static_cast<Op>(n->op)))
-    for (size_t i = 0; i < n->inputs.size(); ++i)
-      if ((slot < 0 || static_cast<size_t>(slot) == i) && n->inputs[i] >= 0 &&
-          !g.tensor(n->inputs[i]).is_constant())
-        return n;
-  for (int in : n->inputs)
-    if (const Node* src = DynamicSource(g, in, depth + 1)) return src;
-  return nullptr;
+// The node whose run-time data may change tensor t's shape, or null: one forward pass over the
+// nodes in execution order (topological, checked by ApplyDelegate), so the cost is linear in
+// the graph, never exponential in its fan-out.
+const Node* DynamicSource(Subgraph& g, int t) {
+  if (t < 0 || t >= g.tensor_count() || g.tensor(t).is_constant()) return nullptr;
+  std::vector<int> source(static_cast<size_t>(g.tensor_count()), -1);
+  for (const Node& n : g.nodes()) {
+    int found = -1;
+    for (int slot : ShapeArguments(static_cast<Op>(n.op)))
+      for (size_t i = 0; found < 0 && i < n.inputs.size(); ++i) {
+        const int in = n.inputs[i];
+        if ((slot < 0 || static_cast<size_t>(slot) == i) && in >= 0 && in < g.tensor_count() &&
+            !g.tensor(in).is_constant())
+          found = n.index;
+      }
+    for (size_t i = 0; found < 0 && i < n.inputs.size(); ++i) {
+      const int in = n.inputs[i];
+      if (in >= 0 && in < g.tensor_count()) found = source[static_cast<size_t>(in)];
+    }
+    bool produces_t = false;
+    for (int o : n.outputs)
+      if (o >= 0 && o < g.tensor_count()) {
+        source[static_cast<size_t>(o)] = found;
+        produces_t = produces_t || o == t;
+      }
+    if (produces_t) break;
+  }
+  const int node = source[static_cast<size_t>(t)];
+  return node >= 0 ? &g.nodes()[static_cast<size_t>(node)] : nullptr;
 }
 
 bool HasFloatData(const Tensor& t) {

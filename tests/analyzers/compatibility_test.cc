@@ -123,7 +123,7 @@ TEST_CASE("AnalyzeCompatibility reports XNNPACK partitions and the tensors cross
   CHECK(x.unsupported_by_code.at("unsupported_op") == 1);
 
   const nlohmann::json j = reports::CompatibilityToJson(r);
-  REQUIRE(j["backends"].size() == 2);
+  REQUIRE(j["backends"].size() == 3);  // cpu, xnnpack, gpu
   CHECK(j["backends"][1]["subgraphs"][0]["nodes"][1]["code"] == "unsupported_op");
   const std::string text = reports::CompatibilityToText(r);
   CHECK(text.find("partition 1: nodes 2-2") != std::string::npos);

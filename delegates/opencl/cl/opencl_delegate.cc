@@ -1,10 +1,24 @@
 #include "delegates/opencl/cl/opencl_delegate.h"
 
+#include <filesystem>
+#include <system_error>
+
+#include <fmt/format.h>
+
 #include "delegates/opencl/cl/opencl_partition.h"
 
 namespace litescope::delegates {
 
 Result<std::unique_ptr<OpenclDelegate>> OpenclDelegate::Create(const OpenclOptions& options) {
+  if (!options.cache_dir.empty()) {
+    // An unusable cache is the caller's mistake: say so now, not as a fallback per node.
+    std::error_code ec;
+    std::filesystem::create_directories(options.cache_dir, ec);
+    if (ec || !std::filesystem::is_directory(options.cache_dir, ec))
+      return InvalidArgumentError(fmt::format("--gpu_cache_dir={}: cannot create the directory{}",
+                                              options.cache_dir,
+                                              ec ? ": " + ec.message() : ""));
+  }
   Result<std::shared_ptr<OpenclContext>> context =
       OpenclContext::Create(options.platform, options.device);
   if (!context.ok()) return context.status();
