@@ -37,7 +37,8 @@ foreach(package ${LS_CPU_LIBS_MISSING})
   ls_fail_missing("${package} (fp16.h or cpuinfo)" ${package})
 endforeach()
 
-# No target uses OpenCL yet (delegates/opencl is still to come): found or not, the build goes on.
+# OpenCL (headers and the ICD loader) for the GPU delegate (delegates/opencl/backend.cmake):
+# found or not, the build goes on; without it the "gpu" backend says it is not available.
 find_package(OpenCL QUIET)
 if(OpenCL_FOUND)
   set(LITESCOPE_HAVE_OPENCL ON)

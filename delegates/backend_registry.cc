@@ -55,6 +55,12 @@ const BackendFlag* BackendRegistration::FindFlag(const std::string& flag) const 
   return nullptr;
 }
 
+const BackendAction* BackendRegistration::FindAction(const std::string& flag) const {
+  for (const BackendAction& a : actions)
+    if (a.flag == flag) return &a;
+  return nullptr;
+}
+
 namespace {
 
 std::string FlagText(const BackendRegistration& r, const BackendConfig& config,

@@ -17,6 +17,8 @@ struct Node;
 
 namespace litescope::delegates {
 
+struct BackendConfig;
+
 // A flag a backend owns (benchmark_model's "--<name>_<option>"). Values travel as text and
 // are checked against the type when parsed (CheckBackendFlagValue).
 struct BackendFlag {
@@ -26,6 +28,14 @@ struct BackendFlag {
   std::string default_value;  // as text: "false", "1", "0.5", ""
   std::string label;          // TFLite's parameter echo ("Use gpu" style)
   std::string help;           // one line for --help
+};
+
+// A kBool flag of the backend's `flags` that is an action: a tool that sees it set to true
+// prints what `run` returns and exits without running a model (benchmark_model
+// --list_gpu_devices). An error is the tool's error.
+struct BackendAction {
+  std::string flag;
+  std::function<Result<std::string>(const BackendConfig&)> run;
 };
 
 // What a backend is created with: the run's thread count, TFLite's partitioning options and the
@@ -55,6 +65,10 @@ struct BackendRegistration {
   // only the nodes the earlier ones left on the CPU, and the reference kernels run the rest.
   int priority = 0;
   std::vector<BackendFlag> flags;  // the backend's own flags, in --help order
+  // Whether the fuzz_backends target applies it to every input (false: its per-model set-up,
+  // e.g. compiling device programs, would starve an in-process fuzzer).
+  bool fuzzed = true;
+  std::vector<BackendAction> actions;  // optional: flags of `flags` that are actions
   // Makes the device-free checker; null when the backend cannot be analyzed (the error of
   // tflite_analyze --backend NAME then says why, from `description`).
   std::function<Result<std::unique_ptr<SupportChecker>>(const BackendConfig&)> make_checker;
@@ -63,6 +77,8 @@ struct BackendRegistration {
   std::function<Result<std::unique_ptr<runtime::Delegate>>(const BackendConfig&)> make_delegate;
 
   const BackendFlag* FindFlag(const std::string& flag) const;
+  // The action of `flag`, or null when it is an ordinary flag.
+  const BackendAction* FindAction(const std::string& flag) const;
   // The value of one of this backend's flags in `config`, or its default. Values were checked
   // when parsed; an unparsable one reads as false / 0.
   bool BoolFlag(const BackendConfig& config, const std::string& flag) const;

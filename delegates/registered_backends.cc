@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "delegates/gpu/gpu_backend.h"
+#include "delegates/opencl/opencl_backend.h"
 #include "delegates/xnnpack/xnnpack_backend.h"
 #ifdef LITESCOPE_TEST_BACKENDS
 #include "tests/backends/test_backends.h"

@@ -45,6 +45,11 @@ const std::vector<litescope::runtime::Delegate*>& SharedDelegates() {
     if (!ordered.ok()) return list;
     delegates::BackendConfig config;  // one thread, default flags
     for (const delegates::BackendRegistration* r : *ordered) {
+      if (!r->fuzzed) {
+        std::fprintf(stderr, "fuzz_backends: %s left out (its registration asks for it)\n",
+                     r->name.c_str());
+        continue;
+      }
       if (Skipped(r->name)) {
         std::fprintf(stderr, "fuzz_backends: %s left out (LITESCOPE_FUZZ_SKIP_BACKENDS)\n",
                      r->name.c_str());

@@ -10,7 +10,6 @@ packages=(
   libcli11-dev libfmt-dev nlohmann-json3-dev
   libbenchmark-dev catch2
   libcpuinfo-dev libfp16-dev
-  opencl-headers ocl-icd-opencl-dev pocl-opencl-icd
 )
 
 # Each backend lists what it needs in delegates/<backend>/debian-packages.

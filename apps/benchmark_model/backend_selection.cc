@@ -59,6 +59,20 @@ delegates::BackendConfig BackendConfigOf(const BenchmarkFlags& flags) {
   return config;
 }
 
+Result<std::string> RunBackendActions(const BenchmarkFlags& flags) {
+  const delegates::BackendConfig config = BackendConfigOf(flags);
+  std::string out;
+  for (const delegates::BackendRegistration& b : delegates::RegisteredBackends().backends())
+    for (const delegates::BackendAction& action : b.actions) {
+      auto it = flags.backend_flags.find(action.flag);
+      if (it == flags.backend_flags.end() || it->second != "true") continue;
+      Result<std::string> text = action.run(config);
+      if (!text.ok()) return text.status().WithContext("--" + action.flag);
+      out += *text;
+    }
+  return out;
+}
+
 Status SelectBackends(const BenchmarkFlags& flags, runtime::Interpreter& interp,
                       BackendSelection* sel) {
   const delegates::BackendRegistry& registry = delegates::RegisteredBackends();

@@ -31,6 +31,10 @@ struct BackendSelection {
 // The backend configuration the flags give: threads, and every backend's flag values.
 delegates::BackendConfig BackendConfigOf(const BenchmarkFlags& flags);
 
+// Runs the backend actions the flags ask for (--list_gpu_devices, see BackendFlag::action), in
+// registration order, and returns what they print. Fails on the first failing action.
+Result<std::string> RunBackendActions(const BenchmarkFlags& flags);
+
 // Applies the delegates the flags ask for (--use_<name> of each registered backend), in
 // priority order (delegates::BackendRegistry::InPriorityOrder: a GPU before CPU libraries), before
 // AllocateTensors; each sees only the nodes the earlier ones left on the CPU. With none

@@ -221,7 +221,7 @@ Status Convert(const std::string& name, const std::string& v, const Target& targ
 }
 
 Status Validate(BenchmarkFlags* f) {
-  if (f->graph.empty())
+  if (f->graph.empty() && !f->wants_backend_action())
     return InvalidArgumentError("--graph is required: a .tflite file or builtin:<name>");
   if (f->num_runs < 0) return BadValue("num_runs", std::to_string(f->num_runs), ">= 0");
   if (f->warmup_runs < 0) return BadValue("warmup_runs", std::to_string(f->warmup_runs), ">= 0");
@@ -288,13 +288,23 @@ Status Validate(BenchmarkFlags* f) {
     if (!path->empty()) LS_RETURN_IF_ERROR(CheckOutputPath(name, *path));
   for (const delegates::BackendRegistration& b : delegates::RegisteredBackends().backends())
     for (const BackendFlag& flag : b.flags)
-      if (f->was_set(flag.name) && !f->uses_backend(b.name))
+      if (f->was_set(flag.name) && !b.FindAction(flag.name) && !f->uses_backend(b.name))
         f->warnings.push_back(fmt::format("WARNING: --{} has no effect without --use_{}",
                                           flag.name, b.name));
   return Status::Ok();
 }
 
 }  // namespace
+
+bool BenchmarkFlags::wants_backend_action() const {
+  for (const delegates::BackendRegistration& b : delegates::RegisteredBackends().backends())
+    for (const BackendFlag& flag : b.flags) {
+      auto it = backend_flags.find(flag.name);
+      if (b.FindAction(flag.name) && it != backend_flags.end() && it->second == "true")
+        return true;
+    }
+  return false;
+}
 
 bool BenchmarkFlags::uses_backend(const std::string& backend) const {
   auto it = backend_flags.find("use_" + backend);

@@ -74,6 +74,9 @@ struct BenchmarkFlags {
   std::vector<std::string> warnings;          // one line each, printed before running
 
   bool was_set(const std::string& name) const { return set_on_command_line.count(name) > 0; }
+  // Whether a backend's action flag (--list_gpu_devices) is true: the tool runs it instead of
+  // a benchmark, and --graph is not needed.
+  bool wants_backend_action() const;
   // Whether --use_<backend>=true was given.
   bool uses_backend(const std::string& backend) const;
   // Per-node events are recorded when tables or a trace are wanted.

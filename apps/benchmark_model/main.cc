@@ -5,6 +5,7 @@
 #include <exception>
 #include <string>
 
+#include "apps/benchmark_model/backend_selection.h"
 #include "apps/benchmark_model/benchmark_flags.h"
 #include "apps/benchmark_model/benchmark_inputs.h"
 #include "apps/benchmark_model/benchmark_session.h"
@@ -27,6 +28,12 @@ int Run(int argc, char** argv) {
     return 0;
   }
   if (!parsed.ok()) return Fail(2, parsed.message() + " (see --help)");
+  if (flags.wants_backend_action()) {
+    Result<std::string> text = apps::RunBackendActions(flags);
+    if (!text.ok()) return Fail(1, text.status().message());
+    std::fputs(text->c_str(), stdout);
+    return 0;
+  }
   Result<apps::InputSpecs> inputs = apps::ParseInputSpecs(flags);
   if (!inputs.ok()) return Fail(2, inputs.status().message() + " (see --help)");
 

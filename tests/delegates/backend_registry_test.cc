@@ -126,7 +126,9 @@ TEST_CASE("The registered backends hold XNNPACK and GPU, not the test backends",
   CHECK(r.Find("xnnpack")->display_name == "XNNPACK");
   CHECK(r.Find("xnnpack")->FindFlag("xnnpack_force_fp16") != nullptr);
   REQUIRE(r.Find("gpu") != nullptr);
-  CHECK(!r.Find("gpu")->make_checker);  // no GPU delegate yet: nothing to analyze
+  CHECK(r.Find("gpu")->make_checker);  // device-free: analyzable without a GPU
+  CHECK(r.Find("gpu")->FindAction("list_gpu_devices") != nullptr);
+  CHECK(r.Find("gpu")->FindFlag("gpu_device") != nullptr);
   CHECK(r.Find("testop") == nullptr);
   auto order = r.InPriorityOrder({"xnnpack", "gpu"});
   REQUIRE(order.ok());

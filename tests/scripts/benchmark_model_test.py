@@ -521,16 +521,88 @@ def test_xnnpack_force_fp16():
     usage_error("--xnnpack_force_fp16=half")
 
 
+def gpu_device():
+    """Whether an OpenCL device exists (benchmark_model --list_gpu_devices succeeds)."""
+    r = run("--list_gpu_devices=true", graph=None, fast=False)
+    if r.rc != 0:
+        print("SKIPPED: no OpenCL device: " + r.err.strip())
+    return r.rc == 0
+
+
 def test_use_gpu():
-    r = failure("--use_gpu=true")
-    check("GPU" in r.err, r.describe())
     check("Use gpu: [0]" in ok("--use_gpu=0").out, "use_gpu=0 runs on the CPU")
+    usage_error("--use_gpu=2")
+    if not gpu_device():
+        r = failure("--use_gpu=true")
+        check("GPU" in r.err, r.describe())
+        return
+    out = path("gpu_out.bin")
+    r, rep = report("--use_gpu=true", "--enable_op_profiling=true",
+                    "--input_layer_value_range=a,1,1:b,2,2", "--output_filepath=" + out)
+    check("Use gpu: [1]" in r.out, r.describe())
+    check("Explicitly applied GPU delegate, and the model graph will be completely executed "
+          "by the delegate." in r.out, r.describe())
+    check(all(v == 6.0 for v in read_floats(out)), "the GPU computes (1 + 2) * 2 = 6")
+    check(rep["execution"]["backend"] == "GPU", str(rep["execution"]))
+    # Per-node device times: one row per node (ADD, MUL) in the device table.
+    tables = {t["graph"]: t for t in rep["op_profiling"]["regular"]}
+    device = [t for g, t in tables.items() if g not in ("primary", "delegate_internal")]
+    check(device, "a device table: %s" % list(tables))
+    types = [n["type"] for n in device[0]["nodes"]]
+    check("ADD" in types and "MUL" in types, str(device[0]))
 
 
 def test_gpu_precision_loss_allowed():
     r = ok("--gpu_precision_loss_allowed=false")
     check("Allow lower precision in gpu: [0]" in r.out, r.describe())
     usage_error("--gpu_precision_loss_allowed=sometimes")
+
+
+def test_list_gpu_devices():
+    r = run("--list_gpu_devices", graph=None, fast=False)
+    if r.rc == 0:
+        for field in ("OpenCL device 0:", "vendor", "driver", "compute units", "global memory",
+                      "fp16"):
+            check(field in r.out, r.describe())
+    else:
+        check(r.rc == 1 and r.err.startswith("error: --list_gpu_devices"), r.describe())
+    usage_error("--list_gpu_devices=perhaps")
+
+
+def test_gpu_platform():
+    r = ok("--gpu_platform=0")
+    check("no effect without --use_gpu" in r.err, r.describe())
+    if not gpu_device():
+        return
+    ok("--use_gpu=true", "--gpu_platform=0")
+    r = failure("--use_gpu=true", "--gpu_platform=no_such_platform")
+    check("no such OpenCL platform" in r.err, r.describe())
+
+
+def test_gpu_device():
+    if not gpu_device():
+        return
+    ok("--use_gpu=true", "--gpu_device=0")
+    r = failure("--use_gpu=true", "--gpu_device=99")
+    check("no such OpenCL device" in r.err, r.describe())
+    r = failure("--use_gpu=true", "--gpu_device=no_such_device")
+    check("no such OpenCL device" in r.err, r.describe())
+
+
+def test_gpu_cache_dir():
+    if not gpu_device():
+        return
+    d = path("gpu_cache_%d" % os.getpid())
+    out1, out2 = path("gpu_cache_1.bin"), path("gpu_cache_2.bin")
+    ok("--use_gpu=true", "--gpu_cache_dir=" + d, "--output_filepath=" + out1)
+    files = [f for f in os.listdir(d) if f.endswith(".clbin")]
+    check(len(files) == 2, "one binary per program (ADD, MUL): %s" % files)
+    ok("--use_gpu=true", "--gpu_cache_dir=" + d, "--output_filepath=" + out2)
+    check(read_floats(out1) == read_floats(out2), "cached binaries compute the same")
+    blocker = path("gpu_cache_file")
+    open(blocker, "w").close()
+    r = failure("--use_gpu=true", "--gpu_cache_dir=" + os.path.join(blocker, "sub"))
+    check("--gpu_cache_dir" in r.err, r.describe())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 
     conformance.py --runner build/apps/tflite_run/tflite_run --suite dev|golden
                    [--dtype LIST] [--filter REGEX] [--backend B] [--isa LEVEL]
+                   [--skip-unless COMMAND]
 
 Prints "SKIPPED: ..." and exits 0 when the shared folder is missing, or when --isa names a
 level this CPU cannot run (asked of `tflite_run --isa-info`); otherwise exits with check.py's
@@ -12,6 +13,7 @@ LITESCOPE_ISA=LEVEL and first checks that the runner really selects that level.
 import argparse
 import json
 import os
+import shlex
 import subprocess
 import sys
 
@@ -34,7 +36,13 @@ def main():
     ap.add_argument("--backend")
     ap.add_argument("--threads")
     ap.add_argument("--isa")
+    ap.add_argument("--skip-unless", help="a command; SKIPPED when it fails (no device)")
     args = ap.parse_args()
+    if args.skip_unless:
+        probe = subprocess.run(shlex.split(args.skip_unless), capture_output=True, text=True)
+        if probe.returncode != 0:
+            print("SKIPPED: %s failed: %s" % (args.skip_unless, probe.stderr.strip()))
+            return 0
     env = dict(os.environ)
     if args.isa:
         env["LITESCOPE_ISA"] = args.isa
