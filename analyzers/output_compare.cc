@@ -113,8 +113,8 @@ OutputComparison CompareOutputs(const runtime::Tensor& got, const runtime::Tenso
     return c;
   };
   if (got.type != want.type)
-    return not_comparable(fmt::format("types differ ({} vs {})", runtime::DataTypeName(got.type),
-                                      c.dtype));
+    return not_comparable(
+        fmt::format("types differ ({} vs {})", runtime::DataTypeName(got.type), c.dtype));
   if (!(got.shape == want.shape)) return not_comparable("shapes differ");
   int64_t n = 0, bytes = 0;
   if (!want.shape.CheckedFlatSize(&n) || !runtime::DataTypeBytes(want.type, n, &bytes))
@@ -185,8 +185,8 @@ OutputComparison CompareOutputs(const runtime::Tensor& got, const runtime::Tenso
   }
   c.mean_abs_diff = finite ? sum_abs / static_cast<double>(finite) : 0;
   c.exact_fraction = static_cast<double>(exact) / static_cast<double>(n);
-  c.pass = c.bad_elements == 0 &&
-           (IsFloat(want.type) || c.exact_fraction >= tol.min_exact_fraction);
+  c.pass =
+      c.bad_elements == 0 && (IsFloat(want.type) || c.exact_fraction >= tol.min_exact_fraction);
   return c;
 }
 
@@ -194,10 +194,10 @@ std::string DescribeComparison(const OutputComparison& c) {
   std::string head = fmt::format("output '{}' ({}, {} elements)", c.name, c.dtype, c.elements);
   if (!c.comparable) return head + ": " + c.why_not;
   if (c.worst_index < 0) return head + ": equal";
-  return fmt::format("{}: {} beyond tolerance, max |diff| {:.6g} at element {} (got {:.6g}, want "
-                     "{:.6g})",
-                     head, c.bad_elements, c.max_abs_diff, c.worst_index, c.worst_got,
-                     c.worst_want);
+  return fmt::format(
+      "{}: {} beyond tolerance, max |diff| {:.6g} at element {} (got {:.6g}, want "
+      "{:.6g})",
+      head, c.bad_elements, c.max_abs_diff, c.worst_index, c.worst_got, c.worst_want);
 }
 
 }  // namespace litescope::analyzers

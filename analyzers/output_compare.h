@@ -30,11 +30,11 @@ struct OutputComparison {
   bool comparable = true;  // false: shapes or types differ, or a type we cannot compare
   std::string why_not;     // when !comparable
   bool pass = true;
-  int64_t bad_elements = 0;      // beyond the tolerance
-  double max_abs_diff = 0;       // floats: largest |got - want|; integers: largest step count
-  double mean_abs_diff = 0;      // over the finite elements
-  double exact_fraction = 1;     // elements exactly equal
-  int64_t worst_index = -1;      // where max_abs_diff is (or the first non-finite mismatch)
+  int64_t bad_elements = 0;   // beyond the tolerance
+  double max_abs_diff = 0;    // floats: largest |got - want|; integers: largest step count
+  double mean_abs_diff = 0;   // over the finite elements
+  double exact_fraction = 1;  // elements exactly equal
+  int64_t worst_index = -1;   // where max_abs_diff is (or the first non-finite mismatch)
   double worst_got = 0, worst_want = 0;
 };
 

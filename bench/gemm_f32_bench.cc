@@ -28,8 +28,8 @@ std::vector<float> RandomVector(size_t n) {
 }
 
 void SetFlops(benchmark::State& state, double flops) {
-  state.counters["FLOPS"] = benchmark::Counter(
-      flops, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+  state.counters["FLOPS"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate,
+                                               benchmark::Counter::kIs1000);
   state.SetLabel(opt::GemmF32KernelName());
 }
 
@@ -47,8 +47,7 @@ void BM_GemmF32(benchmark::State& state) {
     return;
   }
   for (auto _ : state) {
-    opt::GemmF32(opt::GemmInputF32::Dense(a.data(), k), m, packed, c.data(), n, 0.f, 6.f,
-                 nullptr);
+    opt::GemmF32(opt::GemmInputF32::Dense(a.data(), k), m, packed, c.data(), n, 0.f, 6.f, nullptr);
     benchmark::DoNotOptimize(c.data());
   }
   SetFlops(state, 2.0 * m * n * k);

@@ -23,12 +23,21 @@ namespace {
 
 namespace lr = litescope::runtime;
 
-const char* const kSharedModels[] = {
-    "mobilenet_v1_0.25_224_float", "deeplabv3_257_float", "face_detection_short_range",
-    "face_detection_full_range_sparse", "torchaudio_conformer", "mobilenet_v1_0.25_224_quant",
-    "mobilenet_v2_1.0_224_quant", "tf2_mobilenet_v2_1.0_224_ptq", "vww_96_int8", "person_detect",
-    "deeplabv3_mnv2_dm05_pascal_quant", "movenet_single_pose_lightning_ptq",
-    "yamnet_audio_classifier_int8", "kws_ref_model_float32", "model_ToyCar_quant"};
+const char* const kSharedModels[] = {"mobilenet_v1_0.25_224_float",
+                                     "deeplabv3_257_float",
+                                     "face_detection_short_range",
+                                     "face_detection_full_range_sparse",
+                                     "torchaudio_conformer",
+                                     "mobilenet_v1_0.25_224_quant",
+                                     "mobilenet_v2_1.0_224_quant",
+                                     "tf2_mobilenet_v2_1.0_224_ptq",
+                                     "vww_96_int8",
+                                     "person_detect",
+                                     "deeplabv3_mnv2_dm05_pascal_quant",
+                                     "movenet_single_pose_lightning_ptq",
+                                     "yamnet_audio_classifier_int8",
+                                     "kws_ref_model_float32",
+                                     "model_ToyCar_quant"};
 
 std::string SharedModelsDir() {
   if (const char* env = std::getenv("LITESCOPE_SHARED_DIR")) return std::string(env) + "/models";

@@ -41,8 +41,7 @@ namespace sc = litescope::schema;
 
 std::string SharedModelsDir() {
   if (const char* env = std::getenv("LITESCOPE_SHARED_DIR")) return std::string(env) + "/models";
-  return (std::filesystem::path(LITESCOPE_SOURCE_DIR).parent_path() / "shared" / "models")
-      .string();
+  return (std::filesystem::path(LITESCOPE_SOURCE_DIR).parent_path() / "shared" / "models").string();
 }
 
 void FillInputs(lr::Interpreter& interp) {
@@ -68,8 +67,8 @@ struct Subject {
   std::string label;
 };
 
-std::unique_ptr<Subject> Prepare(const std::string& name,
-                                 std::shared_ptr<const lr::Model> model, bool xnnpack) {
+std::unique_ptr<Subject> Prepare(const std::string& name, std::shared_ptr<const lr::Model> model,
+                                 bool xnnpack) {
   auto s = std::make_unique<Subject>();
   s->name = name;
   const char* backend = xnnpack ? "xnnpack" : "reference";
@@ -172,17 +171,16 @@ std::vector<float> Weights(size_t n) {
 std::shared_ptr<const lr::Model> ConvModel(const ConvShape& c) {
   lr::ModelBuilder b;
   const int in = b.AddTensor(0, "in", lr::DataType::kFloat32, {1, c.size, c.size, c.in_c});
-  const int w = b.AddConstTensor<float>(0, "w", lr::DataType::kFloat32,
-                                        {c.out_c, c.k, c.k, c.in_c},
+  const int w = b.AddConstTensor<float>(0, "w", lr::DataType::kFloat32, {c.out_c, c.k, c.k, c.in_c},
                                         Weights(static_cast<size_t>(c.out_c * c.k * c.k * c.in_c)));
   const int bias = b.AddConstTensor<float>(0, "b", lr::DataType::kFloat32, {c.out_c},
                                            std::vector<float>(static_cast<size_t>(c.out_c), 0.f));
   const int out = b.AddTensor(0, "out", lr::DataType::kFloat32, {1, c.size, c.size, c.out_c});
   b.AddOperator(0, sc::BuiltinOperator::CONV_2D, {in, w, bias}, {out},
                 [](flatbuffers::FlatBufferBuilder& fb) {
-                  return std::make_pair(sc::BuiltinOptions::Conv2DOptions,
-                                        sc::CreateConv2DOptions(fb, sc::Padding::SAME, 1, 1)
-                                            .Union());
+                  return std::make_pair(
+                      sc::BuiltinOptions::Conv2DOptions,
+                      sc::CreateConv2DOptions(fb, sc::Padding::SAME, 1, 1).Union());
                 });
   b.SetInputs(0, {in});
   b.SetOutputs(0, {out});
@@ -199,7 +197,8 @@ void BM_ConvDelegate(benchmark::State& state, ConvShape c) {
     return;
   }
   for (auto _ : state) benchmark::DoNotOptimize(s->interp->Invoke());
-  state.counters["GFLOPS"] = benchmark::Counter(ConvFlops(c) * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GFLOPS"] =
+      benchmark::Counter(ConvFlops(c) * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
   state.SetLabel(s->label);
 }
 
@@ -214,12 +213,11 @@ void BM_ConvOperator(benchmark::State& state, ConvShape c) {
   std::vector<float> out(static_cast<size_t>(c.size * c.size * c.out_c));
   const uint32_t pad = static_cast<uint32_t>(c.k / 2);
   xnn_operator_t op = nullptr;
-  if (xnn_create_convolution2d_nhwc_f32(pad, pad, pad, pad, static_cast<uint32_t>(c.k),
-                                        static_cast<uint32_t>(c.k), 1, 1, 1, 1, 1,
-                                        static_cast<size_t>(c.in_c), static_cast<size_t>(c.out_c),
-                                        static_cast<size_t>(c.in_c), static_cast<size_t>(c.out_c),
-                                        w.data(), bias.data(), -INFINITY, INFINITY, 0,
-                                        &op) != xnn_status_success ||
+  if (xnn_create_convolution2d_nhwc_f32(
+          pad, pad, pad, pad, static_cast<uint32_t>(c.k), static_cast<uint32_t>(c.k), 1, 1, 1, 1, 1,
+          static_cast<size_t>(c.in_c), static_cast<size_t>(c.out_c), static_cast<size_t>(c.in_c),
+          static_cast<size_t>(c.out_c), w.data(), bias.data(), -INFINITY, INFINITY, 0,
+          &op) != xnn_status_success ||
       xnn_setup_convolution2d_nhwc_f32(op, 1, static_cast<size_t>(c.size),
                                        static_cast<size_t>(c.size), in.data(), out.data(),
                                        nullptr) != xnn_status_success) {
@@ -228,7 +226,8 @@ void BM_ConvOperator(benchmark::State& state, ConvShape c) {
     return;
   }
   for (auto _ : state) benchmark::DoNotOptimize(xnn_run_operator(op, nullptr));
-  state.counters["GFLOPS"] = benchmark::Counter(ConvFlops(c) * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GFLOPS"] =
+      benchmark::Counter(ConvFlops(c) * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
   xnn_delete_operator(op);
 }
 

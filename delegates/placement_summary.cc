@@ -42,16 +42,17 @@ std::vector<std::string> FormatPlacementSummary(runtime::Interpreter& interprete
       auto it = index.find(key);
       if (it == index.end()) {
         it = index.emplace(key, groups.size()).first;
-        groups.push_back(Group{key.first, runtime::SupportCodeName(code), 0,
-                               own ? own->reason : pl.reason});
+        groups.push_back(
+            Group{key.first, runtime::SupportCodeName(code), 0, own ? own->reason : pl.reason});
       }
       ++groups[it->second].count;
     }
   }
   std::vector<std::string> lines;
-  lines.push_back(fmt::format("Replacing {} out of {} node(s) with delegate ({}), yielding {} "
-                              "partitions for the whole graph.",
-                              delegated, total, backend, partitions));
+  lines.push_back(
+      fmt::format("Replacing {} out of {} node(s) with delegate ({}), yielding {} "
+                  "partitions for the whole graph.",
+                  delegated, total, backend, partitions));
   if (on_cpu > 0) {
     lines.push_back(fmt::format("{} node(s) fell back to the CPU:", on_cpu));
     for (const Group& g : groups)
@@ -68,10 +69,9 @@ std::vector<std::string> FormatFallbackNodes(runtime::Interpreter& interpreter) 
     for (size_t n = 0; n < sg->placement().size(); ++n) {
       const runtime::NodePlacement& pl = sg->placement()[n];
       if (pl.partition >= 0) continue;
-      lines.push_back(fmt::format("{}node {} ({}): {}: {}",
-                                  s == 0 ? std::string() : fmt::format("subgraph {} ", s), n,
-                                  sg->nodes()[n].op_name, runtime::SupportCodeName(pl.code),
-                                  pl.reason));
+      lines.push_back(fmt::format(
+          "{}node {} ({}): {}: {}", s == 0 ? std::string() : fmt::format("subgraph {} ", s), n,
+          sg->nodes()[n].op_name, runtime::SupportCodeName(pl.code), pl.reason));
     }
   }
   return lines;
@@ -83,9 +83,9 @@ std::vector<std::string> FormatPlacementNodes(runtime::Interpreter& interpreter)
     runtime::Subgraph* sg = interpreter.subgraph(s);
     for (size_t n = 0; n < sg->placement().size(); ++n) {
       const runtime::NodePlacement& pl = sg->placement()[n];
-      std::string line = fmt::format("{}node {} ({}): {}",
-                                     s == 0 ? std::string() : fmt::format("subgraph {} ", s), n,
-                                     sg->nodes()[n].op_name, pl.backend);
+      std::string line =
+          fmt::format("{}node {} ({}): {}", s == 0 ? std::string() : fmt::format("subgraph {} ", s),
+                      n, sg->nodes()[n].op_name, pl.backend);
       if (pl.partition >= 0) line += fmt::format(" partition {}", pl.partition);
       for (const runtime::Refusal& r : pl.refusals)
         line += fmt::format("; refused by {} ({}): {}", r.backend, runtime::SupportCodeName(r.code),

@@ -11,8 +11,8 @@ namespace litescope::delegates {
 
 // Where the nodes of every subgraph ended up after a delegate was applied, in TFLite's words,
 // for apps to print (DELEGATE is the delegate's display name):
-//   Replacing 28 out of 31 node(s) with delegate (DELEGATE), yielding 2 partitions for the whole graph.
-//   3 node(s) fell back to the CPU:
+//   Replacing 28 out of 31 node(s) with delegate (DELEGATE), yielding 2 partitions for the whole
+//   graph. 3 node(s) fell back to the CPU:
 //     MEAN x2 (attribute): DELEGATE: node 4 (MEAN): reduces other axes than height and width ...
 // One fallback line per (op, reason code), with the count and the first node's reason; the
 // reasons are `backend`'s own refusals. Nodes another delegate runs are neither replaced nor

@@ -108,9 +108,9 @@ std::vector<std::string> NoiseWarnings(const NoiseStats& s, const std::string& w
         "(preemption, frequency changes or a second code path); the mean describes neither",
         what, 100 * (1 - s.slow_share), s.fast_mode_us, 100 * s.slow_share, s.slow_mode_us));
   else if (s.mean_over_median > kSkewedMeanOverMedian)
-    out.push_back(fmt::format(
-        "WARNING: {}: the mean is {:.1f}x the median; a few very slow runs dominate it",
-        what, s.mean_over_median));
+    out.push_back(
+        fmt::format("WARNING: {}: the mean is {:.1f}x the median; a few very slow runs dominate it",
+                    what, s.mean_over_median));
   return out;
 }
 

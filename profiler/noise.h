@@ -12,10 +12,10 @@ namespace litescope::profiler {
 // confidence interval of the median. Computed from a RunSamples (exact streaming moments, kept
 // runs for the order statistics).
 struct NoiseStats {
-  int64_t runs = 0;          // every run of the set
-  int64_t kept = 0;          // runs the order statistics below are computed over
-  double mean_us = 0;        // over every run
-  double cv = 0;             // coefficient of variation: std / mean, over every run
+  int64_t runs = 0;    // every run of the set
+  int64_t kept = 0;    // runs the order statistics below are computed over
+  double mean_us = 0;  // over every run
+  double cv = 0;       // coefficient of variation: std / mean, over every run
   double q1_us = 0, q3_us = 0, iqr_us = 0;
   // Runs beyond Tukey's fences (q1 - 1.5 iqr, q3 + 1.5 iqr), among the kept runs.
   int64_t outliers_low = 0, outliers_high = 0;
@@ -37,7 +37,7 @@ NoiseStats AnalyzeNoise(const RunSamples& runs);
 double MedianCiHalfWidthPct(const std::vector<double>& values);
 
 // Limits behind the warnings.
-inline constexpr double kNoisyCv = 0.10;             // std above 10% of the mean
+inline constexpr double kNoisyCv = 0.10;              // std above 10% of the mean
 inline constexpr double kSkewedMeanOverMedian = 1.5;  // the mean 50% above the median
 inline constexpr int64_t kMinRunsToJudge = 10;
 inline constexpr double kMinMeanUsToJudge = 5;

@@ -55,7 +55,8 @@ void RunSamples::Reserve() {
 }
 
 std::vector<KeptRun> RunSamples::Kept() const {
-  std::vector<KeptRun> kept(reservoir_.begin(), reservoir_.begin() + static_cast<std::ptrdiff_t>(kept_));
+  std::vector<KeptRun> kept(reservoir_.begin(),
+                            reservoir_.begin() + static_cast<std::ptrdiff_t>(kept_));
   if (!exact())
     std::sort(kept.begin(), kept.end(),
               [](const KeptRun& a, const KeptRun& b) { return a.index < b.index; });
@@ -73,7 +74,7 @@ std::vector<double> RunSamples::KeptValues(Measure measure) const {
 Summary RunSamples::Summarize(Measure measure, double trim_fraction) const {
   const std::vector<double> kept = KeptValues(measure);
   Summary s = profiler::Summarize(kept, trim_fraction);
-  const RunningStat& exact_stat = measure == Measure::kWallUs       ? wall_us_
+  const RunningStat& exact_stat = measure == Measure::kWallUs        ? wall_us_
                                   : measure == Measure::kWholeWallUs ? whole_wall_us_
                                                                      : cpu_us_;
   s.count = exact_stat.count();

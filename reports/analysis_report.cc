@@ -290,9 +290,8 @@ nlohmann::json AnalysisToJson(const ModelSummary& s) {
   const auto& q = s.quantization;
   json j;
   j["schema_version"] = kAnalyzeSchemaVersion;
-  j["tool"] = {{"name", "tflite_analyze"},
-               {"version", LITESCOPE_VERSION},
-               {"git_revision", GitRevision()}};
+  j["tool"] = {
+      {"name", "tflite_analyze"}, {"version", LITESCOPE_VERSION}, {"git_revision", GitRevision()}};
   j["model"] = {{"path", s.path},
                 {"file_size_bytes", s.file_bytes},
                 {"sha256", s.sha256},

@@ -119,7 +119,8 @@ json NoiseJson(const BenchmarkResult& r) {
           {"half_width_pct", n.median_ci_half_width_pct}};
   json modes = nullptr;
   if (n.bimodal)
-    modes = {{"fast_us", n.fast_mode_us}, {"slow_us", n.slow_mode_us}, {"slow_share", n.slow_share}};
+    modes = {
+        {"fast_us", n.fast_mode_us}, {"slow_us", n.slow_mode_us}, {"slow_share", n.slow_share}};
   auto or_null = [](const std::vector<double>& v) { return v.empty() ? json(nullptr) : json(v); };
   return {{"runs", n.runs},
           {"kept", n.kept},
@@ -136,8 +137,8 @@ json NoiseJson(const BenchmarkResult& r) {
           {"target_ci_pct", r.target_ci_pct > 0 ? json(r.target_ci_pct) : json(nullptr)},
           {"target_ci_reached", r.target_ci_reached},
           {"online_cpus", r.load_before.online_cpus},
-          {"load_avg_1min", r.load_before.load_avg_1min >= 0 ? json(r.load_before.load_avg_1min)
-                                                             : json(nullptr)},
+          {"load_avg_1min",
+           r.load_before.load_avg_1min >= 0 ? json(r.load_before.load_avg_1min) : json(nullptr)},
           {"free_cpus", r.load_before.free_cpus()},
           {"cpu_affinity", r.cpu_affinity},
           {"cpu_mhz_before", or_null(r.cpu_mhz_before)},
@@ -256,29 +257,29 @@ json BenchmarkToJson(const BenchmarkResult& r) {
       flags[f.name] = {{"value", FlagValue(f)}, {"type", FlagTypeName(f.type)}, {"set", f.set}};
 
   const profiler::HostInfo& h = r.host;
-  json environment = {{"cpu_model", StringOrNull(h.cpu_model)},
-                      {"cpu_cores", h.cpu_cores},
-                      {"cpu_governor", StringOrNull(h.cpu_governor)},
-                      {"cpu_max_mhz", h.cpu_max_mhz > 0 ? json(h.cpu_max_mhz) : json(nullptr)},
-                      {"load_avg", h.load_avg},
-                      {"os",
-                       {{"name", h.os_name},
-                        {"release", h.os_release},
-                        {"version", h.os_version},
-                        {"machine", h.machine}}},
-                      {"hostname", h.hostname},
-                      {"cpu_name", h.cpu_name},
-                      {"isa",
-                       {{"active", h.isa_active},
-                        {"highest_supported", h.isa_highest},
-                        {"compiled", h.isa_compiled},
-                        {"cpu_features", h.isa_features},
-                        {"kernels",
-                         {{"gemm_f32", h.gemm_f32_kernel}, {"gemm_i8", h.gemm_i8_kernel}}}}},
-                      {"compiler", CompilerDescription()},
-                      {"build_type", BuildType()},
-                      {"litescope_version", LITESCOPE_VERSION},
-                      {"git_revision", GitRevision()}};
+  json environment = {
+      {"cpu_model", StringOrNull(h.cpu_model)},
+      {"cpu_cores", h.cpu_cores},
+      {"cpu_governor", StringOrNull(h.cpu_governor)},
+      {"cpu_max_mhz", h.cpu_max_mhz > 0 ? json(h.cpu_max_mhz) : json(nullptr)},
+      {"load_avg", h.load_avg},
+      {"os",
+       {{"name", h.os_name},
+        {"release", h.os_release},
+        {"version", h.os_version},
+        {"machine", h.machine}}},
+      {"hostname", h.hostname},
+      {"cpu_name", h.cpu_name},
+      {"isa",
+       {{"active", h.isa_active},
+        {"highest_supported", h.isa_highest},
+        {"compiled", h.isa_compiled},
+        {"cpu_features", h.isa_features},
+        {"kernels", {{"gemm_f32", h.gemm_f32_kernel}, {"gemm_i8", h.gemm_i8_kernel}}}}},
+      {"compiler", CompilerDescription()},
+      {"build_type", BuildType()},
+      {"litescope_version", LITESCOPE_VERSION},
+      {"git_revision", GitRevision()}};
 
   const MemoryFigures& m = r.memory;
   json memory = {

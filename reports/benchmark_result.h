@@ -49,7 +49,7 @@ struct MemoryFigures {
 
 // One delegate's refusal of a node (runtime::Refusal).
 struct RefusalRecord {
-  std::string backend;  // the delegate's name
+  std::string backend;      // the delegate's name
   std::string reason_code;  // runtime::SupportCodeName
   std::string reason;
 };
@@ -126,13 +126,13 @@ struct BenchmarkResult {
 
   // How far the latency can be trusted (profiler/noise.h, profiler/machine_load.h).
   profiler::NoiseStats regular_noise;
-  profiler::MachineLoad load_before;          // read before the model was loaded
-  std::vector<double> cpu_mhz_before;         // around the regular runs; empty: unreadable
+  profiler::MachineLoad load_before;   // read before the model was loaded
+  std::vector<double> cpu_mhz_before;  // around the regular runs; empty: unreadable
   std::vector<double> cpu_mhz_after;
-  std::vector<int> cpu_affinity;              // --cpu_affinity; empty: not pinned
-  double target_ci_pct = 0;                   // --target_ci; 0: off
+  std::vector<int> cpu_affinity;  // --cpu_affinity; empty: not pinned
+  double target_ci_pct = 0;       // --target_ci; 0: off
   bool target_ci_reached = false;
-  std::vector<std::string> warnings;          // every WARNING line printed, in order
+  std::vector<std::string> warnings;  // every WARNING line printed, in order
   OutputCheckRecord output_check;
 
   bool op_profiling = false;                    // per-node events were collected
@@ -145,8 +145,8 @@ struct BenchmarkResult {
   bool delegate_ops_scaled = false;
   const profiler::OpStats* breakdown_ops = nullptr;
   std::vector<profiler::PartitionScale> partition_scales;
-  uint64_t events_dropped = 0;                     // events that did not fit the profiling buffer
-  uint64_t events_capacity = 0;                    // events the profiling buffer holds per run
+  uint64_t events_dropped = 0;   // events that did not fit the profiling buffer
+  uint64_t events_capacity = 0;  // events the profiling buffer holds per run
 };
 
 // The report name: output_prefix + (benchmark_name, or "benchmark_model/<model file name>").

@@ -291,9 +291,9 @@ std::string FormatTimingSummary(const BenchmarkResult& r) {
 std::string FormatNoiseLine(const BenchmarkResult& r) {
   const profiler::NoiseStats& n = r.regular_noise;
   if (n.runs == 0) return "";
-  std::string out = fmt::format(
-      "Noise (regular runs): cv={:.1f}% iqr={:.4g} us outliers={} slow {} fast", 100 * n.cv,
-      n.iqr_us, n.outliers_high, n.outliers_low);
+  std::string out =
+      fmt::format("Noise (regular runs): cv={:.1f}% iqr={:.4g} us outliers={} slow {} fast",
+                  100 * n.cv, n.iqr_us, n.outliers_high, n.outliers_low);
   if (n.median_ci_valid)
     out += fmt::format(", median {:.4g} us, 95% CI [{:.4g}, {:.4g}] us (+-{:.1f}%)", n.median_us,
                        n.median_ci_low_us, n.median_ci_high_us, n.median_ci_half_width_pct);
@@ -369,8 +369,8 @@ std::string FormatOpProfileTables(const profiler::OpStats& stats) {
       continue;
     }
     if (t->kind == profiler::OpStatsTable::Kind::kDevice) {
-      out += "Device (times measured by the backend's device, and its copies): \n" +
-             TableText(*t) + ShortSummary(*t) + "\n";
+      out += "Device (times measured by the backend's device, and its copies): \n" + TableText(*t) +
+             ShortSummary(*t) + "\n";
       continue;
     }
     const std::string sub =
@@ -394,13 +394,15 @@ std::string FormatOpProfileText(const BenchmarkResult& r) {
     out += "Operator-wise Profiling Info for Regular Benchmark Runs:\n" +
            FormatOpProfileTables(*r.regular_ops) + "\n";
   if (r.delegate_ops_scaled && !r.partition_scales.empty()) {
-    out += "Delegate internal times: the timed runs ran each partition fused; per-op shares come "
-           "from separate per-node rounds, scaled to the fused time:\n";
+    out +=
+        "Delegate internal times: the timed runs ran each partition fused; per-op shares come "
+        "from separate per-node rounds, scaled to the fused time:\n";
     for (const profiler::PartitionScale& p : r.partition_scales)
-      out += fmt::format("  subgraph {} partition {}: fused {:.3f} ms, per-node sum {:.3f} ms, "
-                         "scale {:.3f}\n",
-                         p.subgraph, p.partition, p.fused_us_per_run / 1000.0,
-                         p.breakdown_us_per_run / 1000.0, p.factor);
+      out += fmt::format(
+          "  subgraph {} partition {}: fused {:.3f} ms, per-node sum {:.3f} ms, "
+          "scale {:.3f}\n",
+          p.subgraph, p.partition, p.fused_us_per_run / 1000.0, p.breakdown_us_per_run / 1000.0,
+          p.factor);
     out += "\n";
   }
   return out;

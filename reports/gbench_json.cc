@@ -43,7 +43,8 @@ json GbenchToJson(const BenchmarkResult& r) {
 
   // One repetition per kept run (every run up to the reservoir's capacity); the aggregates
   // describe the repetitions listed.
-  const std::vector<double> wall = r.regular_runs.KeptValues(profiler::RunSamples::Measure::kWallUs);
+  const std::vector<double> wall =
+      r.regular_runs.KeptValues(profiler::RunSamples::Measure::kWallUs);
   const std::vector<double> cpu = r.regular_runs.KeptValues(profiler::RunSamples::Measure::kCpuUs);
   const auto n = static_cast<int64_t>(wall.size());
   json benchmarks = json::array();

@@ -52,8 +52,9 @@ json Metadata(const char* what, int tid, const std::string& name) {
 
 json Complete(const std::string& name, const std::string& cat, int tid, int64_t begin_ns,
               int64_t dur_ns, int64_t origin_ns, json args) {
-  json event = {{"name", name}, {"cat", cat}, {"ph", "X"},  {"ts", Micros(begin_ns - origin_ns)},
-                {"dur", Micros(dur_ns)}, {"pid", kPid}, {"tid", tid}};
+  json event = {
+      {"name", name},          {"cat", cat},  {"ph", "X"}, {"ts", Micros(begin_ns - origin_ns)},
+      {"dur", Micros(dur_ns)}, {"pid", kPid}, {"tid", tid}};
   // Assigned, not put in the list above: a moved value inside a braced list came out empty in
   // a GCC 12 -O1 build with nlohmann/json 3.11.
   event["args"] = std::move(args);
@@ -93,17 +94,17 @@ json TraceRunEvent(profiler::Phase phase, int64_t index, const RunRecord& run, i
 std::string TraceNodeCategory(const profiler::ProfileEvent& e) {
   const bool internal = e.kind == runtime::EventKind::kDelegateOp;
   return std::string(profiler::PhaseName(e.phase)) + "," +
-         (IsDeviceTrack(e) ? KindName(e.kind) : internal ? "delegate_op" : "op");
+         (IsDeviceTrack(e) ? KindName(e.kind)
+          : internal       ? "delegate_op"
+                           : "op");
 }
 
 json TraceNodeEvent(const profiler::ProfileEvent& e,
                     const std::vector<profiler::SubgraphLabels>& labels, int64_t origin_ns) {
   const bool internal = e.kind == runtime::EventKind::kDelegateOp;
   const bool partition = e.kind == runtime::EventKind::kInvoke && e.node < 0;
-  json args = {{"subgraph", e.subgraph},
-               {"node_index", e.node},
-               {"run", e.run},
-               {"kind", KindName(e.kind)}};
+  json args = {
+      {"subgraph", e.subgraph}, {"node_index", e.node}, {"run", e.run}, {"kind", KindName(e.kind)}};
   if (e.subgraph >= 0 && static_cast<size_t>(e.subgraph) < labels.size()) {
     const profiler::SubgraphLabels& sl = labels[static_cast<size_t>(e.subgraph)];
     const profiler::NodeLabel* l = nullptr;

@@ -41,8 +41,7 @@ Result<std::unique_ptr<TraceWriter>> TraceWriter::Open(const std::string& path,
   return writer;
 }
 
-TraceWriter::TraceWriter(std::string path, const Limits& limits, std::FILE* file,
-                         int64_t origin_ns)
+TraceWriter::TraceWriter(std::string path, const Limits& limits, std::FILE* file, int64_t origin_ns)
     : path_(std::move(path)),
       part_path_(path_ + ".part"),
       limits_(limits),
@@ -108,8 +107,7 @@ Status TraceWriter::Finish(const BenchmarkResult& result) {
   other["events_written"] = events_written_;
   other["events_dropped"] = events_dropped();
   other["dropped"] = dropped_;
-  const std::string tail =
-      "\n],\"displayTimeUnit\":\"ms\",\"otherData\":" + Compact(other) + "}\n";
+  const std::string tail = "\n],\"displayTimeUnit\":\"ms\",\"otherData\":" + Compact(other) + "}\n";
   if (std::fwrite(tail.data(), 1, tail.size(), file_) != tail.size()) write_failed_ = true;
   const bool closed = std::fclose(file_) == 0;
   file_ = nullptr;

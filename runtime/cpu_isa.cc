@@ -24,9 +24,8 @@ struct LevelName {
   const char* name;
 };
 constexpr LevelName kNames[] = {
-    {IsaLevel::kBaseline, "baseline"}, {IsaLevel::kAvx2, "avx2"},
-    {IsaLevel::kAvx512, "avx512"},     {IsaLevel::kAvx512Vnni, "avx512vnni"},
-    {IsaLevel::kAmx, "amx"},           {IsaLevel::kNeon, "neon"},
+    {IsaLevel::kBaseline, "baseline"},     {IsaLevel::kAvx2, "avx2"}, {IsaLevel::kAvx512, "avx512"},
+    {IsaLevel::kAvx512Vnni, "avx512vnni"}, {IsaLevel::kAmx, "amx"},   {IsaLevel::kNeon, "neon"},
     {IsaLevel::kDotprod, "dotprod"},
 };
 
@@ -73,8 +72,7 @@ bool RequestTileDataPermission() {
 #endif
 }
 bool HasAmxLevel() {
-  static const bool ok =
-      CpuidHasAmxInt8() && OsSavesTileState() && RequestTileDataPermission();
+  static const bool ok = CpuidHasAmxInt8() && OsSavesTileState() && RequestTileDataPermission();
   return ok;
 }
 #endif
@@ -188,8 +186,8 @@ std::optional<IsaRequest> SetIsaCap(std::string_view name, std::string* error) {
     if (level)
       for (IsaLevel l : ArchitectureIsaLevels()) known = known || l == *level;
     if (!known) {
-      *error = "unknown ISA level '" + std::string(name) + "' (levels on this architecture: " +
-               ArchitectureIsaLevelList() + ", or auto)";
+      *error = "unknown ISA level '" + std::string(name) +
+               "' (levels on this architecture: " + ArchitectureIsaLevelList() + ", or auto)";
       return std::nullopt;
     }
     r.active = *level;

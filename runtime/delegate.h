@@ -15,22 +15,22 @@ class Subgraph;
 // Why a backend does or does not take a node. Machine-readable; the message says the rest.
 enum class SupportCode {
   kSupported = 0,
-  kUnsupportedOp,        // the backend has no lowering for this op
-  kOpVersion,            // op version beyond what the backend handles
-  kInputType,            // an input's element type
-  kOutputType,           // an output's element type
-  kQuantization,         // quantization kind (hybrid, per-channel where not allowed, ...)
-  kFusedActivation,      // fused activation the backend lacks
-  kNonConstantWeights,   // weights/bias/parameter tensors must be constant
-  kDynamicShape,         // shape depends on run-time data
-  kRank,                 // tensor rank out of range
-  kAttribute,            // an attribute value (stride, beta, axis, ...)
-  kCustomOp,             // custom op without a lowering
-  kFlexOp,               // Select-TF (Flex) op
-  kNoKernel,             // CPU: no kernel registered for this op
-  kPartitionLimit,       // supported, but dropped by partition options
-  kNodeRange,            // outside first/last delegated node index
-  kDelegateError,        // the backend failed to build the partition
+  kUnsupportedOp,       // the backend has no lowering for this op
+  kOpVersion,           // op version beyond what the backend handles
+  kInputType,           // an input's element type
+  kOutputType,          // an output's element type
+  kQuantization,        // quantization kind (hybrid, per-channel where not allowed, ...)
+  kFusedActivation,     // fused activation the backend lacks
+  kNonConstantWeights,  // weights/bias/parameter tensors must be constant
+  kDynamicShape,        // shape depends on run-time data
+  kRank,                // tensor rank out of range
+  kAttribute,           // an attribute value (stride, beta, axis, ...)
+  kCustomOp,            // custom op without a lowering
+  kFlexOp,              // Select-TF (Flex) op
+  kNoKernel,            // CPU: no kernel registered for this op
+  kPartitionLimit,      // supported, but dropped by partition options
+  kNodeRange,           // outside first/last delegated node index
+  kDelegateError,       // the backend failed to build the partition
 };
 
 const char* SupportCodeName(SupportCode code);
@@ -94,7 +94,7 @@ struct NodePlacement {
   // For a CPU node: the verdict of the first delegate that refused it (the only one when a
   // single delegate is applied). kSupported with an empty reason when delegated.
   SupportCode code = SupportCode::kSupported;
-  std::string reason;           // why the node stayed on the CPU (empty when delegated)
+  std::string reason;  // why the node stayed on the CPU (empty when delegated)
   // Every delegate that saw the node and refused it, in the order they were applied. A node a
   // later delegate took keeps the refusals of the earlier ones.
   std::vector<Refusal> refusals;
@@ -105,7 +105,7 @@ struct NodePlacement {
 // A group of nodes one delegate kernel runs.
 struct Partition {
   std::string backend;
-  std::vector<int> nodes;       // in execution order
+  std::vector<int> nodes;  // in execution order
 };
 
 // Forms partitions: maximal runs of consecutive supported nodes in execution order (the

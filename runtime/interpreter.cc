@@ -17,13 +17,13 @@ Result<std::unique_ptr<Interpreter>> Interpreter::Create(std::shared_ptr<const M
   interp->registry_ = registry;
   interp->options_ = options;
   if (options.num_threads < 1 || options.num_threads > 256)
-    return InvalidArgumentError(fmt::format("num_threads {} is out of range [1, 256]",
-                                            options.num_threads));
+    return InvalidArgumentError(
+        fmt::format("num_threads {} is out of range [1, 256]", options.num_threads));
   interp->pool_ = std::make_unique<ThreadPool>(options.num_threads);
   const auto* subgraphs = interp->model_->fb()->subgraphs();
   for (uint32_t i = 0; i < subgraphs->size(); ++i) {
-    interp->subgraphs_.push_back(std::make_unique<Subgraph>(
-        interp.get(), static_cast<int>(i), *interp->model_, interp->registry_));
+    interp->subgraphs_.push_back(std::make_unique<Subgraph>(interp.get(), static_cast<int>(i),
+                                                            *interp->model_, interp->registry_));
     LS_RETURN_IF_ERROR(interp->subgraphs_.back()->Build());
   }
   if (const auto* sigs = interp->model_->fb()->signature_defs()) {
@@ -124,8 +124,7 @@ Status Interpreter::AssignResource(int id, const Tensor& value) {
   if (id < 0 || static_cast<size_t>(id) >= resources_.size())
     return InvalidModelError(fmt::format("resource id {} does not exist", id));
   Resource& r = *resources_[static_cast<size_t>(id)];
-  if (value.bytes > 0 && !value.data)
-    return InternalError("resource value has no data");
+  if (value.bytes > 0 && !value.data) return InternalError("resource value has no data");
   r.storage.assign(static_cast<const uint8_t*>(value.data),
                    static_cast<const uint8_t*>(value.data) + value.bytes);
   r.tensor.type = value.type;

@@ -32,7 +32,7 @@ struct InterpreterOptions {
 struct SignatureInfo {
   std::string key;
   int subgraph = 0;
-  std::vector<std::pair<std::string, int>> inputs;   // name -> tensor index in the subgraph
+  std::vector<std::pair<std::string, int>> inputs;  // name -> tensor index in the subgraph
   std::vector<std::pair<std::string, int>> outputs;
 };
 

@@ -30,11 +30,11 @@ struct OpData {
 
 // One operator instance in a subgraph.
 struct Node {
-  int index = -1;              // position in the subgraph's operator list
-  int32_t op = 0;              // builtin operator code (schema BuiltinOperator)
-  std::string op_name;         // "CONV_2D", or the custom code for custom ops
+  int index = -1;       // position in the subgraph's operator list
+  int32_t op = 0;       // builtin operator code (schema BuiltinOperator)
+  std::string op_name;  // "CONV_2D", or the custom code for custom ops
   int version = 1;
-  std::vector<int> inputs;     // tensor indices; -1 marks an absent optional input
+  std::vector<int> inputs;  // tensor indices; -1 marks an absent optional input
   std::vector<int> outputs;
   std::vector<int> intermediates;
   const schema::Operator* fb = nullptr;  // options live here; valid while the Model lives
@@ -44,11 +44,13 @@ struct Node {
   // Why parsing `fb` failed, reported by the kernel's Prepare (through NodeParams) and by the
   // delegates' support checks; ok otherwise.
   Status params_error;
-  std::unique_ptr<OpData> data;          // set by Prepare
+  std::unique_ptr<OpData> data;  // set by Prepare
   const KernelRegistration* kernel = nullptr;
 
   template <typename T>
-  T* data_as() { return static_cast<T*>(data.get()); }
+  T* data_as() {
+    return static_cast<T*>(data.get());
+  }
 };
 
 // What a kernel sees of the interpreter. Implemented by Subgraph.
@@ -101,13 +103,13 @@ using EvalFn = Status (*)(KernelContext& ctx, Node& node);
 // shape, sizes the outputs and stores OpData; Eval relies on what Prepare established but still
 // checks indices that come from tensor data.
 struct KernelRegistration {
-  const char* name = "";        // schema name ("CONV_2D") or custom code
-  int32_t op = 0;               // builtin code; CUSTOM (32) for custom ops
+  const char* name = "";  // schema name ("CONV_2D") or custom code
+  int32_t op = 0;         // builtin code; CUSTOM (32) for custom ops
   int min_version = 1;
   int max_version = 1;
   PrepareFn prepare = nullptr;
   EvalFn eval = nullptr;
-  const char* types = "";       // element types served, e.g. "float32,int8,uint8"
+  const char* types = "";  // element types served, e.g. "float32,int8,uint8"
 };
 
 }  // namespace litescope::runtime

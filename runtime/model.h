@@ -16,11 +16,11 @@ namespace litescope::runtime {
 
 // What an operator code of the model resolves to.
 struct OpCodeInfo {
-  int32_t builtin = 0;       // max(deprecated_builtin_code, builtin_code)
-  std::string name;          // "CONV_2D", the custom code for CUSTOM, "UNKNOWN_<n>" otherwise
-  std::string custom_code;   // non-empty for custom ops
+  int32_t builtin = 0;      // max(deprecated_builtin_code, builtin_code)
+  std::string name;         // "CONV_2D", the custom code for CUSTOM, "UNKNOWN_<n>" otherwise
+  std::string custom_code;  // non-empty for custom ops
   int version = 1;
-  bool known = true;         // false: builtin code newer than our schema knows
+  bool known = true;  // false: builtin code newer than our schema knows
   bool is_custom() const { return !custom_code.empty(); }
 };
 
@@ -85,9 +85,9 @@ class Model {
   std::string name_;
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;
-  void* mapping_ = nullptr;          // mmap base when loaded from a file
+  void* mapping_ = nullptr;  // mmap base when loaded from a file
   size_t mapping_size_ = 0;
-  std::vector<uint8_t> owned_;       // FromBufferCopy storage
+  std::vector<uint8_t> owned_;  // FromBufferCopy storage
   const schema::Model* fb_ = nullptr;
   std::vector<OpCodeInfo> op_codes_;
   std::vector<std::string> warnings_;

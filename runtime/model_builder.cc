@@ -227,8 +227,7 @@ void ModelBuilder::Serialize(flatbuffers::FlatBufferBuilder& fbb,
       if (!t.shape_signature.empty()) signature = fbb.CreateVector(t.shape_signature);
       fb::Offset<schema::QuantizationParameters> quant = 0;
       const QuantParams& q = t.quant;
-      if (!q.scale.empty() || !q.zero_point.empty() || q.quantized_dimension != 0 ||
-          t.blockwise) {
+      if (!q.scale.empty() || !q.zero_point.empty() || q.quantized_dimension != 0 || t.blockwise) {
         fb::Offset<fb::Vector<float>> scale = 0;
         fb::Offset<fb::Vector<int64_t>> zero_point = 0;
         if (!q.scale.empty()) scale = fbb.CreateVector(q.scale);
@@ -237,9 +236,8 @@ void ModelBuilder::Serialize(flatbuffers::FlatBufferBuilder& fbb,
         fb::Offset<void> details = 0;
         if (t.blockwise) {
           details_type = schema::QuantizationDetails::BlockwiseQuantization;
-          details = schema::CreateBlockwiseQuantization(fbb, t.blockwise->scales,
-                                                        t.blockwise->zero_points,
-                                                        t.blockwise->block_size)
+          details = schema::CreateBlockwiseQuantization(
+                        fbb, t.blockwise->scales, t.blockwise->zero_points, t.blockwise->block_size)
                         .Union();
         }
         quant = schema::CreateQuantizationParameters(fbb, 0, 0, scale, zero_point, details_type,

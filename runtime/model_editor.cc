@@ -35,7 +35,8 @@ Status CheckUnionTypesKnown(const edit::Model& fb) {
               t2 > static_cast<int>(edit::BuiltinOptions2::MAX))
             return UnsupportedOpError(fmt::format(
                 "subgraph {} operator {}: builtin options type {} / {} is newer than our schema; "
-                "the model cannot be re-written without losing them", s, i, t1, t2));
+                "the model cannot be re-written without losing them",
+                s, i, t1, t2));
         }
       }
       if (const auto* tensors = sg->tensors()) {
@@ -174,9 +175,8 @@ Result<std::vector<float>> ModelEditor::ReadFloatData(int subgraph, int tensor) 
         fmt::format("subgraph {} tensor {}: index out of range", subgraph, tensor));
   const std::vector<uint8_t>& bytes = TensorData(subgraph, tensor);
   if (bytes.empty())
-    return InvalidArgumentError(
-        fmt::format("subgraph {} tensor {} (\"{}\"): has no constant data", subgraph, tensor,
-                    t->name));
+    return InvalidArgumentError(fmt::format("subgraph {} tensor {} (\"{}\"): has no constant data",
+                                            subgraph, tensor, t->name));
   std::vector<float> values;
   if (t->type == edit::TensorType::FLOAT32) {
     values.resize(bytes.size() / sizeof(float));
@@ -189,9 +189,9 @@ Result<std::vector<float>> ModelEditor::ReadFloatData(int subgraph, int tensor) 
       values[i] = fp16_ieee_to_fp32_value(h);
     }
   } else {
-    return InvalidArgumentError(fmt::format(
-        "subgraph {} tensor {} (\"{}\"): is {}; expected FLOAT32 or FLOAT16", subgraph, tensor,
-        t->name, edit::EnumNameTensorType(t->type)));
+    return InvalidArgumentError(
+        fmt::format("subgraph {} tensor {} (\"{}\"): is {}; expected FLOAT32 or FLOAT16", subgraph,
+                    tensor, t->name, edit::EnumNameTensorType(t->type)));
   }
   return values;
 }
@@ -250,7 +250,8 @@ Status ModelEditor::SetConstantData(int subgraph, int tensor, edit::TensorType t
   if (!t)
     return InvalidArgumentError(
         fmt::format("subgraph {} tensor {}: index out of range", subgraph, tensor));
-  const std::string label = fmt::format("subgraph {} tensor {} (\"{}\")", subgraph, tensor, t->name);
+  const std::string label =
+      fmt::format("subgraph {} tensor {} (\"{}\")", subgraph, tensor, t->name);
   if (type != edit::TensorType::STRING) {
     int64_t elements = 1;
     for (int32_t d : t->shape) {
@@ -282,7 +283,8 @@ Status ModelEditor::SetQuantization(int subgraph, int tensor, const QuantParams&
   if (!t)
     return InvalidArgumentError(
         fmt::format("subgraph {} tensor {}: index out of range", subgraph, tensor));
-  const std::string label = fmt::format("subgraph {} tensor {} (\"{}\")", subgraph, tensor, t->name);
+  const std::string label =
+      fmt::format("subgraph {} tensor {} (\"{}\")", subgraph, tensor, t->name);
   if (quant.empty()) {
     if (!quant.zero_point.empty())
       return InvalidArgumentError(label + ": zero points given without scales");
@@ -296,8 +298,8 @@ Status ModelEditor::SetQuantization(int subgraph, int tensor, const QuantParams&
       return InvalidArgumentError(fmt::format("{}: quantized_dimension {} outside the rank {}",
                                               label, dim, t->shape.size()));
     if (static_cast<size_t>(t->shape[dim]) != n)
-      return InvalidArgumentError(fmt::format("{}: {} scales for dimension {} of size {}", label,
-                                              n, dim, t->shape[dim]));
+      return InvalidArgumentError(
+          fmt::format("{}: {} scales for dimension {} of size {}", label, n, dim, t->shape[dim]));
   }
   if (!quant.zero_point.empty() && quant.zero_point.size() != n)
     return InvalidArgumentError(
@@ -316,11 +318,11 @@ Result<int> ModelEditor::InsertProducer(int subgraph, int tensor, edit::BuiltinO
   if (!t)
     return InvalidArgumentError(
         fmt::format("subgraph {} tensor {}: index out of range", subgraph, tensor));
-  const std::string label = fmt::format("subgraph {} tensor {} (\"{}\")", subgraph, tensor, t->name);
+  const std::string label =
+      fmt::format("subgraph {} tensor {} (\"{}\")", subgraph, tensor, t->name);
   const int producer = Producer(subgraph, tensor);
   if (producer >= 0)
-    return InvalidArgumentError(
-        fmt::format("{}: already written by operator {}", label, producer));
+    return InvalidArgumentError(fmt::format("{}: already written by operator {}", label, producer));
   if (Contains(model_->subgraphs[subgraph]->inputs, tensor))
     return InvalidArgumentError(label + ": is a subgraph input and cannot get a producer");
   const std::vector<int> consumers = Consumers(subgraph, tensor);
@@ -348,8 +350,7 @@ Result<int> ModelEditor::InsertConsumer(int subgraph, int tensor, edit::BuiltinO
   Result<int> out = AddTensor(subgraph, std::move(output));
   if (!out.ok()) return out.status();
   auto& ops = model_->subgraphs[subgraph]->operators;
-  for (int c : consumers)
-    std::replace(ops[c]->inputs.begin(), ops[c]->inputs.end(), tensor, *out);
+  for (int c : consumers) std::replace(ops[c]->inputs.begin(), ops[c]->inputs.end(), tensor, *out);
   edit::OperatorT node;
   node.opcode_index = static_cast<uint32_t>(AddOperatorCode(op));
   node.inputs = {tensor};
@@ -361,9 +362,10 @@ Result<int> ModelEditor::InsertConsumer(int subgraph, int tensor, edit::BuiltinO
 Result<int> ModelEditor::ConvertConstantToFloat16(int subgraph, int tensor) {
   const edit::TensorT* t = this->tensor(subgraph, tensor);
   if (t && t->type != edit::TensorType::FLOAT32)
-    return InvalidArgumentError(fmt::format("subgraph {} tensor {} (\"{}\"): is {}; expected "
-                                            "FLOAT32", subgraph, tensor, t->name,
-                                            edit::EnumNameTensorType(t->type)));
+    return InvalidArgumentError(
+        fmt::format("subgraph {} tensor {} (\"{}\"): is {}; expected "
+                    "FLOAT32",
+                    subgraph, tensor, t->name, edit::EnumNameTensorType(t->type)));
   Result<std::vector<float>> values = ReadFloatData(subgraph, tensor);
   if (!values.ok()) return values.status();
   std::vector<uint8_t> bytes(values->size() * sizeof(uint16_t));
@@ -406,7 +408,8 @@ int ModelEditor::RemoveUnusedBuffers() {
   const int removed = static_cast<int>(buffers.size() - kept.size());
   // Out-of-range references stay as they were, for Serialize() to report.
   auto renumber = [&](auto& b) {
-    if (b >= 0 && static_cast<size_t>(b) < remap.size()) b = static_cast<std::decay_t<decltype(b)>>(remap[b]);
+    if (b >= 0 && static_cast<size_t>(b) < remap.size())
+      b = static_cast<std::decay_t<decltype(b)>>(remap[b]);
   };
   for (auto& sg : model_->subgraphs)
     if (sg)
@@ -479,9 +482,11 @@ Result<int> ModelEditor::RemoveUnusedTensors(int subgraph) {
   for (auto& sig : model_->signature_defs) {
     if (!sig || sig->subgraph_index != static_cast<uint32_t>(subgraph)) continue;
     for (auto& m : sig->inputs)
-      if (m && m->tensor_index < remap.size()) m->tensor_index = static_cast<uint32_t>(remap[m->tensor_index]);
+      if (m && m->tensor_index < remap.size())
+        m->tensor_index = static_cast<uint32_t>(remap[m->tensor_index]);
     for (auto& m : sig->outputs)
-      if (m && m->tensor_index < remap.size()) m->tensor_index = static_cast<uint32_t>(remap[m->tensor_index]);
+      if (m && m->tensor_index < remap.size())
+        m->tensor_index = static_cast<uint32_t>(remap[m->tensor_index]);
   }
   sg.tensors = std::move(kept);
   for (auto& t : sg.tensors)

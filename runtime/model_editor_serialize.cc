@@ -56,22 +56,23 @@ bool HasDataOrIsEmpty(const edit::ModelT& m, const edit::TensorT& t) {
 Status CheckTensor(const edit::ModelT& m, size_t s, size_t i, const edit::TensorT* t) {
   if (!t) return InvalidModelError(fmt::format("subgraph {} tensor {}: null entry", s, i));
   if (t->buffer >= m.buffers.size())
-    return InvalidModelError(fmt::format("subgraph {} tensor {} (\"{}\"): buffer {} out of range "
-                                         "(the model has {} buffers)",
-                                         s, i, t->name, t->buffer, m.buffers.size()));
+    return InvalidModelError(
+        fmt::format("subgraph {} tensor {} (\"{}\"): buffer {} out of range "
+                    "(the model has {} buffers)",
+                    s, i, t->name, t->buffer, m.buffers.size()));
   if (t->quantization && t->quantization->details.type != edit::QuantizationDetails::NONE &&
       !t->quantization->details.value)
-    return InvalidModelError(fmt::format(
-        "subgraph {} tensor {} (\"{}\"): quantization details type set without a value", s, i,
-        t->name));
+    return InvalidModelError(
+        fmt::format("subgraph {} tensor {} (\"{}\"): quantization details type set without a value",
+                    s, i, t->name));
   if (t->sparsity) {
     for (const auto& dm : t->sparsity->dim_metadata) {
       if (!dm ||
           (dm->array_segments.type != edit::SparseIndexVector::NONE && !dm->array_segments.value) ||
           (dm->array_indices.type != edit::SparseIndexVector::NONE && !dm->array_indices.value))
-        return InvalidModelError(fmt::format(
-            "subgraph {} tensor {} (\"{}\"): incomplete sparsity dimension metadata", s, i,
-            t->name));
+        return InvalidModelError(
+            fmt::format("subgraph {} tensor {} (\"{}\"): incomplete sparsity dimension metadata", s,
+                        i, t->name));
     }
   }
   for (const auto& v : t->variant_tensors)
@@ -104,12 +105,16 @@ Status CheckTree(const edit::ModelT& m) {
     auto in_range = [n](int32_t t) { return t >= 0 && static_cast<size_t>(t) < n; };
     for (int32_t t : sg->inputs)
       if (!in_range(t))
-        return InvalidModelError(fmt::format("subgraph {}: input tensor {} out of range "
-                                             "(the subgraph has {} tensors)", s, t, n));
+        return InvalidModelError(
+            fmt::format("subgraph {}: input tensor {} out of range "
+                        "(the subgraph has {} tensors)",
+                        s, t, n));
     for (int32_t t : sg->outputs)
       if (!in_range(t))
-        return InvalidModelError(fmt::format("subgraph {}: output tensor {} out of range "
-                                             "(the subgraph has {} tensors)", s, t, n));
+        return InvalidModelError(
+            fmt::format("subgraph {}: output tensor {} out of range "
+                        "(the subgraph has {} tensors)",
+                        s, t, n));
 
     // Tensors whose value exists before operator i runs.
     std::vector<bool> ready(n, false);
@@ -122,33 +127,35 @@ Status CheckTree(const edit::ModelT& m) {
       if (!op) return InvalidModelError(fmt::format("subgraph {} operator {}: null entry", s, i));
       const std::string label = OpLabel(m, s, i, *op);
       if (op->opcode_index >= m.operator_codes.size())
-        return InvalidModelError(fmt::format("{}: operator code {} out of range (the model has "
-                                             "{})", label, op->opcode_index,
-                                             m.operator_codes.size()));
+        return InvalidModelError(
+            fmt::format("{}: operator code {} out of range (the model has "
+                        "{})",
+                        label, op->opcode_index, m.operator_codes.size()));
       if (op->builtin_options.type != edit::BuiltinOptions::NONE && !op->builtin_options.value)
         return InvalidModelError(label + ": builtin_options type set without a value");
-      if (op->builtin_options_2.type != edit::BuiltinOptions2::NONE &&
-          !op->builtin_options_2.value)
+      if (op->builtin_options_2.type != edit::BuiltinOptions2::NONE && !op->builtin_options_2.value)
         return InvalidModelError(label + ": builtin_options_2 type set without a value");
       for (size_t k = 0; k < op->inputs.size(); ++k) {
         const int32_t t = op->inputs[k];
         if (t == -1) continue;  // omitted optional input
         if (!in_range(t))
-          return InvalidModelError(fmt::format("{}: input {} is tensor {}, out of range (the "
-                                               "subgraph has {} tensors)", label, k, t, n));
+          return InvalidModelError(
+              fmt::format("{}: input {} is tensor {}, out of range (the "
+                          "subgraph has {} tensors)",
+                          label, k, t, n));
         if (!ready[t])
           return InvalidModelError(fmt::format(
               "{}: input {} reads tensor {} (\"{}\"), which no earlier operator writes and which "
-              "is neither a subgraph input, a constant nor a variable", label, k, t,
-              sg->tensors[t]->name));
+              "is neither a subgraph input, a constant nor a variable",
+              label, k, t, sg->tensors[t]->name));
       }
       for (const std::vector<int32_t>* list : {&op->outputs, &op->intermediates}) {
         for (int32_t t : *list) {
           if (!in_range(t))
-            return InvalidModelError(fmt::format("{}: {} tensor {} out of range (the subgraph "
-                                                 "has {} tensors)", label,
-                                                 list == &op->outputs ? "output" : "intermediate",
-                                                 t, n));
+            return InvalidModelError(
+                fmt::format("{}: {} tensor {} out of range (the subgraph "
+                            "has {} tensors)",
+                            label, list == &op->outputs ? "output" : "intermediate", t, n));
           ready[t] = true;
         }
       }
@@ -163,13 +170,14 @@ Status CheckTree(const edit::ModelT& m) {
     const size_t n = m.subgraphs[sig->subgraph_index]->tensors.size();
     for (const auto* maps : {&sig->inputs, &sig->outputs}) {
       for (const auto& tm : *maps) {
-        if (!tm) return InvalidModelError(fmt::format("signature \"{}\": null tensor map",
-                                                      sig->signature_key));
+        if (!tm)
+          return InvalidModelError(
+              fmt::format("signature \"{}\": null tensor map", sig->signature_key));
         if (tm->tensor_index >= n)
-          return InvalidModelError(fmt::format("signature \"{}\": \"{}\" names tensor {}, out of "
-                                               "range (subgraph {} has {} tensors)",
-                                               sig->signature_key, tm->name, tm->tensor_index,
-                                               sig->subgraph_index, n));
+          return InvalidModelError(
+              fmt::format("signature \"{}\": \"{}\" names tensor {}, out of "
+                          "range (subgraph {} has {} tensors)",
+                          sig->signature_key, tm->name, tm->tensor_index, sig->subgraph_index, n));
       }
     }
   }
@@ -225,10 +233,10 @@ void Pack(const edit::ModelT& m, const std::vector<bool>& external,
   for (const auto& x : m.external_buffers) ext.push_back(edit::CreateExternalBuffer(fbb, x.get()));
 
   auto vec = [&fbb](const auto& v) { return v.empty() ? 0 : fbb.CreateVector(v); };
-  const auto root = edit::CreateModel(
-      fbb, m.version, vec(codes), vec(subgraphs),
-      m.description.empty() ? 0 : fbb.CreateString(m.description), vec(buffers),
-      vec(m.metadata_buffer), vec(metadata), vec(signatures), vec(groups), vec(ext));
+  const auto root = edit::CreateModel(fbb, m.version, vec(codes), vec(subgraphs),
+                                      m.description.empty() ? 0 : fbb.CreateString(m.description),
+                                      vec(buffers), vec(m.metadata_buffer), vec(metadata),
+                                      vec(signatures), vec(groups), vec(ext));
   edit::FinishModelBuffer(fbb, root);
 }
 
@@ -255,7 +263,8 @@ Result<std::vector<uint8_t>> ModelEditor::Serialize(const SerializeOptions& opti
     return InvalidArgumentError(fmt::format(
         "cannot serialize the edited model: {} bytes of inline data exceed FlatBuffers' 2 GiB "
         "limit; set SerializeOptions::external_buffer_min_bytes to store large buffers after "
-        "the flatbuffer", inline_bytes));
+        "the flatbuffer",
+        inline_bytes));
 
   std::vector<uint8_t> out;
   try {
@@ -275,8 +284,9 @@ Result<std::vector<uint8_t>> ModelEditor::Serialize(const SerializeOptions& opti
       fbb.Clear();
       Pack(m, external, offsets, fbb);
       if (fbb.GetSize() != fb_size)
-        return InternalError("cannot serialize the edited model: the flatbuffer changed size "
-                             "between the two packing passes");
+        return InternalError(
+            "cannot serialize the edited model: the flatbuffer changed size "
+            "between the two packing passes");
     }
     out.assign(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
     for (size_t i = 0; i < m.buffers.size(); ++i) {
@@ -288,8 +298,8 @@ Result<std::vector<uint8_t>> ModelEditor::Serialize(const SerializeOptions& opti
     return OutOfMemoryError("cannot serialize the edited model: out of memory");
   }
 
-  auto reloaded = Model::FromBuffer(out.data(), out.size(), "serialized model",
-                                    options.load_options);
+  auto reloaded =
+      Model::FromBuffer(out.data(), out.size(), "serialized model", options.load_options);
   if (!reloaded.ok())
     return Status(reloaded.status().code(),
                   "the edited model does not pass validation: " + reloaded.status().message());

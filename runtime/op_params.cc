@@ -23,8 +23,8 @@ Status BadEnum(const Node& node, const char* field, int value, const char* expec
 
 namespace {
 
-using schema::BuiltinOperator;
 using op_params_internal::BadEnum;
+using schema::BuiltinOperator;
 
 Status DecodePadding(const Node& node, schema::Padding in, Padding* out) {
   const int v = static_cast<int>(in);

@@ -285,8 +285,8 @@ using OpParams =
                  ConcatenationParams, SoftmaxParams, LeakyReluParams, GeluParams,
                  LocalResponseNormParams, ReshapeParams, SqueezeParams, StridedSliceMaskParams,
                  ResizeImageParams, BlockSizeParams, GatherParams, PackParams, UnpackParams,
-                 ReducerParams, SplitParams, MirrorPadParams, CumsumParams, WhileParams,
-                 IfParams, CallOnceParams, VarHandleParams, SvdfParams, SequenceLstmParams>;
+                 ReducerParams, SplitParams, MirrorPadParams, CumsumParams, WhileParams, IfParams,
+                 CallOnceParams, VarHandleParams, SvdfParams, SequenceLstmParams>;
 
 // Parses node.fb's builtin options for node.op. Ops without a parser, and nodes without an
 // operator description, give std::monostate. An enum value the schema does not define is an

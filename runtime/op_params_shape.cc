@@ -53,7 +53,8 @@ Result<OpParams> ParseResizeImage(const Node& node) {
   ResizeImageParams p;
   p.defaulted = true;
   if (static_cast<BuiltinOperator>(node.op) == BuiltinOperator::RESIZE_BILINEAR) {
-    if (const schema::ResizeBilinearOptions* o = node.fb->builtin_options_as_ResizeBilinearOptions()) {
+    if (const schema::ResizeBilinearOptions* o =
+            node.fb->builtin_options_as_ResizeBilinearOptions()) {
       p.align_corners = o->align_corners();
       p.half_pixel_centers = o->half_pixel_centers();
       p.defaulted = false;

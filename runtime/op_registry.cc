@@ -130,8 +130,8 @@ OpRegistry OpRegistry::WithBuiltins() {
 
 void OpRegistry::Add(const KernelRegistration& reg) {
   for (KernelRegistration& k : kernels_) {
-    const bool same = k.op == reg.op &&
-                      (reg.op != kCustomOpCode || std::string(k.name) == reg.name);
+    const bool same =
+        k.op == reg.op && (reg.op != kCustomOpCode || std::string(k.name) == reg.name);
     if (same) {
       k = reg;
       return;
@@ -167,8 +167,9 @@ Result<const KernelRegistration*> OpRegistry::Find(int32_t op, const std::string
     return UnsupportedOpError(fmt::format("op {} has no kernel in litescope", name));
   }
   if (version < k->min_version || version > k->max_version)
-    return UnsupportedOpError(fmt::format("op {} version {} is not supported (kernel serves {}..{})",
-                                          name, version, k->min_version, k->max_version));
+    return UnsupportedOpError(
+        fmt::format("op {} version {} is not supported (kernel serves {}..{})", name, version,
+                    k->min_version, k->max_version));
   return k;
 }
 
@@ -194,8 +195,8 @@ Result<std::vector<DataType>> ParseKernelTypes(const std::string& types) {
       }
     }
     if (!found)
-      return InvalidArgumentError(fmt::format("kernel type list '{}': unknown type '{}'", types,
-                                              name));
+      return InvalidArgumentError(
+          fmt::format("kernel type list '{}': unknown type '{}'", types, name));
     begin = end + 1;
   }
   return out;
@@ -207,10 +208,9 @@ SupportResult OpRegistry::Check(int32_t op, const std::string& custom_name, int 
   const std::string name = custom ? custom_name : BuiltinOpName(op);
   const KernelRegistration* k = Lookup(op, custom_name);
   if (!k)
-    return SupportResult::No(
-        custom ? SupportCode::kCustomOp : SupportCode::kNoKernel,
-        custom ? fmt::format("custom op '{}' is not registered", custom_name)
-               : fmt::format("op {} has no kernel in litescope", name));
+    return SupportResult::No(custom ? SupportCode::kCustomOp : SupportCode::kNoKernel,
+                             custom ? fmt::format("custom op '{}' is not registered", custom_name)
+                                    : fmt::format("op {} has no kernel in litescope", name));
   if (version < k->min_version || version > k->max_version)
     return SupportResult::No(SupportCode::kOpVersion,
                              fmt::format("op {} version {} is not supported (kernel serves {}..{})",

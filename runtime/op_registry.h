@@ -17,8 +17,8 @@ inline constexpr int32_t kCustomOpCode = 32;
 
 // What one registered kernel serves, for tools that report op coverage.
 struct KernelSupport {
-  std::string name;             // schema name ("CONV_2D") or custom code
-  int32_t op = 0;               // builtin code; kCustomOpCode for custom ops
+  std::string name;  // schema name ("CONV_2D") or custom code
+  int32_t op = 0;    // builtin code; kCustomOpCode for custom ops
   int min_version = 1;
   int max_version = 1;
   std::vector<DataType> types;  // element types of input 0 it serves, as declared

@@ -7,12 +7,12 @@ namespace litescope::runtime {
 
 // What an instrumentation event covers.
 enum class EventKind : uint8_t {
-  kPrepare,         // a node's Prepare (during AllocateTensors)
-  kInvoke,          // a node's Eval
-  kDelegateOp,      // an operation a delegate reports inside one of its kernels
-  kAllocate,        // arena planning and allocation
-  kDeviceOp,        // a node's time as the device measured it (GPU event profiling); Record only
-  kCopy,            // a host<->device copy a backend made; Record only
+  kPrepare,     // a node's Prepare (during AllocateTensors)
+  kInvoke,      // a node's Eval
+  kDelegateOp,  // an operation a delegate reports inside one of its kernels
+  kAllocate,    // arena planning and allocation
+  kDeviceOp,    // a node's time as the device measured it (GPU event profiling); Record only
+  kCopy,        // a host<->device copy a backend made; Record only
 };
 
 // Which clock measured a recorded event. Either way its start is given on the host clock
@@ -34,8 +34,8 @@ struct RecordedEvent {
   EventKind kind = EventKind::kDeviceOp;
   const char* tag = "";  // op name, or what was copied ("host->device"); static or model storage
   int subgraph = 0;
-  int node = -1;          // the node it belongs to; for a copy, the partition's first node or -1
-  int64_t start_ns = 0;   // on ProfilingClockNowNs()'s clock
+  int node = -1;         // the node it belongs to; for a copy, the partition's first node or -1
+  int64_t start_ns = 0;  // on ProfilingClockNowNs()'s clock
   int64_t duration_ns = 0;
   EventClock clock = EventClock::kHost;
 };
@@ -43,9 +43,9 @@ struct RecordedEvent {
 // Begin/end instrumentation the interpreter calls around every node, plus Record for events a
 // backend measured itself. `node` is the node index;
 // for a delegate partition run as one kInvoke event it is -1 - partition index, and the delegate
-// reports each original node inside it as a kDelegateOp event with the node's own index. Implemented outside the
-// runtime (profiler/). When no hooks are installed the interpreter makes no calls at all.
-// Calls come from the thread that runs Invoke/AllocateTensors.
+// reports each original node inside it as a kDelegateOp event with the node's own index.
+// Implemented outside the runtime (profiler/). When no hooks are installed the interpreter makes no
+// calls at all. Calls come from the thread that runs Invoke/AllocateTensors.
 class ProfilingHooks {
  public:
   virtual ~ProfilingHooks() = default;

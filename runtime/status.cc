@@ -4,14 +4,22 @@ namespace litescope {
 
 const char* StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kInvalidModel: return "invalid model";
-    case StatusCode::kInvalidArgument: return "invalid argument";
-    case StatusCode::kUnsupportedOp: return "unsupported op";
-    case StatusCode::kUnsupportedType: return "unsupported type";
-    case StatusCode::kOutOfMemory: return "out of memory";
-    case StatusCode::kIoError: return "i/o error";
-    case StatusCode::kInternal: return "internal error";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kInvalidModel:
+      return "invalid model";
+    case StatusCode::kInvalidArgument:
+      return "invalid argument";
+    case StatusCode::kUnsupportedOp:
+      return "unsupported op";
+    case StatusCode::kUnsupportedType:
+      return "unsupported type";
+    case StatusCode::kOutOfMemory:
+      return "out of memory";
+    case StatusCode::kIoError:
+      return "i/o error";
+    case StatusCode::kInternal:
+      return "internal error";
   }
   return "unknown";
 }

@@ -56,7 +56,7 @@ Status InternalError(std::string message);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {}  // NOLINT: must not be ok
 
   bool ok() const { return std::holds_alternative<T>(v_); }
@@ -79,10 +79,10 @@ class [[nodiscard]] Result {
 }  // namespace litescope
 
 // Returns from the enclosing function when `expr` yields a non-ok Status.
-#define LS_RETURN_IF_ERROR(expr)                        \
-  do {                                                  \
-    ::litescope::Status ls_status_ = (expr);            \
-    if (!ls_status_.ok()) return ls_status_;            \
+#define LS_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::litescope::Status ls_status_ = (expr); \
+    if (!ls_status_.ok()) return ls_status_; \
   } while (0)
 
 // Programmer-error check, compiled out of release builds. Never use it for model data.
@@ -93,12 +93,11 @@ class [[nodiscard]] Result {
 #else
 #include <cstdio>
 #include <cstdlib>
-#define LS_DCHECK(cond)                                                              \
-  do {                                                                               \
-    if (!(cond)) {                                                                   \
-      std::fprintf(stderr, "%s:%d: internal check failed: %s\n", __FILE__, __LINE__, \
-                   #cond);                                                           \
-      std::abort();                                                                  \
-    }                                                                                \
+#define LS_DCHECK(cond)                                                                      \
+  do {                                                                                       \
+    if (!(cond)) {                                                                           \
+      std::fprintf(stderr, "%s:%d: internal check failed: %s\n", __FILE__, __LINE__, #cond); \
+      std::abort();                                                                          \
+    }                                                                                        \
   } while (0)
 #endif

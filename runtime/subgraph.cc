@@ -74,11 +74,12 @@ Status CheckGraphOrder(const std::vector<Node>& nodes, const std::vector<Tensor>
     for (int t : n.inputs) {
       if (t < 0 || producer[static_cast<size_t>(t)] < n.index) continue;
       if (producer[static_cast<size_t>(t)] == n.index)
-        return InvalidModelError(fmt::format("{}: tensor {} is both an input and an output",
-                                             NodeLabel(n), t));
+        return InvalidModelError(
+            fmt::format("{}: tensor {} is both an input and an output", NodeLabel(n), t));
       return InvalidModelError(fmt::format(
           "{}: input tensor {} is produced by node {}, which runs later (cycle or unsorted "
-          "graph)", NodeLabel(n), t, producer[static_cast<size_t>(t)]));
+          "graph)",
+          NodeLabel(n), t, producer[static_cast<size_t>(t)]));
     }
   return Status::Ok();
 }
@@ -162,7 +163,8 @@ Status Subgraph::BuildTensor(int i, const schema::Tensor& t) {
   out.buffer = static_cast<int>(t.buffer());
   if (const auto* q = t.quantization()) {
     if (q->scale()) out.quant.scale.assign(q->scale()->begin(), q->scale()->end());
-    if (q->zero_point()) out.quant.zero_point.assign(q->zero_point()->begin(), q->zero_point()->end());
+    if (q->zero_point())
+      out.quant.zero_point.assign(q->zero_point()->begin(), q->zero_point()->end());
     if (out.quant.zero_point.empty() && !out.quant.scale.empty())
       out.quant.zero_point.assign(out.quant.scale.size(), 0);
     out.quant.quantized_dimension = q->quantized_dimension();
@@ -199,15 +201,18 @@ int Subgraph::subgraph_count() const { return interpreter_->subgraph_count(); }
 
 Status Subgraph::ResizeInput(int i, const Shape& shape) {
   if (i < 0 || static_cast<size_t>(i) >= inputs_.size())
-    return InvalidArgumentError(fmt::format("input {} out of range ({} inputs)", i, inputs_.size()));
+    return InvalidArgumentError(
+        fmt::format("input {} out of range ({} inputs)", i, inputs_.size()));
   for (int32_t d : shape.dims())
-    if (d < 0) return InvalidArgumentError(fmt::format("input {}: negative dimension in {}", i,
-                                                       shape.ToString()));
+    if (d < 0)
+      return InvalidArgumentError(
+          fmt::format("input {}: negative dimension in {}", i, shape.ToString()));
   Tensor& t = tensors_[static_cast<size_t>(inputs_[static_cast<size_t>(i)])];
   if (t.is_constant()) return InvalidArgumentError(fmt::format("input {} is constant", i));
   int64_t bytes = 0;
   if (!TensorBytes(t.type, shape, &bytes))
-    return InvalidArgumentError(fmt::format("input {}: shape {} is too large", i, shape.ToString()));
+    return InvalidArgumentError(
+        fmt::format("input {}: shape {} is too large", i, shape.ToString()));
   if (t.shape != shape) {
     t.shape = shape;
     allocated_ = false;
@@ -290,12 +295,11 @@ Status Subgraph::AllocateHeap(int tensor_index, size_t bytes, Allocation kind) {
     h.ptr = AlignedAlloc(bytes);
     h.bytes = h.ptr ? bytes : 0;
     if (!h.ptr)
-      return OutOfMemoryError(fmt::format("tensor {} '{}': cannot allocate {} bytes", tensor_index,
-                                          t.name, bytes));
+      return OutOfMemoryError(
+          fmt::format("tensor {} '{}': cannot allocate {} bytes", tensor_index, t.name, bytes));
     std::memset(h.ptr, 0, bytes);
     // TFLite starts an int8 variable (e.g. an LSTM output state) at its zero point: real 0.
-    if (kind == Allocation::kPersistent && t.type == DataType::kInt8 &&
-        !t.quant.zero_point.empty())
+    if (kind == Allocation::kPersistent && t.type == DataType::kInt8 && !t.quant.zero_point.empty())
       std::memset(h.ptr, static_cast<int>(static_cast<uint8_t>(t.quant.zero_point[0])), bytes);
   }
   t.data = h.ptr;
@@ -309,8 +313,8 @@ Status Subgraph::ResizeTensor(Tensor& tensor, const Shape& shape) {
   if (idx < 0 || idx >= static_cast<ptrdiff_t>(tensors_.size()))
     return InternalError("ResizeTensor on a tensor of another subgraph");
   if (tensor.is_constant())
-    return InvalidModelError(fmt::format("tensor {} '{}' is constant and cannot be resized", idx,
-                                         tensor.name));
+    return InvalidModelError(
+        fmt::format("tensor {} '{}' is constant and cannot be resized", idx, tensor.name));
   int64_t bytes = 0;
   if (!TensorBytes(tensor.type, shape, &bytes))
     return InvalidModelError(fmt::format("tensor {} '{}': shape {} of {} is invalid or too large",
@@ -326,8 +330,8 @@ Status Subgraph::ResizeTensor(Tensor& tensor, const Shape& shape) {
                         tensor.is_variable ? Allocation::kPersistent : Allocation::kDynamic);
   if (in_eval_) {
     if (static_cast<size_t>(bytes) > tensor.bytes)
-      return InternalError(fmt::format("tensor {} '{}' grew at run time but is not dynamic", idx,
-                                       tensor.name));
+      return InternalError(
+          fmt::format("tensor {} '{}' grew at run time but is not dynamic", idx, tensor.name));
     return Status::Ok();
   }
   tensor.bytes = static_cast<size_t>(bytes);
@@ -368,30 +372,33 @@ Status Subgraph::PrepareNode(Node& node) {
     return k.status().WithContext(NodeLabel(node));
   }
   if (node.version < node.kernel->min_version || node.version > node.kernel->max_version)
-    return UnsupportedOpError(fmt::format("{}: op version {} is not supported (litescope serves "
-                                          "versions {} to {})", NodeLabel(node), node.version,
-                                          node.kernel->min_version, node.kernel->max_version));
+    return UnsupportedOpError(fmt::format(
+        "{}: op version {} is not supported (litescope serves "
+        "versions {} to {})",
+        NodeLabel(node), node.version, node.kernel->min_version, node.kernel->max_version));
   for (int t : node.outputs) {
     if (t < 0) continue;
     Tensor& o = tensors_[static_cast<size_t>(t)];
     if (o.allocation == Allocation::kConstant)
-      return InvalidModelError(fmt::format("{}: output tensor {} '{}' is a constant",
-                                           NodeLabel(node), t, o.name));
+      return InvalidModelError(
+          fmt::format("{}: output tensor {} '{}' is a constant", NodeLabel(node), t, o.name));
     for (int in : node.inputs)
       if (in == t)
-        return InvalidModelError(fmt::format("{}: tensor {} is both an input and an output",
-                                             NodeLabel(node), t));
+        return InvalidModelError(
+            fmt::format("{}: tensor {} is both an input and an output", NodeLabel(node), t));
   }
   ScopedEvent ev(hooks(), EventKind::kPrepare, node.op_name.c_str(), index_, node.index);
   auto label = [&] { return NodeLabel(node); };
-  return WithNodeLabel(
-      Guarded("Prepare", label, [&] { return node.kernel->prepare(*this, node); }), node);
+  return WithNodeLabel(Guarded("Prepare", label, [&] { return node.kernel->prepare(*this, node); }),
+                       node);
 }
 
 Status Subgraph::AllocateTensors() {
   if (preparing_)
-    return InvalidModelError(fmt::format("subgraph {} is reached recursively through control-flow "
-                                         "ops", index_));
+    return InvalidModelError(
+        fmt::format("subgraph {} is reached recursively through control-flow "
+                    "ops",
+                    index_));
   preparing_ = true;
   allocated_ = false;
   in_eval_ = false;
@@ -462,7 +469,10 @@ Status Subgraph::PlanArena() {
   };
   // Inputs and outputs stay valid for the whole run (callers fill inputs once and read outputs
   // after Invoke).
-  for (int t : inputs_) { use(t, 0); use(t, end); }
+  for (int t : inputs_) {
+    use(t, 0);
+    use(t, end);
+  }
   for (const Node& n : nodes_) {
     // A partition runs all its nodes in one step: its tensors live across the whole range.
     int lo = n.index, hi = n.index;
@@ -477,7 +487,9 @@ Status Subgraph::PlanArena() {
         use(t, hi);
       }
   }
-  for (int t : outputs_) { use(t, end); }
+  for (int t : outputs_) {
+    use(t, end);
+  }
   ArenaPlanner planner(kAlignment);
   std::vector<int> ids(tensors_.size(), -1);
   for (size_t t = 0; t < tensors_.size(); ++t) {
@@ -503,8 +515,9 @@ Status Subgraph::PlanArena() {
     // Slack past the last tensor: vectorized kernels (delegates' among them) may read up to a
     // vector's width beyond the end of an input.
     arena_ = AlignedAlloc(planner.total_bytes() + kAlignment);
-    if (!arena_) return OutOfMemoryError(fmt::format("cannot allocate a {}-byte arena",
-                                                     planner.total_bytes()));
+    if (!arena_)
+      return OutOfMemoryError(
+          fmt::format("cannot allocate a {}-byte arena", planner.total_bytes()));
     arena_capacity_ = planner.total_bytes();
     std::memset(arena_, 0, planner.total_bytes() + kAlignment);
   }
@@ -525,8 +538,10 @@ size_t Subgraph::persistent_bytes() const {
 
 Status Subgraph::Invoke() {
   if (!allocated_)
-    return InvalidArgumentError(fmt::format("subgraph {}: AllocateTensors() must succeed before "
-                                            "Invoke()", index_));
+    return InvalidArgumentError(
+        fmt::format("subgraph {}: AllocateTensors() must succeed before "
+                    "Invoke()",
+                    index_));
   if (invoking_)
     return InvalidModelError(fmt::format("subgraph {} is invoked recursively", index_));
   // Restored however the loop ends.

@@ -100,20 +100,20 @@ class Subgraph : public KernelContext {
   std::vector<Node> nodes_;
   std::vector<int> inputs_;
   std::vector<int> outputs_;
-  std::vector<bool> dynamic_;          // per tensor: storage made at run time
-  std::vector<bool> deferred_;         // per node: Prepare runs just before Eval
-  std::vector<HeapBlock> heap_;        // per tensor: heap storage (dynamic/persistent)
+  std::vector<bool> dynamic_;    // per tensor: storage made at run time
+  std::vector<bool> deferred_;   // per node: Prepare runs just before Eval
+  std::vector<HeapBlock> heap_;  // per tensor: heap storage (dynamic/persistent)
   std::vector<NodePlacement> placement_;
   std::vector<Partition> partitions_;
   std::vector<std::unique_ptr<DelegateKernel>> delegate_kernels_;  // one per partition
-  std::vector<int> node_partition_;    // per node: partition index or -1
-  std::vector<bool> delegate_owned_;   // per tensor: lives only inside one partition
+  std::vector<int> node_partition_;   // per node: partition index or -1
+  std::vector<bool> delegate_owned_;  // per tensor: lives only inside one partition
   void* arena_ = nullptr;
   size_t arena_bytes_ = 0;
   size_t arena_capacity_ = 0;
   bool allocated_ = false;
   bool in_eval_ = false;
-  bool preparing_ = false;             // guards recursion through control-flow ops
+  bool preparing_ = false;  // guards recursion through control-flow ops
   bool invoking_ = false;
 };
 

@@ -41,16 +41,20 @@ struct Tensor {
   Shape shape;
   Shape shape_signature;  // as declared in the model; -1 = unknown dimension
   QuantParams quant;
-  void* data = nullptr;   // nullptr until allocated
-  size_t bytes = 0;       // storage size of `data`
+  void* data = nullptr;  // nullptr until allocated
+  size_t bytes = 0;      // storage size of `data`
   Allocation allocation = Allocation::kNone;
   bool is_variable = false;
-  int buffer = 0;         // model buffer index (0 = no data)
+  int buffer = 0;  // model buffer index (0 = no data)
 
   template <typename T>
-  T* data_as() { return static_cast<T*>(data); }
+  T* data_as() {
+    return static_cast<T*>(data);
+  }
   template <typename T>
-  const T* data_as() const { return static_cast<const T*>(data); }
+  const T* data_as() const {
+    return static_cast<const T*>(data);
+  }
   int64_t elements() const { return shape.FlatSize(); }
   // Constant data: from the model file, or folded from constants during Prepare.
   bool is_constant() const {

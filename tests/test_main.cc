@@ -21,8 +21,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (!level || rt::ActiveIsa() != *level) {
-      std::fprintf(stderr, "error: LITESCOPE_ISA=%s did not select that level (active: %s)\n",
-                   env, rt::IsaLevelName(rt::ActiveIsa()));
+      std::fprintf(stderr, "error: LITESCOPE_ISA=%s did not select that level (active: %s)\n", env,
+                   rt::IsaLevelName(rt::ActiveIsa()));
       return 1;
     }
     std::printf("ISA level: %s\n", env);

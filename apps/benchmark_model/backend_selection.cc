@@ -37,17 +37,20 @@ PlacementCounts CountPlacement(runtime::Interpreter& interp, const std::string& 
 // TFLite's line after a delegate is applied.
 std::string AppliedLine(const PlacementCounts& c, const std::string& name) {
   if (c.partitions == 1 && c.delegated == c.nodes)
-    return fmt::format("Explicitly applied {} delegate, and the model graph "
-                       "will be completely executed by the delegate.",
-                       name);
+    return fmt::format(
+        "Explicitly applied {} delegate, and the model graph "
+        "will be completely executed by the delegate.",
+        name);
   if (c.partitions > 0)
-    return fmt::format("Explicitly applied {} delegate, and the model graph "
-                       "will be partially executed by the delegate w/ {} "
-                       "delegate kernels.",
-                       name, c.partitions);
-  return fmt::format("Though {} delegate is explicitly applied, the model "
-                     "graph will not be executed by the delegate.",
-                     name);
+    return fmt::format(
+        "Explicitly applied {} delegate, and the model graph "
+        "will be partially executed by the delegate w/ {} "
+        "delegate kernels.",
+        name, c.partitions);
+  return fmt::format(
+      "Though {} delegate is explicitly applied, the model "
+      "graph will not be executed by the delegate.",
+      name);
 }
 
 }  // namespace
@@ -145,10 +148,11 @@ Status CheckFullDelegation(const BenchmarkFlags& flags, runtime::Interpreter& in
                            sg->nodes()[n].op_name, runtime::SupportCodeName(pl.code));
     }
   }
-  if (listed > kMaxNamedFallbacks) named += fmt::format(" and {} more", listed - kMaxNamedFallbacks);
-  return UnsupportedOpError(fmt::format(
-      "{} --require_full_delegation: {} of {} node(s) stay on the CPU: {}", kTfliteMessage,
-      c.nodes - c.delegated, c.nodes, named));
+  if (listed > kMaxNamedFallbacks)
+    named += fmt::format(" and {} more", listed - kMaxNamedFallbacks);
+  return UnsupportedOpError(
+      fmt::format("{} --require_full_delegation: {} of {} node(s) stay on the CPU: {}",
+                  kTfliteMessage, c.nodes - c.delegated, c.nodes, named));
 }
 
 reports::PlacementRecord RecordPlacement(runtime::Interpreter& interp,

@@ -51,8 +51,8 @@ void AddBackendSpecs(BenchmarkFlags* f, std::vector<FlagSpec>* specs) {
                       "run supported nodes on the " + b.display_name + " delegate",
                       target("use_" + b.name, "false", BackendFlag::Type::kBool)});
     for (const BackendFlag& flag : b.flags)
-      specs->push_back({flag.name, flag.label, flag.help,
-                        target(flag.name, flag.default_value, flag.type)});
+      specs->push_back(
+          {flag.name, flag.label, flag.help, target(flag.name, flag.default_value, flag.type)});
   }
 }
 
@@ -137,31 +137,33 @@ std::vector<FlagSpec> Specs(BenchmarkFlags* f) {
   };
   // Delegate providers come after TFLite's own flags, as in TFLite's parameter log.
   AddBackendSpecs(f, &specs);
-  specs.insert(specs.end(), {
-      {"max_arena_mb", "Max arena size (MB)",
-       "largest arena (and tensor) one subgraph may allocate, in MiB; 0 = no limit",
-       &f->max_arena_mb},
-      {"max_while_iterations", "Max WHILE loop iterations",
-       "a WHILE loop running more iterations than this fails; 0 = no limit",
-       &f->max_while_iterations},
-      {"isa", "ISA level",
-       "litescope: highest instruction-set level of the CPU kernels (baseline, avx2, avx512, "
-       "avx512vnni, amx; neon, dotprod on Arm; auto); default: LITESCOPE_ISA, else the "
-       "highest the CPU has",
-       &f->isa},
-      {"report_json", "Report JSON file", "litescope: write the versioned JSON report here",
-       &f->report_json},
-      {"trace_file", "Trace file", "litescope: write a Chrome trace-event JSON file here",
-       &f->trace_file},
-      {"trace_max_mb", "Trace size limit (MB)",
-       "litescope: the trace file stays below this size; later events are counted, not written",
-       &f->trace_max_mb},
-      {"trace_max_events", "Trace event limit",
-       "litescope: at most this many events in the trace file; later ones are counted",
-       &f->trace_max_events},
-      {"gbench_json", "Google Benchmark JSON file",
-       "litescope: write the runs in Google Benchmark's JSON format here", &f->gbench_json},
-  });
+  specs.insert(
+      specs.end(),
+      {
+          {"max_arena_mb", "Max arena size (MB)",
+           "largest arena (and tensor) one subgraph may allocate, in MiB; 0 = no limit",
+           &f->max_arena_mb},
+          {"max_while_iterations", "Max WHILE loop iterations",
+           "a WHILE loop running more iterations than this fails; 0 = no limit",
+           &f->max_while_iterations},
+          {"isa", "ISA level",
+           "litescope: highest instruction-set level of the CPU kernels (baseline, avx2, avx512, "
+           "avx512vnni, amx; neon, dotprod on Arm; auto); default: LITESCOPE_ISA, else the "
+           "highest the CPU has",
+           &f->isa},
+          {"report_json", "Report JSON file", "litescope: write the versioned JSON report here",
+           &f->report_json},
+          {"trace_file", "Trace file", "litescope: write a Chrome trace-event JSON file here",
+           &f->trace_file},
+          {"trace_max_mb", "Trace size limit (MB)",
+           "litescope: the trace file stays below this size; later events are counted, not written",
+           &f->trace_max_mb},
+          {"trace_max_events", "Trace event limit",
+           "litescope: at most this many events in the trace file; later ones are counted",
+           &f->trace_max_events},
+          {"gbench_json", "Google Benchmark JSON file",
+           "litescope: write the runs in Google Benchmark's JSON format here", &f->gbench_json},
+      });
   return specs;
 }
 
@@ -265,16 +267,16 @@ Status Validate(BenchmarkFlags* f) {
   if (f->target_ci < 0 || f->target_ci > 100)
     return BadValue("target_ci", fmt::format("{}", f->target_ci), "0 (off) to 100 percent");
   if (!f->cpu_affinity.empty()) LS_RETURN_IF_ERROR(ParseCpuList(f->cpu_affinity).status());
-  if (f->check_outputs != "auto" && f->check_outputs != "off" &&
-      f->check_outputs != "reference" &&
+  if (f->check_outputs != "auto" && f->check_outputs != "off" && f->check_outputs != "reference" &&
       !delegates::RegisteredBackends().Find(f->check_outputs))
-    return BadValue("check_outputs", f->check_outputs,
-                    ("auto, off, reference or a backend: " +
-                     delegates::RegisteredBackends().NameList())
-                        .c_str());
+    return BadValue(
+        "check_outputs", f->check_outputs,
+        ("auto, off, reference or a backend: " + delegates::RegisteredBackends().NameList())
+            .c_str());
   if (f->require_correct_outputs && f->check_outputs == "off")
-    return InvalidArgumentError("--require_correct_outputs needs an output check; "
-                                "--check_outputs=off turns it off");
+    return InvalidArgumentError(
+        "--require_correct_outputs needs an output check; "
+        "--check_outputs=off turns it off");
   // Every file the run will write is checked now, before the model is loaded, so that a typo
   // in a path does not cost a whole benchmark.
   const std::pair<const char*, const std::string*> outputs[] = {
@@ -289,8 +291,8 @@ Status Validate(BenchmarkFlags* f) {
   for (const delegates::BackendRegistration& b : delegates::RegisteredBackends().backends())
     for (const BackendFlag& flag : b.flags)
       if (f->was_set(flag.name) && !b.FindAction(flag.name) && !f->uses_backend(b.name))
-        f->warnings.push_back(fmt::format("WARNING: --{} has no effect without --use_{}",
-                                          flag.name, b.name));
+        f->warnings.push_back(
+            fmt::format("WARNING: --{} has no effect without --use_{}", flag.name, b.name));
   return Status::Ok();
 }
 
@@ -300,8 +302,7 @@ bool BenchmarkFlags::wants_backend_action() const {
   for (const delegates::BackendRegistration& b : delegates::RegisteredBackends().backends())
     for (const BackendFlag& flag : b.flags) {
       auto it = backend_flags.find(flag.name);
-      if (b.FindAction(flag.name) && it != backend_flags.end() && it->second == "true")
-        return true;
+      if (b.FindAction(flag.name) && it != backend_flags.end() && it->second == "true") return true;
     }
   return false;
 }

@@ -56,9 +56,10 @@ struct BenchmarkFlags {
   // 0 = no limit.
   int64_t max_arena_mb = 2048;
   int64_t max_while_iterations = 1'000'000;
-  std::string isa;  // caps the CPU kernels' ISA level (runtime/cpu_isa.h); empty: LITESCOPE_ISA or auto
-  std::string report_json;  // versioned JSON report (reports/benchmark_report.schema.json)
-  std::string trace_file;   // Chrome trace-event JSON
+  std::string
+      isa;  // caps the CPU kernels' ISA level (runtime/cpu_isa.h); empty: LITESCOPE_ISA or auto
+  std::string report_json;    // versioned JSON report (reports/benchmark_report.schema.json)
+  std::string trace_file;     // Chrome trace-event JSON
   int64_t trace_max_mb = 32;  // the trace's size budget (reports/trace_writer.h)
   int64_t trace_max_events = 200'000;
   std::string gbench_json;  // Google Benchmark JSON

@@ -102,9 +102,10 @@ class Session {
       std::string w = profiler::OversubscriptionWarning(result_.load_before, result_.num_threads);
       if (!result_.cpu_affinity.empty() &&
           result_.num_threads > static_cast<int>(result_.cpu_affinity.size()))
-        w = fmt::format("WARNING: {} threads on {} pinned CPUs (--cpu_affinity); the threads "
-                        "will take turns",
-                        result_.num_threads, result_.cpu_affinity.size());
+        w = fmt::format(
+            "WARNING: {} threads on {} pinned CPUs (--cpu_affinity); the threads "
+            "will take turns",
+            result_.num_threads, result_.cpu_affinity.size());
       Warn(w);
     }
 
@@ -143,9 +144,9 @@ class Session {
     input_data_ = std::move(data.value());
 
     RunLoopParams warmup{flags_.warmup_runs, flags_.warmup_min_secs, flags_.max_secs,
-                         flags_.run_delay, flags_.run_frequency, {}};
-    RunLoopParams regular{flags_.num_runs, flags_.min_secs, flags_.max_secs, flags_.run_delay,
-                          flags_.run_frequency, {}};
+                         flags_.run_delay,   flags_.run_frequency,   {}};
+    RunLoopParams regular{flags_.num_runs,  flags_.min_secs,      flags_.max_secs,
+                          flags_.run_delay, flags_.run_frequency, {}};
     if (flags_.dry_run) {
       warmup.min_runs = regular.min_runs = 0;
       warmup.min_secs = regular.min_secs = -1;
@@ -171,10 +172,10 @@ class Session {
     LS_RETURN_IF_ERROR(Loop(regular, profiler::Phase::kRegular, &result_.regular_runs));
     result_.cpu_mhz_after = profiler::ReadCpuFrequenciesMhz();
     if (result_.regular_runs.empty() && !flags_.dry_run)
-      return InvalidArgumentError(fmt::format(
-          "no inference completed: the run loop stopped before its first timed run "
-          "(--max_secs={} was spent by the warmup); no result is reported",
-          flags_.max_secs));
+      return InvalidArgumentError(
+          fmt::format("no inference completed: the run loop stopped before its first timed run "
+                      "(--max_secs={} was spent by the warmup); no result is reported",
+                      flags_.max_secs));
     result_.memory.overall_footprint_delta_mb = Mb(profiler::MaxRssBytes() - start_rss);
     Step("runs");
     if (sampler) {
@@ -196,10 +197,11 @@ class Session {
     Warn(profiler::FrequencyChangeWarning(result_.cpu_mhz_before, result_.cpu_mhz_after));
     LS_RETURN_IF_ERROR(RunOutputCheck());
     if (flags_.target_ci > 0 && !result_.target_ci_reached)
-      Warn(fmt::format("WARNING: --target_ci={}: the median's 95% interval is +-{:.1f}% after {} "
-                       "runs, when --max_secs={} ended the runs",
-                       flags_.target_ci, result_.regular_noise.median_ci_half_width_pct,
-                       result_.regular_runs.count(), flags_.max_secs));
+      Warn(
+          fmt::format("WARNING: --target_ci={}: the median's 95% interval is +-{:.1f}% after {} "
+                      "runs, when --max_secs={} ended the runs",
+                      flags_.target_ci, result_.regular_noise.median_ci_half_width_pct,
+                      result_.regular_runs.count(), flags_.max_secs));
     std::fflush(stdout);
     LS_RETURN_IF_ERROR(Finish());
     if (flags_.require_correct_outputs && result_.output_check.enabled &&
@@ -245,9 +247,10 @@ class Session {
     if (check.pass) {
       double worst = 0;
       for (const auto& c : check.outputs) worst = std::max(worst, c.max_abs_diff);
-      Print(fmt::format("Outputs checked against {}: {} output(s) within tolerance (max |diff| "
-                        "{:.3g})\n",
-                        target, check.outputs.size(), worst));
+      Print(
+          fmt::format("Outputs checked against {}: {} output(s) within tolerance (max |diff| "
+                      "{:.3g})\n",
+                      target, check.outputs.size(), worst));
       return Status::Ok();
     }
     for (const auto& c : check.outputs)
@@ -258,7 +261,9 @@ class Session {
   }
 
   // Resident memory now, attributed to the step that just ended.
-  void Step(const char* name) { result_.memory.steps.push_back({name, profiler::ReadProcessMemory()}); }
+  void Step(const char* name) {
+    result_.memory.steps.push_back({name, profiler::ReadProcessMemory()});
+  }
 
   // Prints a warning on stderr and keeps it for the JSON report; empty lines are ignored.
   void Warn(const std::string& line) {
@@ -406,8 +411,7 @@ class Session {
     }
   }
 
-  Status Loop(const RunLoopParams& params, profiler::Phase phase,
-              profiler::RunSamples* runs) {
+  Status Loop(const RunLoopParams& params, profiler::Phase phase, profiler::RunSamples* runs) {
     Print(reports::FormatRunBanner(params.min_runs, params.min_secs, params.max_secs));
     std::fflush(stdout);
     profiler::OpStats* stats = phase == profiler::Phase::kWarmup ? &warmup_ops_ : &regular_ops_;

@@ -24,8 +24,7 @@ Status RunLoop(const RunLoopParams& p, const std::function<Status()>& invoke,
   double next_slot_secs = static_cast<double>(now_ns) * 1e-9 + gap_secs;
   bool enough = !p.enough;
   for (int run = 0;
-       (run < p.min_runs || now_ns < min_finish_ns || !enough) && now_ns <= max_finish_ns;
-       ++run) {
+       (run < p.min_runs || now_ns < min_finish_ns || !enough) && now_ns <= max_finish_ns; ++run) {
     if (hooks.before) hooks.before(run);
     profiler::RunRecord r;
     const int64_t cpu0 = profiler::ProcessCpuNowNs();

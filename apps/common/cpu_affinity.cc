@@ -45,9 +45,9 @@ Result<std::vector<int>> ParseCpuList(const std::string& list) {
     const std::string item = list.substr(start, comma - start);
     const size_t dash = item.find('-');
     int first = 0, last = 0;
-    if (dash == std::string::npos ? !ParseInt(item, &first)
-                                  : !ParseInt(item.substr(0, dash), &first) ||
-                                        !ParseInt(item.substr(dash + 1), &last))
+    if (dash == std::string::npos
+            ? !ParseInt(item, &first)
+            : !ParseInt(item.substr(0, dash), &first) || !ParseInt(item.substr(dash + 1), &last))
       return bad(fmt::format("'{}' is not a CPU number or range (expected e.g. 0,2-3)", item));
     if (dash == std::string::npos) last = first;
     if (last < first) return bad(fmt::format("range '{}' is reversed", item));

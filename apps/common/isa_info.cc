@@ -13,8 +13,8 @@ std::string IsaInfoJson() {
   using nlohmann::json;
   json levels = json::array();
   for (runtime::IsaLevel l : runtime::ArchitectureIsaLevels())
-    levels.push_back({{"name", runtime::IsaLevelName(l)},
-                      {"cpu_supports", runtime::CpuSupportsIsa(l)}});
+    levels.push_back(
+        {{"name", runtime::IsaLevelName(l)}, {"cpu_supports", runtime::CpuSupportsIsa(l)}});
   json compiled = json::array();
   for (runtime::IsaLevel l : runtime::optimized::CompiledIsaLevels())
     compiled.push_back(runtime::IsaLevelName(l));

@@ -27,8 +27,11 @@ Status CheckOutputPath(const std::string& flag, const std::string& path) {
   }
   if (errno != ENOENT) return fail(std::strerror(errno));
   const size_t slash = path.find_last_of('/');
-  const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-  if (::stat(folder.c_str(), &st) != 0) return fail(fmt::format("folder {} does not exist", folder));
+  const std::string folder = slash == std::string::npos ? "."
+                             : slash == 0               ? "/"
+                                                        : path.substr(0, slash);
+  if (::stat(folder.c_str(), &st) != 0)
+    return fail(fmt::format("folder {} does not exist", folder));
   if (!S_ISDIR(st.st_mode)) return fail(fmt::format("{} is not a folder", folder));
   if (::access(folder.c_str(), W_OK | X_OK) != 0)
     return fail(fmt::format("folder {} is not writable ({})", folder, std::strerror(errno)));

@@ -103,7 +103,8 @@ int Run(int argc, char** argv) {
   const std::string fallback_default = DefaultFallbackBackend();
   app.add_flag("--fail-on-fallback{" + fallback_default + "}", opt.fail_on_fallback,
                "Exit 3 when a node falls back to the CPU on BACKEND (--fail-on-fallback=BACKEND, "
-               "default " + fallback_default + "); implies --compat");
+               "default " +
+                   fallback_default + "); implies --compat");
   app.add_flag("--require-ops-supported", opt.require_ops_supported,
                "Exit 3 when a node has no CPU kernel; implies --compat");
   try {

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
-#include "apps/common/model_source.h"
 #include "apps/common/isa_info.h"
+#include "apps/common/model_source.h"
 #include "apps/tflite_run/run_io.h"
 #include "delegates/placement_summary.h"
 #include "delegates/registered_backends.h"
@@ -29,7 +29,7 @@ struct Options {
   std::string fill;
   std::string backend = "reference";  // or registered backends, comma-separated
   int threads = 1;
-  int64_t max_arena_mb = 2048;            // per subgraph; 0 = no limit
+  int64_t max_arena_mb = 2048;               // per subgraph; 0 = no limit
   int64_t max_while_iterations = 1'000'000;  // 0 = no limit
 };
 
@@ -47,13 +47,14 @@ litescope::Result<std::vector<const litescope::delegates::BackendRegistration*>>
   }
   auto chosen = litescope::delegates::RegisteredBackends().InPriorityOrder(names);
   if (!chosen.ok())
-    return litescope::InvalidArgumentError(fmt::format(
-        "--backend {}: {} (or reference)", list, chosen.status().message()));
+    return litescope::InvalidArgumentError(
+        fmt::format("--backend {}: {} (or reference)", list, chosen.status().message()));
   return chosen;
 }
 
-litescope::Status Run(const Options& opt,
-                      const std::vector<const litescope::delegates::BackendRegistration*>& backends) {
+litescope::Status Run(
+    const Options& opt,
+    const std::vector<const litescope::delegates::BackendRegistration*>& backends) {
   using namespace litescope;
   auto model = apps::LoadModel(opt.model);
   if (!model.ok()) return model.status();
@@ -106,11 +107,13 @@ int main(int argc, char** argv) {
   app.add_option("--output-dir", opt.output_dir, "where output_<j>.bin and outputs.json go");
   app.add_option("--backend", opt.backend,
                  "reference (default), or registered backends, comma-separated, applied in "
-                 "priority order: " + litescope::delegates::RegisteredBackends().NameList());
+                 "priority order: " +
+                     litescope::delegates::RegisteredBackends().NameList());
   app.add_option("--threads", opt.threads, "CPU threads")->check(CLI::Range(1, 256));
   app.add_option("--max_arena_mb", opt.max_arena_mb,
                  "largest arena (and tensor) a subgraph may allocate, in MiB; 0 = no limit")
-      ->check(CLI::Range(int64_t{0}, int64_t{1} << 30))->capture_default_str();
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 30))
+      ->capture_default_str();
   app.add_option("--max_while_iterations", opt.max_while_iterations,
                  "a WHILE loop running more iterations than this fails; 0 = no limit")
       ->check(CLI::Range(int64_t{0}, std::numeric_limits<int64_t>::max()))

@@ -27,8 +27,10 @@ Result<std::vector<char>> ReadFile(const std::string& path) {
 
 Status ReadInputs(runtime::Interpreter& interp, const std::vector<std::string>& files) {
   if (static_cast<int>(files.size()) != interp.input_count())
-    return InvalidArgumentError(fmt::format("the model has {} inputs but {} --input files were "
-                                            "given", interp.input_count(), files.size()));
+    return InvalidArgumentError(
+        fmt::format("the model has {} inputs but {} --input files were "
+                    "given",
+                    interp.input_count(), files.size()));
   for (size_t i = 0; i < files.size(); ++i) {
     runtime::Tensor* t = interp.input(static_cast<int>(i));
     Result<std::vector<char>> bytes = ReadFile(files[i]);
@@ -87,7 +89,10 @@ std::string SummarizeOutputs(runtime::Interpreter& interp) {
       double sum = 0;
       int64_t arg = 0;
       for (int64_t k = 0; k < t->elements(); ++k) {
-        if (f[k] > hi) { hi = f[k]; arg = k; }
+        if (f[k] > hi) {
+          hi = f[k];
+          arg = k;
+        }
         lo = std::min(lo, f[k]);
         sum += f[k];
       }
@@ -108,8 +113,8 @@ Status WriteOutputs(runtime::Interpreter& interp, const std::string& dir) {
     const runtime::Tensor* t = interp.output(j);
     const std::string path = fmt::format("{}/output_{}.bin", dir, j);
     std::ofstream f(path, std::ios::binary);
-    if (t->bytes && t->data) f.write(static_cast<const char*>(t->data),
-                                     static_cast<std::streamsize>(t->bytes));
+    if (t->bytes && t->data)
+      f.write(static_cast<const char*>(t->data), static_cast<std::streamsize>(t->bytes));
     if (!f) return IoError(fmt::format("{}: write failed", path));
     nlohmann::json o = {{"index", j},
                         {"name", t->name},

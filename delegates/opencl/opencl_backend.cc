@@ -50,8 +50,8 @@ Status RegisterGpuBackend(BackendRegistry& registry) {
   };
   // Copied into the lambda: the registration outlives this function's `r`.
   const BackendRegistration flags_only = r;
-  r.make_delegate = [flags_only](const BackendConfig& config)
-      -> Result<std::unique_ptr<runtime::Delegate>> {
+  r.make_delegate =
+      [flags_only](const BackendConfig& config) -> Result<std::unique_ptr<runtime::Delegate>> {
 #ifdef LITESCOPE_HAVE_OPENCL
     OpenclOptions options;
     options.platform = flags_only.StringFlag(config, kPlatform);

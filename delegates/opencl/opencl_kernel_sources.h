@@ -9,7 +9,7 @@ namespace litescope::delegates {
 //
 // Common defines: ACT_KIND (fused activation: 0 none, 1 RELU, 2 RELU_N1_TO_1, 3 RELU6, 4 TANH).
 const char* OpenclCommonSource();
-const char* OpenclConvSource();         // conv2d, depthwise_conv2d
+const char* OpenclConvSource();  // conv2d, depthwise_conv2d
 const char* OpenclFullyConnectedSource();
 const char* OpenclElementwiseSource();  // binary (broadcast, rank <= 4), unary
 const char* OpenclPoolSource();         // average and max pooling

@@ -42,17 +42,39 @@ const Node* Producer(Subgraph& g, int t) {
 // Ops whose input at these slots decides the output shape (-1: any input).
 std::vector<int> ShapeArguments(Op op) {
   switch (op) {
-    case Op::READ_VARIABLE: case Op::WHILE: case Op::IF: case Op::RANGE:
+    case Op::READ_VARIABLE:
+    case Op::WHILE:
+    case Op::IF:
+    case Op::RANGE:
       return {-1};
-    case Op::FILL: case Op::TRANSPOSE_CONV: case Op::SPLIT:
+    case Op::FILL:
+    case Op::TRANSPOSE_CONV:
+    case Op::SPLIT:
       return {0};
-    case Op::RESHAPE: case Op::PAD: case Op::PADV2: case Op::MIRROR_PAD: case Op::TRANSPOSE:
-    case Op::TILE: case Op::BROADCAST_TO: case Op::RESIZE_BILINEAR:
-    case Op::RESIZE_NEAREST_NEIGHBOR: case Op::MEAN: case Op::SUM: case Op::REDUCE_MAX:
-    case Op::REDUCE_MIN: case Op::REDUCE_PROD: case Op::REDUCE_ANY: case Op::REDUCE_ALL:
-    case Op::EXPAND_DIMS: case Op::ARG_MAX: case Op::ARG_MIN: case Op::TOPK_V2: case Op::RFFT2D:
+    case Op::RESHAPE:
+    case Op::PAD:
+    case Op::PADV2:
+    case Op::MIRROR_PAD:
+    case Op::TRANSPOSE:
+    case Op::TILE:
+    case Op::BROADCAST_TO:
+    case Op::RESIZE_BILINEAR:
+    case Op::RESIZE_NEAREST_NEIGHBOR:
+    case Op::MEAN:
+    case Op::SUM:
+    case Op::REDUCE_MAX:
+    case Op::REDUCE_MIN:
+    case Op::REDUCE_PROD:
+    case Op::REDUCE_ANY:
+    case Op::REDUCE_ALL:
+    case Op::EXPAND_DIMS:
+    case Op::ARG_MAX:
+    case Op::ARG_MIN:
+    case Op::TOPK_V2:
+    case Op::RFFT2D:
       return {1};
-    case Op::SLICE: case Op::SPLIT_V:
+    case Op::SLICE:
+    case Op::SPLIT_V:
       return {1, 2};
     case Op::STRIDED_SLICE:
       return {1, 2, 3};
@@ -101,8 +123,8 @@ bool HasFloatData(const Tensor& t) {
 
 // An activation tensor (input or output): FLOAT32, not quantized, static shape of rank
 // [min_rank, max_rank], not empty.
-SupportResult CheckActivation(Subgraph& g, const Node& node, int t, const char* role,
-                              int min_rank, int max_rank) {
+SupportResult CheckActivation(Subgraph& g, const Node& node, int t, const char* role, int min_rank,
+                              int max_rank) {
   if (t < 0 || t >= g.tensor_count())
     return No(node, SupportCode::kAttribute, fmt::format("{} tensor is missing", role));
   const Tensor& x = g.tensor(t);
@@ -118,25 +140,23 @@ SupportResult CheckActivation(Subgraph& g, const Node& node, int t, const char* 
   for (int32_t d : x.shape.dims())
     if (d < 0)
       return No(node, SupportCode::kDynamicShape,
-                fmt::format("{} tensor {} has unknown dimensions {}", role, t,
-                            x.shape.ToString()));
+                fmt::format("{} tensor {} has unknown dimensions {}", role, t, x.shape.ToString()));
   if (!output)
     if (const Node* src = DynamicSource(g, t))
       return No(node, SupportCode::kDynamicShape,
-                fmt::format("{} tensor {} may change shape at run time (it depends on {})", role,
-                            t, runtime::NodeLabel(*src)));
+                fmt::format("{} tensor {} may change shape at run time (it depends on {})", role, t,
+                            runtime::NodeLabel(*src)));
   const int r = x.shape.rank();
   if (r < min_rank || r > max_rank)
     return No(node, SupportCode::kRank,
               min_rank == max_rank
                   ? fmt::format("{} tensor {} has rank {}; expected {}", role, t, r, min_rank)
-                  : fmt::format("{} tensor {} has rank {}; expected {} to {}", role, t, r,
-                                min_rank, max_rank));
+                  : fmt::format("{} tensor {} has rank {}; expected {} to {}", role, t, r, min_rank,
+                                max_rank));
   int64_t n = 0;
   if (!x.shape.CheckedFlatSize(&n, int64_t{1} << 30) || n == 0)
     return No(node, SupportCode::kAttribute,
-              fmt::format("{} tensor {} is empty or too large ({})", role, t,
-                          x.shape.ToString()));
+              fmt::format("{} tensor {} is empty or too large ({})", role, t, x.shape.ToString()));
   return kYes;
 }
 
@@ -159,7 +179,8 @@ SupportResult CheckStatic(Subgraph& g, const Node& node, int t, const char* role
     if (x.is_constant() && x.type != DataType::kFloat32)
       return No(node, SupportCode::kInputType,
                 fmt::format("{} tensor {} is {}; expected FLOAT32 (or a FLOAT16 constant "
-                            "through DEQUANTIZE)", role, t, DataTypeName(x.type)));
+                            "through DEQUANTIZE)",
+                            role, t, DataTypeName(x.type)));
     const Node* p = Producer(g, t);
     return No(node, SupportCode::kNonConstantWeights,
               fmt::format("{} tensor {} is not a constant{}", role, t,
@@ -168,18 +189,27 @@ SupportResult CheckStatic(Subgraph& g, const Node& node, int t, const char* role
   const schema::Tensor* mt = g.model_tensor(fp16 >= 0 ? fp16 : t);
   if (mt && mt->sparsity())
     return No(node, SupportCode::kAttribute,
-              fmt::format("{} tensor {} is sparse; the GPU delegate takes dense weights", role,
-                          t));
+              fmt::format("{} tensor {} is sparse; the GPU delegate takes dense weights", role, t));
   return kYes;
 }
 
 SupportResult ActivationKind(const Node& node, FusedActivation act, int* kind) {
   switch (act) {
-    case FusedActivation::kNone: *kind = 0; return kYes;
-    case FusedActivation::kRelu: *kind = 1; return kYes;
-    case FusedActivation::kReluN1To1: *kind = 2; return kYes;
-    case FusedActivation::kRelu6: *kind = 3; return kYes;
-    case FusedActivation::kTanh: *kind = 4; return kYes;
+    case FusedActivation::kNone:
+      *kind = 0;
+      return kYes;
+    case FusedActivation::kRelu:
+      *kind = 1;
+      return kYes;
+    case FusedActivation::kReluN1To1:
+      *kind = 2;
+      return kYes;
+    case FusedActivation::kRelu6:
+      *kind = 3;
+      return kYes;
+    case FusedActivation::kTanh:
+      *kind = 4;
+      return kYes;
     default:
       return No(node, SupportCode::kFusedActivation,
                 fmt::format("fused activation {} is not supported (NONE, RELU, RELU_N1_TO_1, "
@@ -278,14 +308,22 @@ SupportResult PlanConv(Subgraph& g, const Node& node, bool depthwise, OpenclNode
   if (depthwise) {
     const runtime::DepthwiseConv2DParams* p = nullptr;
     if (SupportResult r = Params(node, "DepthwiseConv2DOptions", &p); !r.supported()) return r;
-    padding = p->padding; stride_w = p->stride_w; stride_h = p->stride_h;
-    dil_w = p->dilation_w; dil_h = p->dilation_h; act = p->activation;
+    padding = p->padding;
+    stride_w = p->stride_w;
+    stride_h = p->stride_h;
+    dil_w = p->dilation_w;
+    dil_h = p->dilation_h;
+    act = p->activation;
     mult = p->depth_multiplier;
   } else {
     const runtime::Conv2DParams* p = nullptr;
     if (SupportResult r = Params(node, "Conv2DOptions", &p); !r.supported()) return r;
-    padding = p->padding; stride_w = p->stride_w; stride_h = p->stride_h;
-    dil_w = p->dilation_w; dil_h = p->dilation_h; act = p->activation;
+    padding = p->padding;
+    stride_w = p->stride_w;
+    stride_h = p->stride_h;
+    dil_w = p->dilation_w;
+    dil_h = p->dilation_h;
+    act = p->activation;
   }
   int act_kind = 0;
   if (SupportResult r = ActivationKind(node, act, &act_kind); !r.supported()) return r;
@@ -306,7 +344,8 @@ SupportResult PlanConv(Subgraph& g, const Node& node, bool depthwise, OpenclNode
   } else if (fs.dim(3) != ci) {
     return No(node, SupportCode::kAttribute,
               fmt::format("filter depth {} differs from input depth {} (grouped convolution is "
-                          "not supported)", fs.dim(3), ci));
+                          "not supported)",
+                          fs.dim(3), ci));
   }
   if (bias >= 0 && g.tensor(bias).elements() != co)
     return No(node, SupportCode::kAttribute,
@@ -321,8 +360,7 @@ SupportResult PlanConv(Subgraph& g, const Node& node, bool depthwise, OpenclNode
     return No(node, SupportCode::kAttribute,
               fmt::format("invalid geometry: input {}, filter {}, stride {}x{}, dilation {}x{}",
                           is.ToString(), fs.ToString(), stride_h, stride_w, dil_h, dil_w));
-  if (SupportResult r = ExpectShape(node, g, out, Shape({n, oh, ow, co})); !r.supported())
-    return r;
+  if (SupportResult r = ExpectShape(node, g, out, Shape({n, oh, ow, co})); !r.supported()) return r;
   if (!plan) return kYes;
   Defines d;
   d.Set("IH", ih).Set("IW", iw).Set("CI", ci).Set("OH", oh).Set("OW", ow).Set("CO", co);
@@ -330,7 +368,8 @@ SupportResult PlanConv(Subgraph& g, const Node& node, bool depthwise, OpenclNode
   d.Set("DH", dil_h).Set("DW", dil_w).Set("PT", pt).Set("PL", pl).Set("ACT_KIND", act_kind);
   if (depthwise) d.Flag("DEPTHWISE").Set("MULT", mult);
   SetProgram(plan, OpenclConvSource(), d);
-  plan->launches.push_back({"conv2d", {T(in), T(filter), bias >= 0 ? T(bias) : Zeros(co), T(out)},
+  plan->launches.push_back({"conv2d",
+                            {T(in), T(filter), bias >= 0 ? T(bias) : Zeros(co), T(out)},
                             {Z(co), Z(ow), Z(int64_t{n} * oh)}});
   return kYes;
 }
@@ -360,8 +399,7 @@ SupportResult PlanFullyConnected(Subgraph& g, const Node& node, OpenclNodePlan* 
   const int64_t elements = g.tensor(in).elements();
   if (depth <= 0 || units <= 0 || elements % depth != 0)
     return No(node, SupportCode::kAttribute,
-              fmt::format("input of {} elements does not split into rows of {}", elements,
-                          depth));
+              fmt::format("input of {} elements does not split into rows of {}", elements, depth));
   if (bias >= 0 && g.tensor(bias).elements() != units)
     return No(node, SupportCode::kAttribute,
               fmt::format("bias tensor {} has {} elements; expected {}", bias,
@@ -427,8 +465,7 @@ SupportResult PlanBinary(Subgraph& g, const Node& node, Op op, OpenclNodePlan* p
   }
   if (SupportResult r = CheckActivation(g, node, out, "output", 0, 4); !r.supported()) return r;
   int act_kind = 0;
-  if (SupportResult r = ActivationKind(node, BinaryActivation(node, op), &act_kind);
-      !r.supported())
+  if (SupportResult r = ActivationKind(node, BinaryActivation(node, op), &act_kind); !r.supported())
     return r;
   const std::vector<int32_t> od = Pad4(g.tensor(out).shape);
   std::vector<int64_t> sa, sb;
@@ -469,12 +506,24 @@ SupportResult PlanUnary(Subgraph& g, const Node& node, Op op, OpenclNodePlan* pl
   if (!plan) return kYes;
   int code = 0;
   switch (op) {
-    case Op::LOGISTIC: code = 0; break;
-    case Op::RELU: code = 1; break;
-    case Op::RELU6: code = 2; break;
-    case Op::HARD_SWISH: code = 3; break;
-    case Op::TANH: code = 4; break;
-    default: code = 5; break;  // RELU_N1_TO_1
+    case Op::LOGISTIC:
+      code = 0;
+      break;
+    case Op::RELU:
+      code = 1;
+      break;
+    case Op::RELU6:
+      code = 2;
+      break;
+    case Op::HARD_SWISH:
+      code = 3;
+      break;
+    case Op::TANH:
+      code = 4;
+      break;
+    default:
+      code = 5;
+      break;  // RELU_N1_TO_1
   }
   Defines d;
   d.Set("UN_OP", code);
@@ -496,14 +545,12 @@ SupportResult PlanPool(Subgraph& g, const Node& node, bool average, OpenclNodePl
   int oh = 0, ow = 0, pt = 0, pl = 0;
   const int pad_code = static_cast<int>(p->padding);
   if (p->filter_h <= 0 || p->filter_w <= 0 ||
-      !runtime::ComputeSpatialOutput(pad_code, is.dim(1), p->filter_h, p->stride_h, 1, &oh,
-                                     &pt) ||
-      !runtime::ComputeSpatialOutput(pad_code, is.dim(2), p->filter_w, p->stride_w, 1, &ow,
-                                     &pl) ||
+      !runtime::ComputeSpatialOutput(pad_code, is.dim(1), p->filter_h, p->stride_h, 1, &oh, &pt) ||
+      !runtime::ComputeSpatialOutput(pad_code, is.dim(2), p->filter_w, p->stride_w, 1, &ow, &pl) ||
       oh <= 0 || ow <= 0)
     return No(node, SupportCode::kAttribute,
-              fmt::format("invalid geometry: input {}, filter {}x{}, stride {}x{}",
-                          is.ToString(), p->filter_h, p->filter_w, p->stride_h, p->stride_w));
+              fmt::format("invalid geometry: input {}, filter {}x{}, stride {}x{}", is.ToString(),
+                          p->filter_h, p->filter_w, p->stride_h, p->stride_w));
   if (SupportResult r = ExpectShape(node, g, out, Shape({is.dim(0), oh, ow, is.dim(3)}));
       !r.supported())
     return r;
@@ -532,8 +579,8 @@ SupportResult PlanReshape(Subgraph& g, const Node& node, Op op, OpenclNodePlan* 
   if (g.tensor(in).elements() != g.tensor(out).elements())
     return No(node, SupportCode::kAttribute,
               fmt::format("output shape {} holds a different number of elements than input "
-                          "shape {}", g.tensor(out).shape.ToString(),
-                          g.tensor(in).shape.ToString()));
+                          "shape {}",
+                          g.tensor(out).shape.ToString(), g.tensor(in).shape.ToString()));
   if (!plan) return kYes;
   plan->kind = OpenclNodePlan::Kind::kCopy;
   plan->copy_src = in;
@@ -586,14 +633,14 @@ SupportResult PlanConcat(Subgraph& g, const Node& node, OpenclNodePlan* plan) {
       if (SupportResult r = CheckActivation(g, node, t, "input", 1, 6); !r.supported()) return r;
     const Shape& s = g.tensor(t).shape;
     if (s.rank() != os.rank())
-      return No(node, SupportCode::kAttribute,
-                fmt::format("input tensor {} has rank {}; the output has {}", t, s.rank(),
-                            os.rank()));
+      return No(
+          node, SupportCode::kAttribute,
+          fmt::format("input tensor {} has rank {}; the output has {}", t, s.rank(), os.rank()));
     for (int i = 0; i < s.rank(); ++i)
       if (i != axis && s.dim(i) != os.dim(i))
         return No(node, SupportCode::kAttribute,
-                  fmt::format("input tensor {} shape {} does not match output {} off the axis",
-                              t, s.ToString(), os.ToString()));
+                  fmt::format("input tensor {} shape {} does not match output {} off the axis", t,
+                              s.ToString(), os.ToString()));
     sum += s.dim(axis);
   }
   if (sum != os.dim(axis))
@@ -609,11 +656,11 @@ SupportResult PlanConcat(Subgraph& g, const Node& node, OpenclNodePlan* plan) {
   int64_t offset = 0;
   for (int t : node.inputs) {
     const int64_t chunk = int64_t{g.tensor(t).shape.dim(axis)} * inner;
-    plan->launches.push_back({"concat_copy",
-                              {T(t), T(out), I(static_cast<int32_t>(chunk)),
-                               I(static_cast<int32_t>(os.dim(axis) * inner)),
-                               I(static_cast<int32_t>(offset))},
-                              {Z(chunk), Z(outer)}});
+    plan->launches.push_back(
+        {"concat_copy",
+         {T(t), T(out), I(static_cast<int32_t>(chunk)),
+          I(static_cast<int32_t>(os.dim(axis) * inner)), I(static_cast<int32_t>(offset))},
+         {Z(chunk), Z(outer)}});
     offset += chunk;
   }
   return kYes;
@@ -703,8 +750,7 @@ SupportResult PlanDequantize(Subgraph& g, const Node& node, OpenclNodePlan* plan
     return No(node, SupportCode::kInputType,
               "only DEQUANTIZE of a constant FLOAT16 tensor is served (folded into FLOAT32 "
               "weights); quantized tensors stay on the CPU");
-  if (SupportResult r = CheckActivation(g, node, node.outputs[0], "output", 0, 6);
-      !r.supported())
+  if (SupportResult r = CheckActivation(g, node, node.outputs[0], "output", 0, 6); !r.supported())
     return r;
   if (plan) plan->kind = OpenclNodePlan::Kind::kFolded;
   return kYes;
@@ -744,21 +790,40 @@ SupportResult OpenclPlanNode(Subgraph& g, const Node& node, OpenclNodePlan* plan
                           flex ? "Select TensorFlow (Flex)" : "custom", node.op_name));
   }
   switch (op) {
-    case Op::CONV_2D: return PlanConv(g, node, false, plan);
-    case Op::DEPTHWISE_CONV_2D: return PlanConv(g, node, true, plan);
-    case Op::FULLY_CONNECTED: return PlanFullyConnected(g, node, plan);
-    case Op::ADD: case Op::SUB: case Op::MUL: return PlanBinary(g, node, op, plan);
-    case Op::AVERAGE_POOL_2D: return PlanPool(g, node, true, plan);
-    case Op::MAX_POOL_2D: return PlanPool(g, node, false, plan);
-    case Op::RESHAPE: case Op::SQUEEZE: return PlanReshape(g, node, op, plan);
-    case Op::SOFTMAX: return PlanSoftmax(g, node, plan);
-    case Op::CONCATENATION: return PlanConcat(g, node, plan);
-    case Op::LOGISTIC: case Op::RELU: case Op::RELU6: case Op::RELU_N1_TO_1: case Op::TANH:
+    case Op::CONV_2D:
+      return PlanConv(g, node, false, plan);
+    case Op::DEPTHWISE_CONV_2D:
+      return PlanConv(g, node, true, plan);
+    case Op::FULLY_CONNECTED:
+      return PlanFullyConnected(g, node, plan);
+    case Op::ADD:
+    case Op::SUB:
+    case Op::MUL:
+      return PlanBinary(g, node, op, plan);
+    case Op::AVERAGE_POOL_2D:
+      return PlanPool(g, node, true, plan);
+    case Op::MAX_POOL_2D:
+      return PlanPool(g, node, false, plan);
+    case Op::RESHAPE:
+    case Op::SQUEEZE:
+      return PlanReshape(g, node, op, plan);
+    case Op::SOFTMAX:
+      return PlanSoftmax(g, node, plan);
+    case Op::CONCATENATION:
+      return PlanConcat(g, node, plan);
+    case Op::LOGISTIC:
+    case Op::RELU:
+    case Op::RELU6:
+    case Op::RELU_N1_TO_1:
+    case Op::TANH:
     case Op::HARD_SWISH:
       return PlanUnary(g, node, op, plan);
-    case Op::MEAN: return PlanMean(g, node, plan);
-    case Op::PAD: return PlanPad(g, node, plan);
-    case Op::DEQUANTIZE: return PlanDequantize(g, node, plan);
+    case Op::MEAN:
+      return PlanMean(g, node, plan);
+    case Op::PAD:
+      return PlanPad(g, node, plan);
+    case Op::DEQUANTIZE:
+      return PlanDequantize(g, node, plan);
     default:
       return No(node, SupportCode::kUnsupportedOp,
                 fmt::format("{} has no GPU (OpenCL) kernel in this delegate", node.op_name));

@@ -15,13 +15,13 @@ namespace litescope::delegates {
 struct OpenclArg {
   enum class Kind { kTensor, kInt, kZeros };
   Kind kind = Kind::kTensor;
-  int tensor = -1;     // kTensor: the subgraph tensor whose device buffer is passed
-  int32_t value = 0;   // kInt: the value; kZeros: the element count of a zero-filled buffer
+  int tensor = -1;    // kTensor: the subgraph tensor whose device buffer is passed
+  int32_t value = 0;  // kInt: the value; kZeros: the element count of a zero-filled buffer
 };
 
 // One clEnqueueNDRangeKernel.
 struct OpenclLaunch {
-  std::string kernel;          // function name in the node's program
+  std::string kernel;  // function name in the node's program
   std::vector<OpenclArg> args;
   std::vector<size_t> global;  // 1 to 3 dimensions, exact (no padding, no local size)
 };

@@ -13,14 +13,13 @@ Result<std::unique_ptr<XnnpackDelegate>> XnnpackDelegate::Create(const XnnpackOp
         fmt::format("XNNPACK: num_threads is {}; expected at least 1", options.num_threads));
   const xnn_status s = xnn_initialize(/*allocator=*/nullptr);
   if (s != xnn_status_success)
-    return UnsupportedOpError(
-        fmt::format("XNNPACK: xnn_initialize failed: {}", XnnStatusName(s)));
+    return UnsupportedOpError(fmt::format("XNNPACK: xnn_initialize failed: {}", XnnStatusName(s)));
   std::unique_ptr<XnnpackDelegate> d(new XnnpackDelegate(options));
   if (options.num_threads > 1) {
     d->threadpool_ = pthreadpool_create(static_cast<size_t>(options.num_threads));
     if (!d->threadpool_)
-      return OutOfMemoryError(fmt::format("XNNPACK: cannot create a pool of {} threads",
-                                          options.num_threads));
+      return OutOfMemoryError(
+          fmt::format("XNNPACK: cannot create a pool of {} threads", options.num_threads));
   }
   return d;
 }

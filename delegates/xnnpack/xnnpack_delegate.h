@@ -44,8 +44,7 @@ class XnnpackDelegate final : public runtime::Delegate {
   XnnpackDelegate& operator=(const XnnpackDelegate&) = delete;
 
   const char* name() const override { return "XNNPACK"; }
-  runtime::SupportResult CheckNode(runtime::Subgraph& subgraph,
-                                   const runtime::Node& node) override;
+  runtime::SupportResult CheckNode(runtime::Subgraph& subgraph, const runtime::Node& node) override;
   Result<std::unique_ptr<runtime::DelegateKernel>> CreateKernel(
       runtime::Subgraph& subgraph, const std::vector<int>& nodes) override;
 

@@ -169,14 +169,15 @@ Status XnnpackKernel::Lower(const std::vector<int>& nodes, const std::vector<boo
         break;
       }
     }
-    return UnsupportedOpError(fmt::format("XNNPACK: creating the runtime for {} failed: {}",
-                                          what, XnnStatusName(s)));
+    return UnsupportedOpError(
+        fmt::format("XNNPACK: creating the runtime for {} failed: {}", what, XnnStatusName(s)));
   }
   if (out->rt) xnn_delete_runtime(out->rt);
   out->rt = rt;
   out->externals = order;
   out->ids.clear();
-  for (int t : order) out->ids.push_back(static_cast<uint32_t>(p.external_id[static_cast<size_t>(t)]));
+  for (int t : order)
+    out->ids.push_back(static_cast<uint32_t>(p.external_id[static_cast<size_t>(t)]));
   out->bound.clear();
   out->keep_alive = p.keep_alive;
   return Status::Ok();
@@ -228,9 +229,9 @@ Status XnnpackKernel::BuildProfiling() {
     if (!produced_[t] || external_[t] || !state_.shape_known[t]) continue;
     const Tensor& x = graph_.tensor(static_cast<int>(t));
     const int64_t elems = state_.shapes[t].FlatSize();
-    scratch_[t].assign(static_cast<size_t>(elems) * std::max<size_t>(1, DataTypeSize(x.type)) +
-                           XNN_EXTRA_BYTES,
-                       0);
+    scratch_[t].assign(
+        static_cast<size_t>(elems) * std::max<size_t>(1, DataTypeSize(x.type)) + XNN_EXTRA_BYTES,
+        0);
   }
   std::vector<NodeRun> runs;
   for (int n : nodes_) {
@@ -270,8 +271,8 @@ Status XnnpackKernel::Prepare(runtime::KernelContext& ctx) {
   copies_.clear();
   const std::vector<runtime::NodePlacement>& placement = graph_.placement();
   for (int t : folded_outputs_) {
-    bool needed = std::find(graph_.outputs().begin(), graph_.outputs().end(), t) !=
-                  graph_.outputs().end();
+    bool needed =
+        std::find(graph_.outputs().begin(), graph_.outputs().end(), t) != graph_.outputs().end();
     for (const Node& node : graph_.nodes()) {
       if (in_partition_[static_cast<size_t>(node.index)]) continue;
       const bool reads = std::find(node.inputs.begin(), node.inputs.end(), t) != node.inputs.end();

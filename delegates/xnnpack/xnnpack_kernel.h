@@ -52,14 +52,14 @@ class XnnpackKernel : public runtime::DelegateKernel {
   // One XNNPACK runtime and the tensors bound to its external values.
   struct Runtime {
     xnn_runtime_t rt = nullptr;
-    std::vector<int> externals;       // tensor index per bound external value
-    std::vector<uint32_t> ids;        // external value id per entry of `externals`
-    std::vector<void*> bound;         // pointers of the last xnn_setup_runtime
+    std::vector<int> externals;  // tensor index per bound external value
+    std::vector<uint32_t> ids;   // external value id per entry of `externals`
+    std::vector<void*> bound;    // pointers of the last xnn_setup_runtime
     std::vector<std::shared_ptr<const void>> keep_alive;
   };
   struct NodeRun {
     int node = -1;
-    Runtime runtime;                  // rt stays null for nodes that lower to nothing
+    Runtime runtime;  // rt stays null for nodes that lower to nothing
   };
 
   XnnpackKernel(XnnpackDelegate& delegate, runtime::Subgraph& graph, std::vector<int> nodes);
@@ -77,14 +77,14 @@ class XnnpackKernel : public runtime::DelegateKernel {
   XnnpackDelegate& delegate_;
   runtime::Subgraph& graph_;
   std::vector<int> nodes_;
-  std::vector<bool> in_partition_;     // per node
-  std::vector<bool> produced_;         // per tensor: written by a node of the partition
-  std::vector<bool> external_;         // per tensor: partition input or output
-  std::vector<int> inputs_;            // partition inputs (non-static)
-  std::vector<int> folded_outputs_;    // folded DEQUANTIZE outputs read outside the partition
-  std::vector<int> copies_;            // of those, the ones a CPU node or the caller reads
+  std::vector<bool> in_partition_;   // per node
+  std::vector<bool> produced_;       // per tensor: written by a node of the partition
+  std::vector<bool> external_;       // per tensor: partition input or output
+  std::vector<int> inputs_;          // partition inputs (non-static)
+  std::vector<int> folded_outputs_;  // folded DEQUANTIZE outputs read outside the partition
+  std::vector<int> copies_;          // of those, the ones a CPU node or the caller reads
   std::vector<runtime::Shape> built_shapes_;  // shapes of inputs_ at the last Build
-  XnnpackLowering::Partition state_;   // shapes computed by the last Build
+  XnnpackLowering::Partition state_;          // shapes computed by the last Build
   Runtime whole_;
   bool has_xnn_nodes_ = false;
   std::vector<NodeRun> per_node_;

@@ -1,7 +1,7 @@
 #include "delegates/xnnpack/xnnpack_lowering.h"
 
-#include <fp16.h>
 #include <fmt/format.h>
+#include <fp16.h>
 
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/schema/tflite_schema_generated.h"
@@ -17,13 +17,20 @@ using runtime::Tensor;
 
 const char* XnnStatusName(xnn_status status) {
   switch (status) {
-    case xnn_status_success: return "success";
-    case xnn_status_uninitialized: return "uninitialized";
-    case xnn_status_invalid_parameter: return "invalid_parameter";
-    case xnn_status_invalid_state: return "invalid_state";
-    case xnn_status_unsupported_parameter: return "unsupported_parameter";
-    case xnn_status_unsupported_hardware: return "unsupported_hardware";
-    case xnn_status_out_of_memory: return "out_of_memory";
+    case xnn_status_success:
+      return "success";
+    case xnn_status_uninitialized:
+      return "uninitialized";
+    case xnn_status_invalid_parameter:
+      return "invalid_parameter";
+    case xnn_status_invalid_state:
+      return "invalid_state";
+    case xnn_status_unsupported_parameter:
+      return "unsupported_parameter";
+    case xnn_status_unsupported_hardware:
+      return "unsupported_hardware";
+    case xnn_status_out_of_memory:
+      return "out_of_memory";
   }
   return "unknown";
 }
@@ -58,8 +65,8 @@ Result<std::vector<float>> Unpack(const Tensor& in, const std::string& label) {
   }
   for (int64_t i = 0; i < n; ++i) {
     const size_t c = static_cast<size_t>((i / inner) % channels);
-    const int32_t v = in.type == DataType::kInt8 ? in.data_as<int8_t>()[i]
-                                                 : in.data_as<uint8_t>()[i];
+    const int32_t v =
+        in.type == DataType::kInt8 ? in.data_as<int8_t>()[i] : in.data_as<uint8_t>()[i];
     out[static_cast<size_t>(i)] = q.scale[c] * static_cast<float>(v - q.zero_point[c]);
   }
   return out;
@@ -81,8 +88,8 @@ bool IsFoldableDequantize(runtime::Subgraph& graph, const Node& node) {
 
 Result<std::shared_ptr<const std::vector<float>>> XnnpackFoldedConstants::Get(
     runtime::Subgraph& graph, const Node& dequantize) {
-  const auto key = std::make_pair(static_cast<const runtime::Subgraph*>(&graph),
-                                  dequantize.outputs[0]);
+  const auto key =
+      std::make_pair(static_cast<const runtime::Subgraph*>(&graph), dequantize.outputs[0]);
   auto it = cache_.find(key);
   if (it != cache_.end())
     if (std::shared_ptr<const std::vector<float>> hit = it->second.lock()) return hit;
@@ -97,8 +104,8 @@ Result<std::shared_ptr<const std::vector<float>>> XnnpackFoldedConstants::Get(
 XnnpackLowering::XnnpackLowering(runtime::Subgraph& graph, bool fp16)
     : graph_(graph), fp16_(fp16) {}
 
-XnnpackLowering::XnnpackLowering(runtime::Subgraph& graph, xnn_subgraph_t xnn,
-                                 Partition& partition, bool fp16)
+XnnpackLowering::XnnpackLowering(runtime::Subgraph& graph, xnn_subgraph_t xnn, Partition& partition,
+                                 bool fp16)
     : graph_(graph),
       xnn_(xnn),
       partition_(&partition),
@@ -152,17 +159,39 @@ namespace {
 std::vector<int> ShapeArguments(schema::BuiltinOperator op) {
   using Op = schema::BuiltinOperator;
   switch (op) {
-    case Op::READ_VARIABLE: case Op::WHILE: case Op::IF: case Op::RANGE:
+    case Op::READ_VARIABLE:
+    case Op::WHILE:
+    case Op::IF:
+    case Op::RANGE:
       return {-1};
-    case Op::FILL: case Op::TRANSPOSE_CONV: case Op::SPLIT:
+    case Op::FILL:
+    case Op::TRANSPOSE_CONV:
+    case Op::SPLIT:
       return {0};
-    case Op::RESHAPE: case Op::PAD: case Op::PADV2: case Op::MIRROR_PAD: case Op::TRANSPOSE:
-    case Op::TILE: case Op::BROADCAST_TO: case Op::RESIZE_BILINEAR:
-    case Op::RESIZE_NEAREST_NEIGHBOR: case Op::MEAN: case Op::SUM: case Op::REDUCE_MAX:
-    case Op::REDUCE_MIN: case Op::REDUCE_PROD: case Op::REDUCE_ANY: case Op::REDUCE_ALL:
-    case Op::EXPAND_DIMS: case Op::ARG_MAX: case Op::ARG_MIN: case Op::TOPK_V2: case Op::RFFT2D:
+    case Op::RESHAPE:
+    case Op::PAD:
+    case Op::PADV2:
+    case Op::MIRROR_PAD:
+    case Op::TRANSPOSE:
+    case Op::TILE:
+    case Op::BROADCAST_TO:
+    case Op::RESIZE_BILINEAR:
+    case Op::RESIZE_NEAREST_NEIGHBOR:
+    case Op::MEAN:
+    case Op::SUM:
+    case Op::REDUCE_MAX:
+    case Op::REDUCE_MIN:
+    case Op::REDUCE_PROD:
+    case Op::REDUCE_ANY:
+    case Op::REDUCE_ALL:
+    case Op::EXPAND_DIMS:
+    case Op::ARG_MAX:
+    case Op::ARG_MIN:
+    case Op::TOPK_V2:
+    case Op::RFFT2D:
       return {1};
-    case Op::SLICE: case Op::SPLIT_V:
+    case Op::SLICE:
+    case Op::SPLIT_V:
       return {1, 2};
     case Op::STRIDED_SLICE:
       return {1, 2, 3};
@@ -231,26 +260,27 @@ Result<uint32_t> XnnpackLowering::Define(int t, const Shape& shape, const void* 
                                 external_id, flags, &id);
   } else if ((dt == DataType::kInt8 || dt == DataType::kInt32) && q.per_channel()) {
     // Converters copy the filter's quantized_dimension onto 1-D biases; XNNPACK wants 0 there.
-    const size_t channel_dim =
-        dims.size() == 1 ? 0 : static_cast<size_t>(q.quantized_dimension);
+    const size_t channel_dim = dims.size() == 1 ? 0 : static_cast<size_t>(q.quantized_dimension);
     s = xnn_define_channelwise_quantized_tensor_value(
-        xnn_, dt == DataType::kInt8 ? xnn_datatype_qcint8 : xnn_datatype_qcint32,
-        q.scale.data(), dims.size(), channel_dim, dims.data(), data, external_id, flags, &id);
+        xnn_, dt == DataType::kInt8 ? xnn_datatype_qcint8 : xnn_datatype_qcint32, q.scale.data(),
+        dims.size(), channel_dim, dims.data(), data, external_id, flags, &id);
   } else if ((dt == DataType::kInt8 || dt == DataType::kUInt8 || dt == DataType::kInt32) &&
              !q.empty()) {
     const xnn_datatype x = dt == DataType::kInt8    ? xnn_datatype_qint8
                            : dt == DataType::kUInt8 ? xnn_datatype_quint8
                                                     : xnn_datatype_qint32;
     s = xnn_define_quantized_tensor_value(xnn_, x, static_cast<int32_t>(q.zero_point[0]),
-                                          q.scale[0], dims.size(), dims.data(), data,
-                                          external_id, flags, &id);
+                                          q.scale[0], dims.size(), dims.data(), data, external_id,
+                                          flags, &id);
   } else {
-    return UnsupportedTypeError(fmt::format("XNNPACK: {}: tensor {} of type {} has no XNNPACK "
-                                            "datatype", Label(), t, DataTypeName(dt)));
+    return UnsupportedTypeError(
+        fmt::format("XNNPACK: {}: tensor {} of type {} has no XNNPACK "
+                    "datatype",
+                    Label(), t, DataTypeName(dt)));
   }
   if (s != xnn_status_success)
-    return InternalError(fmt::format("XNNPACK: {}: defining tensor {} failed: {}", Label(), t,
-                                     XnnStatusName(s)));
+    return InternalError(
+        fmt::format("XNNPACK: {}: defining tensor {} failed: {}", Label(), t, XnnStatusName(s)));
   return id;
 }
 
@@ -274,8 +304,10 @@ Result<uint32_t> XnnpackLowering::Input(int t) {
   } else {
     const int32_t ext = partition_->external_id[static_cast<size_t>(t)];
     if (ext < 0)
-      return InternalError(fmt::format("XNNPACK: {}: input tensor {} is neither produced in the "
-                                       "partition nor passed in", Label(), t));
+      return InternalError(
+          fmt::format("XNNPACK: {}: input tensor {} is neither produced in the "
+                      "partition nor passed in",
+                      Label(), t));
     if (!partition_->shape_known[static_cast<size_t>(t)]) {
       partition_->shapes[static_cast<size_t>(t)] = graph_.tensor(t).shape;
       partition_->shape_known[static_cast<size_t>(t)] = true;
@@ -291,9 +323,9 @@ Result<uint32_t> XnnpackLowering::Output(int t, const Shape& shape) {
   partition_->shapes[static_cast<size_t>(t)] = shape;
   partition_->shape_known[static_cast<size_t>(t)] = true;
   const int32_t ext = partition_->external_id[static_cast<size_t>(t)];
-  Result<uint32_t> id =
-      ext >= 0 ? Define(t, shape, nullptr, XNN_VALUE_FLAG_EXTERNAL_OUTPUT, static_cast<uint32_t>(ext))
-               : Define(t, shape, nullptr, 0, XNN_INVALID_VALUE_ID);
+  Result<uint32_t> id = ext >= 0 ? Define(t, shape, nullptr, XNN_VALUE_FLAG_EXTERNAL_OUTPUT,
+                                          static_cast<uint32_t>(ext))
+                                 : Define(t, shape, nullptr, 0, XNN_INVALID_VALUE_ID);
   if (id.ok()) ids_[static_cast<size_t>(t)] = *id;
   return id;
 }
@@ -310,16 +342,16 @@ Result<uint32_t> XnnpackLowering::StaticFloat(std::vector<float> data, const Sha
   const xnn_status s = xnn_define_tensor_value(xnn_, xnn_datatype_fp32, dims.size(), dims.data(),
                                                buffer->data(), XNN_INVALID_VALUE_ID, 0, &id);
   if (s != xnn_status_success)
-    return InternalError(fmt::format("XNNPACK: {}: defining a static value failed: {}", Label(),
-                                     XnnStatusName(s)));
+    return InternalError(
+        fmt::format("XNNPACK: {}: defining a static value failed: {}", Label(), XnnStatusName(s)));
   return id;
 }
 
 Result<uint32_t> XnnpackLowering::StaticAs(int t, const Shape& shape) {
   const Tensor& x = graph_.tensor(t);
   if (!x.is_constant() || shape.FlatSize() != x.shape.FlatSize())
-    return InternalError(fmt::format("XNNPACK: {}: tensor {} cannot be viewed as {}", Label(), t,
-                                     shape.ToString()));
+    return InternalError(
+        fmt::format("XNNPACK: {}: tensor {} cannot be viewed as {}", Label(), t, shape.ToString()));
   return Define(t, shape, x.data, 0, XNN_INVALID_VALUE_ID);
 }
 
@@ -345,8 +377,8 @@ Result<uint32_t> XnnpackLowering::StaticInt32(std::vector<int32_t> data, const S
           : xnn_define_quantized_tensor_value(xnn_, type, 0, scale, dims.size(), dims.data(),
                                               buffer->data(), XNN_INVALID_VALUE_ID, 0, &id);
   if (s != xnn_status_success)
-    return InternalError(fmt::format("XNNPACK: {}: defining a static bias failed: {}", Label(),
-                                     XnnStatusName(s)));
+    return InternalError(
+        fmt::format("XNNPACK: {}: defining a static bias failed: {}", Label(), XnnStatusName(s)));
   return id;
 }
 

@@ -49,9 +49,9 @@ enum class XnnpackKind { kFloat32, kQS8, kQU8 };
 class XnnpackLowering {
  public:
   struct Partition {
-    std::vector<runtime::Shape> shapes;   // per tensor; valid for tensors seen so far
-    std::vector<bool> shape_known;        // per tensor
-    std::vector<int32_t> external_id;     // per tensor: XNNPACK external id, or -1
+    std::vector<runtime::Shape> shapes;  // per tensor; valid for tensors seen so far
+    std::vector<bool> shape_known;       // per tensor
+    std::vector<int32_t> external_id;    // per tensor: XNNPACK external id, or -1
     std::vector<std::shared_ptr<const void>> keep_alive;  // static data XNNPACK points to
     XnnpackFoldedConstants* folded = nullptr;
     // Trial definition (the support check): folded constants are not converted, since XNNPACK

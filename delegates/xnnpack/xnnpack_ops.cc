@@ -34,11 +34,10 @@ int InputAt(const Node& n, size_t i) { return i < n.inputs.size() ? n.inputs[i] 
 SupportResult Arity(XnnpackLowering& ctx, const Node& node, size_t min_inputs, size_t max_inputs,
                     size_t outputs) {
   if (node.inputs.size() < min_inputs || node.inputs.size() > max_inputs)
-    return ctx.Reject(SupportCode::kAttribute, fmt::format("has {} inputs; expected {}{}",
-                                                           node.inputs.size(), min_inputs,
-                                                           max_inputs != min_inputs
-                                                               ? fmt::format(" to {}", max_inputs)
-                                                               : std::string()));
+    return ctx.Reject(
+        SupportCode::kAttribute,
+        fmt::format("has {} inputs; expected {}{}", node.inputs.size(), min_inputs,
+                    max_inputs != min_inputs ? fmt::format(" to {}", max_inputs) : std::string()));
   if (node.outputs.size() != outputs)
     return ctx.Reject(SupportCode::kAttribute,
                       fmt::format("has {} outputs; expected {}", node.outputs.size(), outputs));
@@ -68,14 +67,16 @@ SupportResult CheckPerTensor(XnnpackLowering& ctx, int t, const char* role) {
   if (q.scale.size() != 1 || q.zero_point.size() != 1)
     return ctx.Reject(SupportCode::kQuantization,
                       fmt::format("{} tensor {} is quantized per channel; XNNPACK needs one scale "
-                                  "and zero point for activations", role, t));
+                                  "and zero point for activations",
+                                  role, t));
   const int64_t lo = x.type == DataType::kInt8 ? -128 : 0;
   const int64_t hi = x.type == DataType::kInt8 ? 127 : 255;
   if (!(q.scale[0] > 0.f) || !std::isfinite(q.scale[0]) || q.zero_point[0] < lo ||
       q.zero_point[0] > hi)
     return ctx.Reject(SupportCode::kQuantization,
                       fmt::format("{} tensor {} has scale {} and zero point {}, outside what "
-                                  "XNNPACK accepts", role, t, q.scale[0], q.zero_point[0]));
+                                  "XNNPACK accepts",
+                                  role, t, q.scale[0], q.zero_point[0]));
   return kYes;
 }
 
@@ -91,15 +92,18 @@ SupportResult ActivationKind(XnnpackLowering& ctx, int t, bool qs8, bool qu8, Xn
     return CheckPerTensor(ctx, t, "input");
   }
   return ctx.Reject(SupportCode::kInputType,
-                    fmt::format("input tensor {} is {}; XNNPACK takes {} here", t,
-                                DataTypeName(dt), Expected(qs8, qu8)));
+                    fmt::format("input tensor {} is {}; XNNPACK takes {} here", t, DataTypeName(dt),
+                                Expected(qs8, qu8)));
 }
 
 DataType KindType(XnnpackKind kind) {
   switch (kind) {
-    case XnnpackKind::kQS8: return DataType::kInt8;
-    case XnnpackKind::kQU8: return DataType::kUInt8;
-    default: return DataType::kFloat32;
+    case XnnpackKind::kQS8:
+      return DataType::kInt8;
+    case XnnpackKind::kQU8:
+      return DataType::kUInt8;
+    default:
+      return DataType::kFloat32;
   }
 }
 
@@ -107,29 +111,28 @@ DataType KindType(XnnpackKind kind) {
 SupportResult ExpectKind(XnnpackLowering& ctx, int t, const char* role, XnnpackKind kind) {
   const DataType want = KindType(kind);
   if (ctx.type(t) != want)
-    return ctx.Reject(std::string(role) == "output" ? SupportCode::kOutputType
-                                                    : SupportCode::kInputType,
-                      fmt::format("{} tensor {} is {}; expected {} like the input", role, t,
-                                  DataTypeName(ctx.type(t)), DataTypeName(want)));
+    return ctx.Reject(
+        std::string(role) == "output" ? SupportCode::kOutputType : SupportCode::kInputType,
+        fmt::format("{} tensor {} is {}; expected {} like the input", role, t,
+                    DataTypeName(ctx.type(t)), DataTypeName(want)));
   if (kind != XnnpackKind::kFloat32) return CheckPerTensor(ctx, t, role);
   return kYes;
 }
 
-SupportResult CheckRank(XnnpackLowering& ctx, int t, const char* role, int min_rank,
-                        int max_rank) {
+SupportResult CheckRank(XnnpackLowering& ctx, int t, const char* role, int min_rank, int max_rank) {
   const int r = ctx.shape(t).rank();
   if (r < min_rank || r > max_rank)
-    return ctx.Reject(SupportCode::kRank,
-                      min_rank == max_rank
-                          ? fmt::format("{} tensor {} has rank {}; expected {}", role, t, r,
-                                        min_rank)
-                          : fmt::format("{} tensor {} has rank {}; expected {} to {}", role, t,
-                                        r, min_rank, max_rank));
+    return ctx.Reject(
+        SupportCode::kRank,
+        min_rank == max_rank
+            ? fmt::format("{} tensor {} has rank {}; expected {}", role, t, r, min_rank)
+            : fmt::format("{} tensor {} has rank {}; expected {} to {}", role, t, r, min_rank,
+                          max_rank));
   for (int32_t d : ctx.shape(t).dims())
     if (d < 0)
-      return ctx.Reject(SupportCode::kDynamicShape,
-                        fmt::format("{} tensor {} has unknown dimensions {}", role, t,
-                                    ctx.shape(t).ToString()));
+      return ctx.Reject(
+          SupportCode::kDynamicShape,
+          fmt::format("{} tensor {} has unknown dimensions {}", role, t, ctx.shape(t).ToString()));
   return kYes;
 }
 
@@ -145,8 +148,9 @@ SupportResult RequireSameQuant(XnnpackLowering& ctx, XnnpackKind kind, int in, i
   return ctx.Reject(SupportCode::kQuantization,
                     fmt::format("input (scale {}, zero point {}) and output (scale {}, zero point "
                                 "{}) are quantized differently; XNNPACK's lowering does not "
-                                "requantize", a.quant.scale[0], a.quant.zero_point[0],
-                                b.quant.scale[0], b.quant.zero_point[0]));
+                                "requantize",
+                                a.quant.scale[0], a.quant.zero_point[0], b.quant.scale[0],
+                                b.quant.zero_point[0]));
 }
 
 SupportResult FusedRange(XnnpackLowering& ctx, schema::ActivationFunctionType act, float* min,
@@ -214,9 +218,9 @@ std::string ProducerNote(XnnpackLowering& ctx, int t) {
 
 SupportResult RequireStatic(XnnpackLowering& ctx, int t, const char* role) {
   if (!ctx.IsStatic(t))
-    return ctx.Reject(SupportCode::kNonConstantWeights,
-                      fmt::format("{} tensor {} is not a constant{}", role, t,
-                                  ProducerNote(ctx, t)));
+    return ctx.Reject(
+        SupportCode::kNonConstantWeights,
+        fmt::format("{} tensor {} is not a constant{}", role, t, ProducerNote(ctx, t)));
   const schema::Tensor* mt = ctx.graph().model_tensor(t);
   if (mt && mt->sparsity())
     return ctx.Reject(SupportCode::kAttribute,
@@ -285,11 +289,10 @@ struct Spatial {
   int pad_after = 0;
 };
 
-bool SpatialDim(schema::Padding padding, int in, int filter, int stride, int dilation,
-                Spatial* s) {
+bool SpatialDim(schema::Padding padding, int in, int filter, int stride, int dilation, Spatial* s) {
   int out = 0, before = 0;
-  if (!runtime::ComputeSpatialOutput(static_cast<int>(padding), in, filter, stride, dilation,
-                                     &out, &before))
+  if (!runtime::ComputeSpatialOutput(static_cast<int>(padding), in, filter, stride, dilation, &out,
+                                     &before))
     return false;
   const int64_t eff = static_cast<int64_t>(filter - 1) * dilation + 1;
   const int64_t total = std::max<int64_t>(0, static_cast<int64_t>(out - 1) * stride + eff - in);
@@ -325,8 +328,7 @@ SupportResult CheckUnary(XnnpackLowering& ctx, const Node& node, bool qs8, bool 
   if (SupportResult r = Arity(ctx, node, 1, 1, 1); !r.supported()) return r;
   if (SupportResult r = ActivationKind(ctx, node.inputs[0], qs8, qu8, kind); !r.supported())
     return r;
-  if (SupportResult r = ExpectKind(ctx, node.outputs[0], "output", *kind); !r.supported())
-    return r;
+  if (SupportResult r = ExpectKind(ctx, node.outputs[0], "output", *kind); !r.supported()) return r;
   return CheckRank(ctx, node.inputs[0], "input", 0, kMaxDims);
 }
 
@@ -367,7 +369,8 @@ SupportResult DefineRequantize(XnnpackLowering& ctx, int in_t, int out_t, float 
   if (!(ratio >= 0x1.0p-10f && ratio < 0x1.0p+8f))
     return ctx.Reject(SupportCode::kQuantization,
                       fmt::format("requantizing by input scale / output scale = {} is outside "
-                                  "[2^-10, 2^8), which XNNPACK's quantized add needs", ratio));
+                                  "[2^-10, 2^8), which XNNPACK's quantized add needs",
+                                  ratio));
   if (ctx.checking()) return kYes;
   Ids ids(ctx);
   const uint32_t x = ids.In(in_t);
@@ -413,11 +416,10 @@ SupportResult VisitRsqrt(XnnpackLowering& ctx, const Node& node) {
   const uint32_t one = ids.Take(ctx.StaticFloat({1.0f}, Shape()));
   const uint32_t y = ids.Out(node.outputs[0], ctx.shape(in_t));
   if (!ids.ok()) return ids.Failure();
-  SupportResult r = ids.Done(xnn_define_square_root(ctx.xnn(), x, root, 0),
-                             "xnn_define_square_root");
+  SupportResult r =
+      ids.Done(xnn_define_square_root(ctx.xnn(), x, root, 0), "xnn_define_square_root");
   if (!r.supported()) return r;
-  return ids.Done(xnn_define_divide(ctx.xnn(), -kInf, kInf, one, root, y, 0),
-                  "xnn_define_divide");
+  return ids.Done(xnn_define_divide(ctx.xnn(), -kInf, kInf, one, root, y, 0), "xnn_define_divide");
 }
 
 SupportResult VisitLeakyRelu(XnnpackLowering& ctx, const Node& node) {
@@ -486,13 +488,13 @@ SupportResult VisitPrelu(XnnpackLowering& ctx, const Node& node) {
   const int32_t channels = in_shape.dim(in_shape.rank() - 1);
   const int64_t a_elems = a_shape.FlatSize();
   const bool channel_only =
-      a_elems == 1 || (a_shape.rank() >= 1 && a_shape.dim(a_shape.rank() - 1) == channels &&
-                       a_elems == channels);
+      a_elems == 1 ||
+      (a_shape.rank() >= 1 && a_shape.dim(a_shape.rank() - 1) == channels && a_elems == channels);
   if (!channel_only || a_shape.rank() > in_shape.rank())
     return ctx.Reject(SupportCode::kAttribute,
                       fmt::format("alpha shape {} is not per channel of input {}; XNNPACK takes "
-                                  "one slope per channel", a_shape.ToString(),
-                                  in_shape.ToString()));
+                                  "one slope per channel",
+                                  a_shape.ToString(), in_shape.ToString()));
   if (ctx.checking()) return kYes;
   Result<std::vector<float>> values = ctx.StaticFloats(alpha);
   if (!values.ok())
@@ -601,25 +603,25 @@ SupportResult CheckWeights(XnnpackLowering& ctx, XnnpackKind kind, int in, int f
     if (ft == DataType::kInt8 || ft == DataType::kUInt8)
       return ctx.Reject(SupportCode::kQuantization,
                         fmt::format("hybrid (dynamic-range) quantization: FLOAT32 activations "
-                                    "with {} filter tensor {}", DataTypeName(ft), filter));
+                                    "with {} filter tensor {}",
+                                    DataTypeName(ft), filter));
     if (ft != DataType::kFloat32)
-      return ctx.Reject(SupportCode::kInputType,
-                        fmt::format("filter tensor {} is {}; expected FLOAT32", filter,
-                                    DataTypeName(ft)));
+      return ctx.Reject(
+          SupportCode::kInputType,
+          fmt::format("filter tensor {} is {}; expected FLOAT32", filter, DataTypeName(ft)));
     if (bias >= 0 && bt != DataType::kFloat32)
-      return ctx.Reject(SupportCode::kInputType,
-                        fmt::format("bias tensor {} is {}; expected FLOAT32", bias,
-                                    DataTypeName(bt)));
+      return ctx.Reject(
+          SupportCode::kInputType,
+          fmt::format("bias tensor {} is {}; expected FLOAT32", bias, DataTypeName(bt)));
   } else {
     const DataType want = KindType(kind);
     if (ft != want)
       return ctx.Reject(SupportCode::kInputType,
-                        fmt::format("filter tensor {} is {}; expected {}", filter,
-                                    DataTypeName(ft), DataTypeName(want)));
+                        fmt::format("filter tensor {} is {}; expected {}", filter, DataTypeName(ft),
+                                    DataTypeName(want)));
     if (bias >= 0 && bt != DataType::kInt32)
-      return ctx.Reject(SupportCode::kInputType,
-                        fmt::format("bias tensor {} is {}; expected INT32", bias,
-                                    DataTypeName(bt)));
+      return ctx.Reject(SupportCode::kInputType, fmt::format("bias tensor {} is {}; expected INT32",
+                                                             bias, DataTypeName(bt)));
     const runtime::QuantParams& fq = ctx.tensor(filter).quant;
     if (fq.empty() || fq.zero_point.size() != fq.scale.size())
       return ctx.Reject(SupportCode::kQuantization,
@@ -634,8 +636,9 @@ SupportResult CheckWeights(XnnpackLowering& ctx, XnnpackKind kind, int in, int f
           static_cast<int64_t>(fq.scale.size()) != out_channels)
         return ctx.Reject(SupportCode::kQuantization,
                           fmt::format("filter tensor {} has {} scales along dimension {}; "
-                                      "expected {} along dimension {}", filter, fq.scale.size(),
-                                      fq.quantized_dimension, out_channels, channel_dim));
+                                      "expected {} along dimension {}",
+                                      filter, fq.scale.size(), fq.quantized_dimension, out_channels,
+                                      channel_dim));
     }
     for (size_t c = 0; c < fq.scale.size(); ++c) {
       if (!(fq.scale[c] > 0.f) || !std::isfinite(fq.scale[c]))
@@ -644,14 +647,14 @@ SupportResult CheckWeights(XnnpackLowering& ctx, XnnpackKind kind, int in, int f
       if (kind == XnnpackKind::kQS8 && fq.zero_point[c] != 0)
         return ctx.Reject(SupportCode::kQuantization,
                           fmt::format("INT8 filter tensor {} has zero point {}; XNNPACK needs "
-                                      "symmetric (zero point 0) INT8 weights", filter,
-                                      fq.zero_point[c]));
+                                      "symmetric (zero point 0) INT8 weights",
+                                      filter, fq.zero_point[c]));
       if (kind == XnnpackKind::kQU8 && (fq.zero_point[c] < 0 || fq.zero_point[c] > 255))
-        return ctx.Reject(SupportCode::kQuantization,
-                          fmt::format("filter tensor {} has zero point {}", filter,
-                                      fq.zero_point[c]));
-      const float requant = ctx.tensor(in).quant.scale[0] * fq.scale[c] /
-                            ctx.tensor(out).quant.scale[0];
+        return ctx.Reject(
+            SupportCode::kQuantization,
+            fmt::format("filter tensor {} has zero point {}", filter, fq.zero_point[c]));
+      const float requant =
+          ctx.tensor(in).quant.scale[0] * fq.scale[c] / ctx.tensor(out).quant.scale[0];
       if (!(requant < 256.0f) || !(requant >= 0x1.0p-32f))
         return ctx.Reject(SupportCode::kQuantization,
                           fmt::format("input scale x filter scale / output scale = {} is not "
@@ -674,8 +677,8 @@ SupportResult CheckWeights(XnnpackLowering& ctx, XnnpackKind kind, int in, int f
 }
 
 // Value id of the bias, or a zero bias when the model has none (quantized kernels need one).
-uint32_t BiasValue(XnnpackLowering& ctx, Ids& ids, XnnpackKind kind, int in, int filter,
-                   int bias, int32_t out_channels) {
+uint32_t BiasValue(XnnpackLowering& ctx, Ids& ids, XnnpackKind kind, int in, int filter, int bias,
+                   int32_t out_channels) {
   if (bias >= 0) return ids.In(bias);
   if (kind == XnnpackKind::kFloat32) return XNN_INVALID_VALUE_ID;
   const runtime::QuantParams& fq = ctx.tensor(filter).quant;
@@ -732,15 +735,14 @@ SupportResult VisitConv2D(XnnpackLowering& ctx, const Node& node, bool depthwise
   int32_t groups = 1, group_in = in_c, depth_multiplier = 1;
   if (depthwise) {
     if (fs.dim(0) != 1 || in_c <= 0 || out_c % in_c != 0)
-      return ctx.Reject(SupportCode::kAttribute,
-                        fmt::format("filter {} does not fit input {} (depthwise)",
-                                    fs.ToString(), is.ToString()));
+      return ctx.Reject(
+          SupportCode::kAttribute,
+          fmt::format("filter {} does not fit input {} (depthwise)", fs.ToString(), is.ToString()));
     depth_multiplier = out_c / in_c;
   } else {
     if (fs.dim(3) <= 0 || in_c <= 0 || in_c % fs.dim(3) != 0 || out_c % (in_c / fs.dim(3)) != 0)
-      return ctx.Reject(SupportCode::kAttribute,
-                        fmt::format("filter {} does not fit input {}", fs.ToString(),
-                                    is.ToString()));
+      return ctx.Reject(SupportCode::kAttribute, fmt::format("filter {} does not fit input {}",
+                                                             fs.ToString(), is.ToString()));
     group_in = fs.dim(3);
     groups = in_c / group_in;
   }
@@ -749,10 +751,10 @@ SupportResult VisitConv2D(XnnpackLowering& ctx, const Node& node, bool depthwise
       !SpatialDim(padding, is.dim(2), kw, stride_w, dil_w, &sw))
     return ctx.Reject(SupportCode::kAttribute,
                       fmt::format("stride {}x{}, dilation {}x{} and filter {}x{} give no output "
-                                  "for input {}", stride_h, stride_w, dil_h, dil_w, kh, kw,
-                                  is.ToString()));
-  if (SupportResult r = CheckWeights(ctx, kind, in, filter, bias, out, out_c, depthwise ? 3 : 0,
-                                     true);
+                                  "for input {}",
+                                  stride_h, stride_w, dil_h, dil_w, kh, kw, is.ToString()));
+  if (SupportResult r =
+          CheckWeights(ctx, kind, in, filter, bias, out, out_c, depthwise ? 3 : 0, true);
       !r.supported())
     return r;
   if (ctx.checking()) return kYes;
@@ -780,8 +782,8 @@ SupportResult VisitConv2D(XnnpackLowering& ctx, const Node& node, bool depthwise
           static_cast<uint32_t>(kh), static_cast<uint32_t>(kw), static_cast<uint32_t>(stride_h),
           static_cast<uint32_t>(stride_w), static_cast<uint32_t>(dil_h),
           static_cast<uint32_t>(dil_w), static_cast<uint32_t>(groups),
-          static_cast<size_t>(group_in), static_cast<size_t>(out_c / groups), min, max, x, w, b,
-          y, 0),
+          static_cast<size_t>(group_in), static_cast<size_t>(out_c / groups), min, max, x, w, b, y,
+          0),
       "xnn_define_convolution_2d");
 }
 
@@ -808,8 +810,8 @@ SupportResult VisitTransposeConv(XnnpackLowering& ctx, const Node& node) {
   const int32_t out_c = fs.dim(0), kh = fs.dim(1), kw = fs.dim(2);
   if (fs.dim(3) != is.dim(3) || os[0] != is.dim(0) || os[3] != out_c)
     return ctx.Reject(SupportCode::kAttribute,
-                      fmt::format("filter {} and output shape do not fit input {}",
-                                  fs.ToString(), is.ToString()));
+                      fmt::format("filter {} and output shape do not fit input {}", fs.ToString(),
+                                  is.ToString()));
   const int stride_h = o->stride_h, stride_w = o->stride_w;
   // Padding as TFLite computes it: that of a forward convolution from the output size; the
   // bottom/right side then trims or extends (adjustment) to the requested output size.
@@ -825,15 +827,15 @@ SupportResult VisitTransposeConv(XnnpackLowering& ctx, const Node& node) {
     // XNNPACK splits a strided deconvolution into stride_h x stride_w sub-kernels: with a
     // stride above the filter size they outnumber the filter's taps without bound.
     if (strides[d] > k[d])
-      return ctx.Reject(SupportCode::kAttribute,
-                        fmt::format("stride {}x{} exceeds the filter size {}x{}", stride_h,
-                                    stride_w, kh, kw));
+      return ctx.Reject(
+          SupportCode::kAttribute,
+          fmt::format("stride {}x{} exceeds the filter size {}x{}", stride_h, stride_w, kh, kw));
     const int64_t full = static_cast<int64_t>(is.dim(d + 1) - 1) * strides[d] + k[d];
     const int64_t after = full - want - s.pad_before;
     if (after > INT32_MAX)
-      return ctx.Reject(SupportCode::kAttribute,
-                        fmt::format("output size {} leaves a padding of {} (above INT32_MAX)",
-                                    want, after));
+      return ctx.Reject(
+          SupportCode::kAttribute,
+          fmt::format("output size {} leaves a padding of {} (above INT32_MAX)", want, after));
     pads[d][0] = s.pad_before;
     if (after >= 0) {
       pads[d][1] = static_cast<int32_t>(after);
@@ -842,15 +844,16 @@ SupportResult VisitTransposeConv(XnnpackLowering& ctx, const Node& node) {
       if (adjust[d] >= strides[d])
         return ctx.Reject(SupportCode::kAttribute,
                           fmt::format("output size {} needs an adjustment of {}, not below the "
-                                      "stride {}", want, adjust[d], strides[d]));
+                                      "stride {}",
+                                      want, adjust[d], strides[d]));
     }
   }
   if (SupportResult r = CheckWeights(ctx, kind, in, filter, bias, out, out_c, 0, false);
       !r.supported())
     return r;
   if (ctx.checking()) return kYes;
-  const Shape out_shape({is.dim(0), static_cast<int32_t>(os[1]), static_cast<int32_t>(os[2]),
-                         out_c});
+  const Shape out_shape(
+      {is.dim(0), static_cast<int32_t>(os[1]), static_cast<int32_t>(os[2]), out_c});
   Ids ids(ctx);
   const uint32_t x = ids.In(in);
   const uint32_t w = ids.In(filter);
@@ -892,8 +895,7 @@ SupportResult VisitFullyConnected(XnnpackLowering& ctx, const Node& node) {
   const int64_t elems = is.FlatSize();
   if (in_c <= 0 || elems % in_c != 0 || (o->keep_num_dims && is.dim(is.rank() - 1) != in_c))
     return ctx.Reject(SupportCode::kAttribute,
-                      fmt::format("filter {} does not fit input {}", fs.ToString(),
-                                  is.ToString()));
+                      fmt::format("filter {} does not fit input {}", fs.ToString(), is.ToString()));
   // Per-channel INT8 weights run as a 1x1 convolution (this snapshot's fully connected node
   // takes per-tensor weights only; its convolution takes per-channel ones).
   if (SupportResult r = CheckWeights(ctx, kind, in, filter, bias, out, out_c, 0, true);
@@ -901,8 +903,8 @@ SupportResult VisitFullyConnected(XnnpackLowering& ctx, const Node& node) {
     return r;
   const int32_t batch = static_cast<int32_t>(elems / in_c);
   // Also in fp16 mode, where this snapshot's fully connected node has no fp16 path.
-  const bool as_conv = (kind == XnnpackKind::kQS8 && ctx.tensor(filter).quant.per_channel()) ||
-                       ctx.fp16();
+  const bool as_conv =
+      (kind == XnnpackKind::kQS8 && ctx.tensor(filter).quant.per_channel()) || ctx.fp16();
   if (as_conv && !ctx.tensor(filter).is_constant())
     return ctx.Reject(SupportCode::kNonConstantWeights,
                       "filter is not a constant of the model (needed to run it as a 1x1 "
@@ -926,9 +928,8 @@ SupportResult VisitFullyConnected(XnnpackLowering& ctx, const Node& node) {
     if (!ids.ok()) return ids.Failure();
     const std::vector<size_t> in_dims = {1, 1, static_cast<size_t>(batch),
                                          static_cast<size_t>(in_c)};
-    SupportResult r = ids.Done(
-        xnn_define_static_reshape(ctx.xnn(), 4, in_dims.data(), x, x4, 0),
-        "xnn_define_static_reshape");
+    SupportResult r = ids.Done(xnn_define_static_reshape(ctx.xnn(), 4, in_dims.data(), x, x4, 0),
+                               "xnn_define_static_reshape");
     if (!r.supported()) return r;
     r = ids.Done(xnn_define_convolution_2d(ctx.xnn(), 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1,
                                            static_cast<size_t>(in_c), static_cast<size_t>(out_c),
@@ -952,8 +953,8 @@ SupportResult VisitFullyConnected(XnnpackLowering& ctx, const Node& node) {
 
 // --- Pooling and reductions ------------------------------------------------------------------
 
-SupportResult DefineGlobalAverage(XnnpackLowering& ctx, int in_t, int out_t,
-                                  const Shape& out_shape, float min, float max) {
+SupportResult DefineGlobalAverage(XnnpackLowering& ctx, int in_t, int out_t, const Shape& out_shape,
+                                  float min, float max) {
   if (ctx.checking()) return kYes;
   Ids ids(ctx);
   const uint32_t x = ids.In(in_t);
@@ -982,14 +983,14 @@ SupportResult VisitPool(XnnpackLowering& ctx, const Node& node, bool average) {
   if (fh <= 0 || fw <= 0 || !SpatialDim(padding, is.dim(1), fh, sh_, 1, &sh) ||
       !SpatialDim(padding, is.dim(2), fw, sw_, 1, &sw))
     return ctx.Reject(SupportCode::kAttribute,
-                      fmt::format("filter {}x{} with stride {}x{} gives no output for input {}",
-                                  fh, fw, sh_, sw_, is.ToString()));
+                      fmt::format("filter {}x{} with stride {}x{} gives no output for input {}", fh,
+                                  fw, sh_, sw_, is.ToString()));
   // XNNPACK sizes its indirection buffer by the window: a window larger than the input (the
   // CPU kernel clips it) could ask for terabytes.
   if (fh > is.dim(1) || fw > is.dim(2))
-    return ctx.Reject(SupportCode::kAttribute,
-                      fmt::format("filter {}x{} is larger than the input {}", fh, fw,
-                                  is.ToString()));
+    return ctx.Reject(
+        SupportCode::kAttribute,
+        fmt::format("filter {}x{} is larger than the input {}", fh, fw, is.ToString()));
   const Shape out_shape({is.dim(0), sh.out, sw.out, is.dim(3)});
   // A window over the whole plane without padding is a global average pooling (which XNNPACK
   // also runs quantized).
@@ -1022,12 +1023,12 @@ SupportResult VisitPool(XnnpackLowering& ctx, const Node& node, bool average) {
   const auto u = [](int v) { return static_cast<uint32_t>(v); };
   if (average)
     return ids.Done(xnn_define_average_pooling_2d(ctx.xnn(), u(sh.pad_before), u(sw.pad_after),
-                                                  u(sh.pad_after), u(sw.pad_before), u(fh),
-                                                  u(fw), u(sh_), u(sw_), min, max, x, y, 0),
+                                                  u(sh.pad_after), u(sw.pad_before), u(fh), u(fw),
+                                                  u(sh_), u(sw_), min, max, x, y, 0),
                     "xnn_define_average_pooling_2d");
   return ids.Done(xnn_define_max_pooling_2d(ctx.xnn(), u(sh.pad_before), u(sw.pad_after),
-                                            u(sh.pad_after), u(sw.pad_before), u(fh), u(fw),
-                                            u(sh_), u(sw_), 1, 1, min, max, x, y, 0),
+                                            u(sh.pad_after), u(sw.pad_before), u(fh), u(fw), u(sh_),
+                                            u(sw_), 1, 1, min, max, x, y, 0),
                   "xnn_define_max_pooling_2d");
 }
 
@@ -1088,8 +1089,8 @@ SupportResult VisitMean(XnnpackLowering& ctx, const Node& node) {
   const int64_t inner = is.FlatSize(last + 1, rank);
   if (reduced <= 0 || outer <= 0 || inner <= 0)
     return ctx.Reject(SupportCode::kAttribute, "reduces an empty tensor");
-  const bool direct = rank == 4 && first == 1 && last == 2 &&
-                      (out_shape.rank() == 4 || out_shape.rank() == 2);
+  const bool direct =
+      rank == 4 && first == 1 && last == 2 && (out_shape.rank() == 4 || out_shape.rank() == 2);
   if (direct) return DefineGlobalAverage(ctx, in, out, out_shape, -kInf, kInf);
   if (ctx.checking()) return kYes;
   const auto i32 = [](int64_t v) { return static_cast<int32_t>(v); };
@@ -1108,9 +1109,9 @@ SupportResult VisitMean(XnnpackLowering& ctx, const Node& node) {
   r = ids.Done(xnn_define_global_average_pooling_2d(ctx.xnn(), -kInf, kInf, x4, y4, 0),
                "xnn_define_global_average_pooling_2d");
   if (!r.supported()) return r;
-  return ids.Done(xnn_define_static_reshape(ctx.xnn(), out_dims_x.size(), out_dims_x.data(), y4,
-                                            y, 0),
-                  "xnn_define_static_reshape");
+  return ids.Done(
+      xnn_define_static_reshape(ctx.xnn(), out_dims_x.size(), out_dims_x.data(), y4, y, 0),
+      "xnn_define_static_reshape");
 }
 
 // --- Shape and data movement -----------------------------------------------------------------
@@ -1131,8 +1132,7 @@ SupportResult CheckMove(XnnpackLowering& ctx, const Node& node, size_t min_in, s
   if (SupportResult r = Arity(ctx, node, min_in, max_in, 1); !r.supported()) return r;
   if (SupportResult r = ActivationKind(ctx, node.inputs[0], true, true, kind); !r.supported())
     return r;
-  if (SupportResult r = ExpectKind(ctx, node.outputs[0], "output", *kind); !r.supported())
-    return r;
+  if (SupportResult r = ExpectKind(ctx, node.outputs[0], "output", *kind); !r.supported()) return r;
   if (SupportResult r = CheckRank(ctx, node.inputs[0], "input", 0, kMaxDims); !r.supported())
     return r;
   return RequireSameQuant(ctx, *kind, node.inputs[0], node.outputs[0]);
@@ -1142,8 +1142,8 @@ SupportResult CheckMove(XnnpackLowering& ctx, const Node& node, size_t min_in, s
 SupportResult VisitReshape(XnnpackLowering& ctx, const Node& node) {
   XnnpackKind kind;
   const Op op = static_cast<Op>(node.op);
-  if (SupportResult r = CheckMove(ctx, node, op == Op::EXPAND_DIMS ? 2 : 1,
-                                  op == Op::SQUEEZE ? 1 : 2, &kind);
+  if (SupportResult r =
+          CheckMove(ctx, node, op == Op::EXPAND_DIMS ? 2 : 1, op == Op::SQUEEZE ? 1 : 2, &kind);
       !r.supported())
     return r;
   const Shape& is = ctx.shape(node.inputs[0]);
@@ -1206,7 +1206,8 @@ SupportResult VisitReshape(XnnpackLowering& ctx, const Node& node) {
     }
   }
   const int64_t elems = is.FlatSize();
-  if (unknown >= 0 && known > 0 && elems % known == 0) want[static_cast<size_t>(unknown)] = elems / known;
+  if (unknown >= 0 && known > 0 && elems % known == 0)
+    want[static_cast<size_t>(unknown)] = elems / known;
   std::vector<int32_t> dims;
   int64_t count = 1;
   for (int64_t d : want) {
@@ -1216,19 +1217,16 @@ SupportResult VisitReshape(XnnpackLowering& ctx, const Node& node) {
     count *= d;
   }
   if (count != elems || dims.size() > static_cast<size_t>(kMaxDims))
-    return ctx.Reject(SupportCode::kAttribute,
-                      fmt::format("cannot reshape {} to {} dimensions", is.ToString(),
-                                  dims.size()));
+    return ctx.Reject(SupportCode::kAttribute, fmt::format("cannot reshape {} to {} dimensions",
+                                                           is.ToString(), dims.size()));
   return DefineReshape(ctx, node.inputs[0], node.outputs[0], Shape(std::move(dims)));
 }
 
 SupportResult VisitPad(XnnpackLowering& ctx, const Node& node, bool v2) {
   XnnpackKind kind;
-  if (SupportResult r = CheckMove(ctx, node, 2, v2 ? 3 : 2, &kind); !r.supported())
-    return r;
+  if (SupportResult r = CheckMove(ctx, node, 2, v2 ? 3 : 2, &kind); !r.supported()) return r;
   const int in = node.inputs[0];
-  if (SupportResult r = RequireParameter(ctx, node.inputs[1], "paddings"); !r.supported())
-    return r;
+  if (SupportResult r = RequireParameter(ctx, node.inputs[1], "paddings"); !r.supported()) return r;
   std::vector<int64_t> pads;
   const Shape& is = ctx.shape(in);
   if (!ReadInts(ctx, node.inputs[1], &pads) || pads.size() != static_cast<size_t>(2 * is.rank()))
@@ -1241,13 +1239,14 @@ SupportResult VisitPad(XnnpackLowering& ctx, const Node& node, bool v2) {
       return r;
     const Tensor& v = ctx.tensor(value_t);
     if (v.type != KindType(kind) || v.elements() != 1 || !v.data)
-      return ctx.Reject(SupportCode::kAttribute, "constant value is not one element of the "
-                                                 "input's type");
+      return ctx.Reject(SupportCode::kAttribute,
+                        "constant value is not one element of the "
+                        "input's type");
     if (kind == XnnpackKind::kFloat32) {
       value = v.data_as<float>()[0];
     } else {
-      const int32_t q = kind == XnnpackKind::kQS8 ? v.data_as<int8_t>()[0]
-                                                  : v.data_as<uint8_t>()[0];
+      const int32_t q =
+          kind == XnnpackKind::kQS8 ? v.data_as<int8_t>()[0] : v.data_as<uint8_t>()[0];
       const Tensor& o = ctx.tensor(node.outputs[0]);
       value = o.quant.scale[0] * static_cast<float>(q - o.quant.zero_point[0]);
     }
@@ -1267,9 +1266,9 @@ SupportResult VisitPad(XnnpackLowering& ctx, const Node& node, bool v2) {
   const uint32_t x = ids.In(in);
   const uint32_t y = ids.Out(node.outputs[0], Shape(std::move(out_dims)));
   if (!ids.ok()) return ids.Failure();
-  return ids.Done(xnn_define_static_constant_pad(ctx.xnn(), pre.data(), post.data(), value, x, y,
-                                                 0),
-                  "xnn_define_static_constant_pad");
+  return ids.Done(
+      xnn_define_static_constant_pad(ctx.xnn(), pre.data(), post.data(), value, x, y, 0),
+      "xnn_define_static_constant_pad");
 }
 
 SupportResult VisitResizeBilinear(XnnpackLowering& ctx, const Node& node) {
@@ -1285,7 +1284,8 @@ SupportResult VisitResizeBilinear(XnnpackLowering& ctx, const Node& node) {
   const bool align = o->align_corners, half = o->half_pixel_centers;
   if (align && half)
     return ctx.Reject(SupportCode::kAttribute, "align_corners and half_pixel_centers together");
-  const uint32_t flags = align ? XNN_FLAG_ALIGN_CORNERS : (half ? 0 : XNN_FLAG_TENSORFLOW_LEGACY_MODE);
+  const uint32_t flags =
+      align ? XNN_FLAG_ALIGN_CORNERS : (half ? 0 : XNN_FLAG_TENSORFLOW_LEGACY_MODE);
   if (ctx.checking()) return kYes;
   const Shape& is = ctx.shape(node.inputs[0]);
   Ids ids(ctx);
@@ -1315,9 +1315,9 @@ SupportResult VisitDepthToSpace(XnnpackLowering& ctx, const Node& node) {
   if (ctx.checking()) return kYes;
   Ids ids(ctx);
   const uint32_t x = ids.In(node.inputs[0]);
-  const uint32_t y = ids.Out(node.outputs[0], Shape({is.dim(0), is.dim(1) * block,
-                                                     is.dim(2) * block,
-                                                     static_cast<int32_t>(is.dim(3) / bb)}));
+  const uint32_t y =
+      ids.Out(node.outputs[0], Shape({is.dim(0), is.dim(1) * block, is.dim(2) * block,
+                                      static_cast<int32_t>(is.dim(3) / bb)}));
   if (!ids.ok()) return ids.Failure();
   return ids.Done(xnn_define_depth_to_space(ctx.xnn(), x, y, static_cast<uint32_t>(block), 0),
                   "xnn_define_depth_to_space");
@@ -1349,8 +1349,8 @@ SupportResult VisitDequantize(XnnpackLowering& ctx, const Node& node) {
   if (it != DataType::kInt8 && it != DataType::kUInt8)
     return ctx.Reject(SupportCode::kInputType,
                       fmt::format("input tensor {} is {}; XNNPACK converts INT8/UINT8 "
-                                  "activations (FLOAT16 and quantized only when constant)", in,
-                                  DataTypeName(it)));
+                                  "activations (FLOAT16 and quantized only when constant)",
+                                  in, DataTypeName(it)));
   if (SupportResult r = CheckPerTensor(ctx, in, "input"); !r.supported()) return r;
   if (SupportResult r = CheckRank(ctx, in, "input", 0, kMaxDims); !r.supported()) return r;
   return DefineConvert(ctx, in, out);
@@ -1361,9 +1361,9 @@ SupportResult VisitQuantize(XnnpackLowering& ctx, const Node& node) {
   const int in = node.inputs[0], out = node.outputs[0];
   const DataType it = ctx.type(in), ot = ctx.tensor(out).type;
   if (ot != DataType::kInt8 && ot != DataType::kUInt8)
-    return ctx.Reject(SupportCode::kOutputType,
-                      fmt::format("output tensor {} is {}; expected INT8 or UINT8", out,
-                                  DataTypeName(ot)));
+    return ctx.Reject(
+        SupportCode::kOutputType,
+        fmt::format("output tensor {} is {}; expected INT8 or UINT8", out, DataTypeName(ot)));
   if (SupportResult r = CheckPerTensor(ctx, out, "output"); !r.supported()) return r;
   if (SupportResult r = CheckRank(ctx, in, "input", 0, kMaxDims); !r.supported()) return r;
   if (it == DataType::kFloat32) return DefineConvert(ctx, in, out);
@@ -1374,16 +1374,30 @@ SupportResult VisitQuantize(XnnpackLowering& ctx, const Node& node) {
   }
   return ctx.Reject(SupportCode::kInputType,
                     fmt::format("{} to {} is not served: this XNNPACK snapshot has no convert "
-                                "between quantized types", DataTypeName(it), DataTypeName(ot)));
+                                "between quantized types",
+                                DataTypeName(it), DataTypeName(ot)));
 }
 
 // Ops this snapshot lacks but newer XNNPACK (and TFLite's delegate) serve.
 const char* MissingInSnapshot(Op op) {
   switch (op) {
-    case Op::TANH: case Op::CONCATENATION: case Op::SPLIT: case Op::SPLIT_V: case Op::SLICE:
-    case Op::STRIDED_SLICE: case Op::TRANSPOSE: case Op::BATCH_MATMUL: case Op::SPACE_TO_DEPTH:
-    case Op::EXP: case Op::LOG: case Op::GELU: case Op::SUM:
-    case Op::REDUCE_MAX: case Op::REDUCE_MIN: case Op::COS: case Op::SIN:
+    case Op::TANH:
+    case Op::CONCATENATION:
+    case Op::SPLIT:
+    case Op::SPLIT_V:
+    case Op::SLICE:
+    case Op::STRIDED_SLICE:
+    case Op::TRANSPOSE:
+    case Op::BATCH_MATMUL:
+    case Op::SPACE_TO_DEPTH:
+    case Op::EXP:
+    case Op::LOG:
+    case Op::GELU:
+    case Op::SUM:
+    case Op::REDUCE_MAX:
+    case Op::REDUCE_MIN:
+    case Op::COS:
+    case Op::SIN:
       return "is not in this XNNPACK snapshot (2022-02-16); newer XNNPACK serves it";
     default:
       return nullptr;
@@ -1396,11 +1410,26 @@ const char* MissingInSnapshot(Op op) {
 // asserts). Float32 nodes only.
 SupportResult CheckFp16(XnnpackLowering& ctx, const Node& node, Op op) {
   switch (op) {
-    case Op::CONV_2D: case Op::DEPTHWISE_CONV_2D: case Op::TRANSPOSE_CONV:
-    case Op::FULLY_CONNECTED: case Op::ADD: case Op::MUL: case Op::RELU: case Op::RELU6:
-    case Op::RELU_N1_TO_1: case Op::LEAKY_RELU: case Op::PRELU: case Op::MAX_POOL_2D:
-    case Op::AVERAGE_POOL_2D: case Op::MEAN: case Op::PAD: case Op::PADV2: case Op::RESHAPE:
-    case Op::SQUEEZE: case Op::EXPAND_DIMS: case Op::RESIZE_BILINEAR:
+    case Op::CONV_2D:
+    case Op::DEPTHWISE_CONV_2D:
+    case Op::TRANSPOSE_CONV:
+    case Op::FULLY_CONNECTED:
+    case Op::ADD:
+    case Op::MUL:
+    case Op::RELU:
+    case Op::RELU6:
+    case Op::RELU_N1_TO_1:
+    case Op::LEAKY_RELU:
+    case Op::PRELU:
+    case Op::MAX_POOL_2D:
+    case Op::AVERAGE_POOL_2D:
+    case Op::MEAN:
+    case Op::PAD:
+    case Op::PADV2:
+    case Op::RESHAPE:
+    case Op::SQUEEZE:
+    case Op::EXPAND_DIMS:
+    case Op::RESIZE_BILINEAR:
       break;
     case Op::DEQUANTIZE:
       if (!node.outputs.empty() && ctx.FoldedDequantize(node.outputs[0])) return kYes;
@@ -1415,7 +1444,8 @@ SupportResult CheckFp16(XnnpackLowering& ctx, const Node& node, Op op) {
         return ctx.Reject(SupportCode::kNonConstantWeights,
                           fmt::format("constant operand tensor {}: this XNNPACK snapshot's fp16 "
                                       "rewrite takes only run-time operands for {} (force_fp16 "
-                                      "is on)", t, node.op_name));
+                                      "is on)",
+                                      t, node.op_name));
   const int in = InputAt(node, op == Op::TRANSPOSE_CONV ? 2 : 0);
   if (in >= 0 && ctx.type(in) != DataType::kFloat32)
     return ctx.Reject(SupportCode::kInputType,
@@ -1439,7 +1469,8 @@ SupportResult XnnpackVisitNode(XnnpackLowering& ctx, const Node& node) {
       if (const Node* src = ctx.DynamicSource(t))
         return ctx.Reject(SupportCode::kDynamicShape,
                           fmt::format("input tensor {} may change shape at run time (it depends "
-                                      "on {})", t, runtime::NodeLabel(*src)));
+                                      "on {})",
+                                      t, runtime::NodeLabel(*src)));
   // This XNNPACK snapshot leaves an empty value unallocated and then asserts in setup.
   for (const std::vector<int>* list : {&node.inputs, &node.outputs})
     for (int t : *list)
@@ -1453,46 +1484,86 @@ SupportResult XnnpackVisitNode(XnnpackLowering& ctx, const Node& node) {
     if (SupportResult r = CheckFp16(ctx, node, op); !r.supported()) return r;
   }
   switch (op) {
-    case Op::CONV_2D: return VisitConv2D(ctx, node, false);
-    case Op::DEPTHWISE_CONV_2D: return VisitConv2D(ctx, node, true);
-    case Op::TRANSPOSE_CONV: return VisitTransposeConv(ctx, node);
-    case Op::FULLY_CONNECTED: return VisitFullyConnected(ctx, node);
-    case Op::AVERAGE_POOL_2D: return VisitPool(ctx, node, true);
-    case Op::MAX_POOL_2D: return VisitPool(ctx, node, false);
-    case Op::MEAN: return VisitMean(ctx, node);
-    case Op::ADD: return VisitBinary(ctx, node, Binary::kAdd);
-    case Op::SUB: return VisitBinary(ctx, node, Binary::kSub);
-    case Op::MUL: return VisitBinary(ctx, node, Binary::kMul);
-    case Op::DIV: return VisitBinary(ctx, node, Binary::kDiv);
-    case Op::MINIMUM: return VisitBinary(ctx, node, Binary::kMin);
-    case Op::MAXIMUM: return VisitBinary(ctx, node, Binary::kMax);
-    case Op::SQUARED_DIFFERENCE: return VisitBinary(ctx, node, Binary::kSquaredDifference);
-    case Op::RELU: return VisitClamp(ctx, node, 0.f, kInf);
-    case Op::RELU6: return VisitClamp(ctx, node, 0.f, 6.f);
-    case Op::RELU_N1_TO_1: return VisitClamp(ctx, node, -1.f, 1.f);
-    case Op::HARD_SWISH: return VisitFloatUnary(ctx, node, xnn_define_hardswish, "xnn_define_hardswish");
-    case Op::ELU: return VisitElu(ctx, node);
-    case Op::LEAKY_RELU: return VisitLeakyRelu(ctx, node);
-    case Op::PRELU: return VisitPrelu(ctx, node);
-    case Op::LOGISTIC: return VisitLogistic(ctx, node);
-    case Op::SOFTMAX: return VisitSoftmax(ctx, node);
-    case Op::PAD: return VisitPad(ctx, node, false);
-    case Op::PADV2: return VisitPad(ctx, node, true);
-    case Op::RESHAPE: case Op::SQUEEZE: case Op::EXPAND_DIMS: return VisitReshape(ctx, node);
-    case Op::RESIZE_BILINEAR: return VisitResizeBilinear(ctx, node);
-    case Op::DEPTH_TO_SPACE: return VisitDepthToSpace(ctx, node);
-    case Op::ABS: return VisitFloatUnary(ctx, node, xnn_define_abs, "xnn_define_abs");
-    case Op::NEG: return VisitFloatUnary(ctx, node, xnn_define_negate, "xnn_define_negate");
-    case Op::FLOOR: return VisitFloatUnary(ctx, node, xnn_define_floor, "xnn_define_floor");
-    case Op::CEIL: return VisitFloatUnary(ctx, node, xnn_define_ceiling, "xnn_define_ceiling");
+    case Op::CONV_2D:
+      return VisitConv2D(ctx, node, false);
+    case Op::DEPTHWISE_CONV_2D:
+      return VisitConv2D(ctx, node, true);
+    case Op::TRANSPOSE_CONV:
+      return VisitTransposeConv(ctx, node);
+    case Op::FULLY_CONNECTED:
+      return VisitFullyConnected(ctx, node);
+    case Op::AVERAGE_POOL_2D:
+      return VisitPool(ctx, node, true);
+    case Op::MAX_POOL_2D:
+      return VisitPool(ctx, node, false);
+    case Op::MEAN:
+      return VisitMean(ctx, node);
+    case Op::ADD:
+      return VisitBinary(ctx, node, Binary::kAdd);
+    case Op::SUB:
+      return VisitBinary(ctx, node, Binary::kSub);
+    case Op::MUL:
+      return VisitBinary(ctx, node, Binary::kMul);
+    case Op::DIV:
+      return VisitBinary(ctx, node, Binary::kDiv);
+    case Op::MINIMUM:
+      return VisitBinary(ctx, node, Binary::kMin);
+    case Op::MAXIMUM:
+      return VisitBinary(ctx, node, Binary::kMax);
+    case Op::SQUARED_DIFFERENCE:
+      return VisitBinary(ctx, node, Binary::kSquaredDifference);
+    case Op::RELU:
+      return VisitClamp(ctx, node, 0.f, kInf);
+    case Op::RELU6:
+      return VisitClamp(ctx, node, 0.f, 6.f);
+    case Op::RELU_N1_TO_1:
+      return VisitClamp(ctx, node, -1.f, 1.f);
+    case Op::HARD_SWISH:
+      return VisitFloatUnary(ctx, node, xnn_define_hardswish, "xnn_define_hardswish");
+    case Op::ELU:
+      return VisitElu(ctx, node);
+    case Op::LEAKY_RELU:
+      return VisitLeakyRelu(ctx, node);
+    case Op::PRELU:
+      return VisitPrelu(ctx, node);
+    case Op::LOGISTIC:
+      return VisitLogistic(ctx, node);
+    case Op::SOFTMAX:
+      return VisitSoftmax(ctx, node);
+    case Op::PAD:
+      return VisitPad(ctx, node, false);
+    case Op::PADV2:
+      return VisitPad(ctx, node, true);
+    case Op::RESHAPE:
+    case Op::SQUEEZE:
+    case Op::EXPAND_DIMS:
+      return VisitReshape(ctx, node);
+    case Op::RESIZE_BILINEAR:
+      return VisitResizeBilinear(ctx, node);
+    case Op::DEPTH_TO_SPACE:
+      return VisitDepthToSpace(ctx, node);
+    case Op::ABS:
+      return VisitFloatUnary(ctx, node, xnn_define_abs, "xnn_define_abs");
+    case Op::NEG:
+      return VisitFloatUnary(ctx, node, xnn_define_negate, "xnn_define_negate");
+    case Op::FLOOR:
+      return VisitFloatUnary(ctx, node, xnn_define_floor, "xnn_define_floor");
+    case Op::CEIL:
+      return VisitFloatUnary(ctx, node, xnn_define_ceiling, "xnn_define_ceiling");
     case Op::ROUND:
       return VisitFloatUnary(ctx, node, xnn_define_bankers_rounding, "xnn_define_bankers_rounding");
-    case Op::SQUARE: return VisitFloatUnary(ctx, node, xnn_define_square, "xnn_define_square");
-    case Op::SQRT: return VisitFloatUnary(ctx, node, xnn_define_square_root, "xnn_define_square_root");
-    case Op::RSQRT: return VisitRsqrt(ctx, node);
-    case Op::DEQUANTIZE: return VisitDequantize(ctx, node);
-    case Op::QUANTIZE: return VisitQuantize(ctx, node);
-    default: break;
+    case Op::SQUARE:
+      return VisitFloatUnary(ctx, node, xnn_define_square, "xnn_define_square");
+    case Op::SQRT:
+      return VisitFloatUnary(ctx, node, xnn_define_square_root, "xnn_define_square_root");
+    case Op::RSQRT:
+      return VisitRsqrt(ctx, node);
+    case Op::DEQUANTIZE:
+      return VisitDequantize(ctx, node);
+    case Op::QUANTIZE:
+      return VisitQuantize(ctx, node);
+    default:
+      break;
   }
   if (const char* why = MissingInSnapshot(op)) return ctx.Reject(SupportCode::kUnsupportedOp, why);
   return ctx.Reject(SupportCode::kUnsupportedOp, "has no XNNPACK lowering");

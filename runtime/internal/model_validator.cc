@@ -23,12 +23,28 @@ uint32_t VecSize(const flatbuffers::Vector<T>* v) {
 // Range of zero points a quantized integer type can hold; false for other types.
 bool ZeroPointRange(schema::TensorType type, int64_t* min, int64_t* max) {
   switch (type) {
-    case schema::TensorType::INT8: *min = -128; *max = 127; return true;
-    case schema::TensorType::UINT8: *min = 0; *max = 255; return true;
-    case schema::TensorType::INT16: *min = -32768; *max = 32767; return true;
-    case schema::TensorType::INT4: *min = -8; *max = 7; return true;
-    case schema::TensorType::UINT4: *min = 0; *max = 15; return true;
-    default: return false;
+    case schema::TensorType::INT8:
+      *min = -128;
+      *max = 127;
+      return true;
+    case schema::TensorType::UINT8:
+      *min = 0;
+      *max = 255;
+      return true;
+    case schema::TensorType::INT16:
+      *min = -32768;
+      *max = 32767;
+      return true;
+    case schema::TensorType::INT4:
+      *min = -8;
+      *max = 7;
+      return true;
+    case schema::TensorType::UINT4:
+      *min = 0;
+      *max = 15;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -46,8 +62,7 @@ class Checker {
     LS_RETURN_IF_ERROR(CheckBuffers());
     LS_RETURN_IF_ERROR(CheckOpCodes());
     const auto* subgraphs = fb_->subgraphs();
-    if (!subgraphs || subgraphs->size() == 0)
-      return InvalidModelError("model has no subgraphs");
+    if (!subgraphs || subgraphs->size() == 0) return InvalidModelError("model has no subgraphs");
     num_subgraphs_ = subgraphs->size();
     for (uint32_t s = 0; s < subgraphs->size(); ++s) {
       const schema::SubGraph* sg = subgraphs->Get(s);
@@ -73,9 +88,9 @@ class Checker {
         if (offset <= 1 && size > 0)
           return InvalidModelError(fmt::format("buffer {} has size {} but no offset", i, size));
         if (offset > model_.size() || size > model_.size() - offset)
-          return InvalidModelError(fmt::format(
-              "buffer {} (offset {}, size {}) lies outside the {}-byte file", i, offset, size,
-              model_.size()));
+          return InvalidModelError(
+              fmt::format("buffer {} (offset {}, size {}) lies outside the {}-byte file", i, offset,
+                          size, model_.size()));
       }
     }
     return Status::Ok();
@@ -94,8 +109,8 @@ class Checker {
       if (info.version < 1)
         return InvalidModelError(fmt::format("operator code {} has version {}", i, info.version));
       if (info.builtin < 0)
-        return InvalidModelError(fmt::format("operator code {} has builtin code {}", i,
-                                             info.builtin));
+        return InvalidModelError(
+            fmt::format("operator code {} has builtin code {}", i, info.builtin));
       const auto max_known = static_cast<int32_t>(schema::BuiltinOperator::MAX);
       if (info.builtin > max_known) {
         info.known = false;
@@ -103,8 +118,8 @@ class Checker {
         warnings_.push_back(fmt::format(
             "operator code {}: builtin code {} is newer than this schema", i, info.builtin));
       } else {
-        info.name = schema::EnumNameBuiltinOperator(
-            static_cast<schema::BuiltinOperator>(info.builtin));
+        info.name =
+            schema::EnumNameBuiltinOperator(static_cast<schema::BuiltinOperator>(info.builtin));
         if (info.name.empty()) info.name = fmt::format("UNKNOWN_{}", info.builtin);
       }
       if (info.builtin == static_cast<int32_t>(schema::BuiltinOperator::CUSTOM)) {
@@ -144,11 +159,10 @@ class Checker {
     const auto* shape = tensor.shape();
     for (uint32_t i = 0; i < VecSize(shape); ++i) {
       int32_t d = shape->Get(i);
-      if (d < 0)
-        return InvalidModelError(fmt::format("{}: dimension {} is {}", label, i, d));
+      if (d < 0) return InvalidModelError(fmt::format("{}: dimension {} is {}", label, i, d));
       if (d != 0 && nonzero > std::numeric_limits<int64_t>::max() / d)
-        return InvalidModelError(fmt::format("{}: shape {} size overflows", label,
-                                             ShapeString(shape)));
+        return InvalidModelError(
+            fmt::format("{}: shape {} size overflows", label, ShapeString(shape)));
       if (d != 0) nonzero *= d;
       elements *= d;
     }
@@ -170,9 +184,9 @@ class Checker {
     Model::Bytes data = model_.BufferData(tensor.buffer());
     if (data.size > 0 && sized && !tensor.sparsity() &&
         static_cast<uint64_t>(data.size) < static_cast<uint64_t>(bytes))
-      return InvalidModelError(fmt::format(
-          "{}: constant buffer {} holds {} bytes; shape {} of {} needs {}", label,
-          tensor.buffer(), data.size, ShapeString(shape), DataTypeName(dtype), bytes));
+      return InvalidModelError(
+          fmt::format("{}: constant buffer {} holds {} bytes; shape {} of {} needs {}", label,
+                      tensor.buffer(), data.size, ShapeString(shape), DataTypeName(dtype), bytes));
     // Kernels read BOOL elements as C++ bool, for which any byte but 0 and 1 is undefined.
     if (dtype == DataType::kBool && sized) {
       const size_t n = std::min(data.size, static_cast<size_t>(bytes));
@@ -195,8 +209,8 @@ class Checker {
       return InvalidModelError(fmt::format("{}: zero points are not 8-byte aligned", label));
     if (n_scale == 0) return Status::Ok();
     if (n_zp != 0 && n_zp != n_scale)
-      return InvalidModelError(fmt::format("{}: {} scales but {} zero points", label, n_scale,
-                                           n_zp));
+      return InvalidModelError(
+          fmt::format("{}: {} scales but {} zero points", label, n_scale, n_zp));
     // Kernels divide by scales and narrow zero points to the storage type.
     for (uint32_t i = 0; i < n_scale; ++i) {
       const float scale = q.scale()->Get(i);
@@ -209,10 +223,10 @@ class Checker {
       for (uint32_t i = 0; i < n_zp; ++i) {
         const int64_t zp = q.zero_point()->Get(i);
         if (zp < zp_min || zp > zp_max)
-          return InvalidModelError(fmt::format("{}: zero point {} (index {}) is outside the {} "
-                                               "range [{}, {}]", label, zp, i,
-                                               DataTypeName(static_cast<DataType>(tensor.type())),
-                                               zp_min, zp_max));
+          return InvalidModelError(fmt::format(
+              "{}: zero point {} (index {}) is outside the {} "
+              "range [{}, {}]",
+              label, zp, i, DataTypeName(static_cast<DataType>(tensor.type())), zp_min, zp_max));
       }
     }
     const uint32_t rank = VecSize(tensor.shape());
@@ -224,24 +238,24 @@ class Checker {
       if (axis >= rank && rank == 1) {
         // TFLite Micro's person_detect carries quantized_dimension 3 on its rank-1 per-channel
         // biases; the only axis is meant (TFLM ignores the field), so read it as 0.
-        warnings_.push_back(fmt::format(
-            "{}: quantized_dimension {} is beyond rank 1 (read as 0)", label, qdim));
+        warnings_.push_back(
+            fmt::format("{}: quantized_dimension {} is beyond rank 1 (read as 0)", label, qdim));
         axis = 0;
       }
       if (axis >= rank)
-        return InvalidModelError(fmt::format("{}: quantized_dimension {} is beyond rank {}", label,
-                                             qdim, rank));
+        return InvalidModelError(
+            fmt::format("{}: quantized_dimension {} is beyond rank {}", label, qdim, rank));
       const int32_t channels = tensor.shape()->Get(axis);
       if (static_cast<int64_t>(n_scale) != channels)
-        return InvalidModelError(fmt::format(
-            "{}: {} per-channel scales for dimension {} of size {}", label, n_scale, qdim,
-            channels));
+        return InvalidModelError(
+            fmt::format("{}: {} per-channel scales for dimension {} of size {}", label, n_scale,
+                        qdim, channels));
     } else if (rank > 0 && static_cast<uint32_t>(qdim) >= rank) {
       // TensorFlow Lite rejects this; TFLite Micro ignores it. A single scale makes the
       // dimension irrelevant, so we load the model and say so.
       warnings_.push_back(fmt::format(
-          "{}: quantized_dimension {} is beyond rank {} (ignored: the tensor has one scale)",
-          label, qdim, rank));
+          "{}: quantized_dimension {} is beyond rank {} (ignored: the tensor has one scale)", label,
+          qdim, rank));
     }
     return Status::Ok();
   }
@@ -255,16 +269,19 @@ class Checker {
     if (!bw) return Status::Ok();
     const std::string label = fmt::format("subgraph {} tensor {}", s, t);
     if (bw->scales() < 0 || static_cast<uint32_t>(bw->scales()) >= num_tensors)
-      return InvalidModelError(fmt::format("{}: blockwise scales refer to tensor {}, but there "
-                                           "are {} tensors", label, bw->scales(), num_tensors));
+      return InvalidModelError(
+          fmt::format("{}: blockwise scales refer to tensor {}, but there "
+                      "are {} tensors",
+                      label, bw->scales(), num_tensors));
     if (bw->zero_points() < -1 ||
         (bw->zero_points() >= 0 && static_cast<uint32_t>(bw->zero_points()) >= num_tensors))
-      return InvalidModelError(fmt::format("{}: blockwise zero points refer to tensor {}, but "
-                                           "there are {} tensors", label, bw->zero_points(),
-                                           num_tensors));
+      return InvalidModelError(
+          fmt::format("{}: blockwise zero points refer to tensor {}, but "
+                      "there are {} tensors",
+                      label, bw->zero_points(), num_tensors));
     if (bw->block_size() <= 0)
-      return InvalidModelError(fmt::format("{}: blockwise block size is {}; expected above 0",
-                                           label, bw->block_size()));
+      return InvalidModelError(
+          fmt::format("{}: blockwise block size is {}; expected above 0", label, bw->block_size()));
     return Status::Ok();
   }
 
@@ -276,8 +293,8 @@ class Checker {
       LS_RETURN_IF_ERROR(CheckTensor(s, t, *tensor));
       LS_RETURN_IF_ERROR(CheckQuantDetails(s, t, *tensor, num_tensors));
     }
-    LS_RETURN_IF_ERROR(CheckTensorIndexList(sg.inputs(), num_tensors, false,
-                                            fmt::format("subgraph {} input", s)));
+    LS_RETURN_IF_ERROR(
+        CheckTensorIndexList(sg.inputs(), num_tensors, false, fmt::format("subgraph {} input", s)));
     LS_RETURN_IF_ERROR(CheckTensorIndexList(sg.outputs(), num_tensors, false,
                                             fmt::format("subgraph {} output", s)));
     const uint32_t num_codes = static_cast<uint32_t>(op_codes_.size());
@@ -288,8 +305,7 @@ class Checker {
       if (op->opcode_index() >= num_codes)
         return InvalidModelError(fmt::format("{}: opcode index {} out of range ({} codes)", label,
                                              op->opcode_index(), num_codes));
-      LS_RETURN_IF_ERROR(
-          CheckTensorIndexList(op->inputs(), num_tensors, true, label + ": input"));
+      LS_RETURN_IF_ERROR(CheckTensorIndexList(op->inputs(), num_tensors, true, label + ": input"));
       LS_RETURN_IF_ERROR(
           CheckTensorIndexList(op->outputs(), num_tensors, false, label + ": output"));
       LS_RETURN_IF_ERROR(
@@ -332,8 +348,8 @@ class Checker {
       const std::string label = fmt::format("signature {}", i);
       if (!sig) return InvalidModelError(label + " is null");
       if (sig->subgraph_index() >= num_subgraphs_)
-        return InvalidModelError(fmt::format("{}: subgraph {} out of range", label,
-                                             sig->subgraph_index()));
+        return InvalidModelError(
+            fmt::format("{}: subgraph {} out of range", label, sig->subgraph_index()));
       const schema::SubGraph* sg = fb_->subgraphs()->Get(sig->subgraph_index());
       const uint32_t num_tensors = VecSize(sg->tensors());
       for (const auto* maps : {sig->inputs(), sig->outputs()}) {
@@ -341,8 +357,8 @@ class Checker {
           const schema::TensorMap* m = maps->Get(j);
           if (!m) return InvalidModelError(label + ": null tensor map");
           if (m->tensor_index() >= num_tensors)
-            return InvalidModelError(fmt::format("{}: tensor {} out of range", label,
-                                                 m->tensor_index()));
+            return InvalidModelError(
+                fmt::format("{}: tensor {} out of range", label, m->tensor_index()));
         }
       }
     }
@@ -355,15 +371,16 @@ class Checker {
       const schema::Metadata* m = md->Get(i);
       if (!m) return InvalidModelError(fmt::format("metadata {} is null", i));
       if (m->buffer() >= num_buffers_)
-        return InvalidModelError(fmt::format("metadata {} refers to buffer {} out of range", i,
-                                             m->buffer()));
+        return InvalidModelError(
+            fmt::format("metadata {} refers to buffer {} out of range", i, m->buffer()));
     }
     return Status::Ok();
   }
 
   static std::string ShapeString(const flatbuffers::Vector<int32_t>* shape) {
     std::string s = "[";
-    for (uint32_t i = 0; i < VecSize(shape); ++i) s += (i ? ", " : "") + std::to_string(shape->Get(i));
+    for (uint32_t i = 0; i < VecSize(shape); ++i)
+      s += (i ? ", " : "") + std::to_string(shape->Get(i));
     return s + "]";
   }
 
@@ -391,8 +408,10 @@ size_t FlatbufferExtent(const uint8_t* data, size_t size,
     size_t lo = 8, hi = size - 1;
     while (lo < hi) {
       const size_t mid = lo + (hi - lo) / 2;
-      if (verifies(mid)) hi = mid;
-      else lo = mid + 1;
+      if (verifies(mid))
+        hi = mid;
+      else
+        lo = mid + 1;
     }
     extent = hi;
   }
@@ -423,15 +442,15 @@ Status CheckAppendedArchive(const uint8_t* data, size_t size, size_t extent) {
 Status ModelValidator::Validate(Model& model, const LoadOptions& options) {
   if (model.size_ == 0) return InvalidModelError("file is empty");
   if (model.size_ < 8)
-    return InvalidModelError(fmt::format("file is {} bytes, too small for a TFLite model",
-                                         model.size_));
+    return InvalidModelError(
+        fmt::format("file is {} bytes, too small for a TFLite model", model.size_));
   if (!schema::ModelBufferHasIdentifier(model.data_)) {
     char id[5] = {0};
     std::memcpy(id, model.data_ + 4, 4);
     for (char& c : id)
       if (c && (c < 32 || c > 126)) c = '?';
-    return InvalidModelError(fmt::format(
-        "not a TFLite model: file identifier is \"{}\", expected \"TFL3\"", id));
+    return InvalidModelError(
+        fmt::format("not a TFLite model: file identifier is \"{}\", expected \"TFL3\"", id));
   }
   if (model.size_ >= FLATBUFFERS_MAX_BUFFER_SIZE)
     return InvalidModelError("file is larger than a flatbuffer can address (2 GiB)");
@@ -441,8 +460,7 @@ Status ModelValidator::Validate(Model& model, const LoadOptions& options) {
   vopts.check_alignment = true;
   flatbuffers::Verifier verifier(model.data_, model.size_, vopts);
   if (!schema::VerifyModelBuffer(verifier))
-    return InvalidModelError(
-        "flatbuffer verification failed: the file is truncated or corrupt");
+    return InvalidModelError("flatbuffer verification failed: the file is truncated or corrupt");
   const size_t extent = FlatbufferExtent(model.data_, model.size_, vopts);
   if (extent > model.size_)
     return InvalidModelError(fmt::format(

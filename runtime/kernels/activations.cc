@@ -101,9 +101,9 @@ Status PrepareQuantizedTyped(const Node& node, ActivationOpData& d, float si, in
         si, zi, so, zo, [](float v) { return v < 0.0f ? std::expm1(v) : v; }, LutFor<T>(d));
   } else if constexpr (K == ActKind::kLeakyRelu) {
     if (!(si / so <= kMaxRescale) || !(std::fabs(si * d.alpha / so) <= kMaxRescale))
-      return InvalidModelError(fmt::format(
-          "{}: input scale {}, alpha {} and output scale {} rescale by more than {}",
-          NodeLabel(node), si, d.alpha, so, kMaxRescale));
+      return InvalidModelError(
+          fmt::format("{}: input scale {}, alpha {} and output scale {} rescale by more than {}",
+                      NodeLabel(node), si, d.alpha, so, kMaxRescale));
     d.leaky.input_zp = zi;
     d.leaky.output_zp = zo;
     // TFLite forms both ratios in float before widening them.

@@ -53,8 +53,7 @@ Status PackRhs(const Node& node, const Tensor& rhs, BatchMatMulOpData* d) {
     // rhs is [K, N] (element (k, n) at k*N + n), or [N, K] with adj_y.
     const int64_t k_stride = d->adj_y ? 1 : p.n;
     const int64_t n_stride = d->adj_y ? p.k : 1;
-    if (!d->rhs[static_cast<size_t>(b)].Pack(r + b * size, p.k, p.n, k_stride, n_stride,
-                                              nullptr))
+    if (!d->rhs[static_cast<size_t>(b)].Pack(r + b * size, p.k, p.n, k_stride, n_stride, nullptr))
       return OutOfMemoryError(fmt::format("{}: cannot allocate the packed rhs (tensor {})",
                                           NodeLabel(node), node.inputs[1]));
   }
@@ -79,13 +78,13 @@ Status PlanShapes(const Node& node, const Tensor& lhs, const Tensor& rhs, BatchM
   }
   const Shape& out = d->plan.out_shape;
   if (out.FlatSize(0, out.rank() - 2) > INT_MAX)
-    return InvalidModelError(fmt::format("{}: output {} has too many matrices", NodeLabel(node),
-                                         out.ToString()));
+    return InvalidModelError(
+        fmt::format("{}: output {} has too many matrices", NodeLabel(node), out.ToString()));
   return Status::Ok();
 }
 
-Status BatchMatMulPrepareFloat(KernelContext& ctx, Node& node, const Tensor& lhs,
-                               const Tensor& rhs, Tensor& out) {
+Status BatchMatMulPrepareFloat(KernelContext& ctx, Node& node, const Tensor& lhs, const Tensor& rhs,
+                               Tensor& out) {
   if (rhs.type != DataType::kFloat32)
     return TypeError(node, "input", 1, node.inputs[1], rhs, "FLOAT32");
   if (out.type != DataType::kFloat32)
@@ -94,8 +93,8 @@ Status BatchMatMulPrepareFloat(KernelContext& ctx, Node& node, const Tensor& lhs
   LS_RETURN_IF_ERROR(PlanShapes(node, lhs, rhs, d.get()));
   const reference::MatMulPlan& p = d->plan;
   if (d->adj_x && !d->lhs_t.Resize(static_cast<size_t>(lhs.elements())))
-    return OutOfMemoryError(fmt::format("{}: cannot allocate a transposed copy of lhs",
-                                        NodeLabel(node)));
+    return OutOfMemoryError(
+        fmt::format("{}: cannot allocate a transposed copy of lhs", NodeLabel(node)));
   if (rhs.is_constant()) {
     LS_RETURN_IF_ERROR(PackRhs(node, rhs, d.get()));
     d->rhs_packed = true;
@@ -105,10 +104,9 @@ Status BatchMatMulPrepareFloat(KernelContext& ctx, Node& node, const Tensor& lhs
   return ctx.ResizeTensor(out, out_shape);
 }
 
-Status BatchMatMulPrepareInt8(KernelContext& ctx, Node& node, const Tensor& lhs,
-                              const Tensor& rhs, Tensor& out) {
-  if (rhs.type != DataType::kInt8)
-    return TypeError(node, "input", 1, node.inputs[1], rhs, "INT8");
+Status BatchMatMulPrepareInt8(KernelContext& ctx, Node& node, const Tensor& lhs, const Tensor& rhs,
+                              Tensor& out) {
+  if (rhs.type != DataType::kInt8) return TypeError(node, "input", 1, node.inputs[1], rhs, "INT8");
   if (out.type != DataType::kInt8)
     return TypeError(node, "output", 0, node.outputs[0], out, "INT8");
   LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "lhs", node.inputs[0], lhs));

@@ -26,7 +26,8 @@ struct Value {
 Value Capture(const Tensor& t) {
   Value v{t.type, t.shape, {}};
   if (t.data && t.bytes)
-    v.bytes.assign(static_cast<const uint8_t*>(t.data), static_cast<const uint8_t*>(t.data) + t.bytes);
+    v.bytes.assign(static_cast<const uint8_t*>(t.data),
+                   static_cast<const uint8_t*>(t.data) + t.bytes);
   return v;
 }
 
@@ -41,7 +42,8 @@ Status InCallee(Status s, const Node& node, const Subgraph& sg) {
 
 Status CheckCallee(const Node& node, Subgraph* sg, const char* role, size_t inputs,
                    size_t outputs) {
-  if (!sg) return InvalidModelError(fmt::format("{}: {} subgraph does not exist", NodeLabel(node), role));
+  if (!sg)
+    return InvalidModelError(fmt::format("{}: {} subgraph does not exist", NodeLabel(node), role));
   if (sg->inputs().size() != inputs || sg->outputs().size() != outputs)
     return InvalidModelError(fmt::format(
         "{}: {} subgraph {} has {} inputs and {} outputs; expected {} and {}", NodeLabel(node),
@@ -68,8 +70,8 @@ Status Feed(const Node& node, Subgraph& sg, const std::vector<const Value*>& val
   for (size_t i = 0; i < values.size(); ++i) {
     Tensor& in = sg.tensor(sg.inputs()[i]);
     if (in.bytes != values[i]->bytes.size())
-      return InternalError(fmt::format("{}: size mismatch feeding subgraph {}", NodeLabel(node),
-                                       sg.index()));
+      return InternalError(
+          fmt::format("{}: size mismatch feeding subgraph {}", NodeLabel(node), sg.index()));
     if (in.bytes) std::memcpy(in.data, values[i]->bytes.data(), in.bytes);
   }
   return Status::Ok();
@@ -179,7 +181,8 @@ Status WhileEval(KernelContext& ctx, Node& node) {
     for (size_t i = 0; i < n; ++i) {
       const Tensor& o = body->tensor(body->outputs()[i]);
       if (o.type != state[i].type)
-        return InvalidModelError(fmt::format("{}: body output {} changed type", NodeLabel(node), i));
+        return InvalidModelError(
+            fmt::format("{}: body output {} changed type", NodeLabel(node), i));
       state[i] = Capture(o);
     }
   }
@@ -211,8 +214,8 @@ Status IfPrepare(KernelContext& ctx, Node& node) {
     const Tensor& a = branches[0]->tensor(branches[0]->outputs()[i]);
     const Tensor& b = branches[1]->tensor(branches[1]->outputs()[i]);
     if (a.type != out->type || b.type != out->type)
-      return InvalidModelError(fmt::format("{}: branch output {} type differs from the node's",
-                                           NodeLabel(node), i));
+      return InvalidModelError(
+          fmt::format("{}: branch output {} type differs from the node's", NodeLabel(node), i));
     if (a.shape == b.shape) {
       LS_RETURN_IF_ERROR(ctx.ResizeTensor(*out, a.shape));
     } else {
@@ -268,8 +271,9 @@ Status CallOnceEval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 KernelRegistration MakeWhileKernel() {
-  return {"WHILE", static_cast<int32_t>(schema::BuiltinOperator::WHILE), 1, 1, WhilePrepare,
-          WhileEval, "any"};
+  return {
+      "WHILE", static_cast<int32_t>(schema::BuiltinOperator::WHILE), 1, 1, WhilePrepare, WhileEval,
+      "any"};
 }
 
 KernelRegistration MakeIfKernel() {
@@ -277,8 +281,13 @@ KernelRegistration MakeIfKernel() {
 }
 
 KernelRegistration MakeCallOnceKernel() {
-  return {"CALL_ONCE", static_cast<int32_t>(schema::BuiltinOperator::CALL_ONCE), 1, 1,
-          CallOncePrepare, CallOnceEval, ""};
+  return {"CALL_ONCE",
+          static_cast<int32_t>(schema::BuiltinOperator::CALL_ONCE),
+          1,
+          1,
+          CallOncePrepare,
+          CallOnceEval,
+          ""};
 }
 
 }  // namespace litescope::runtime

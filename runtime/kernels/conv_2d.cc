@@ -45,8 +45,7 @@ struct ConvOpData : OpData {
   std::vector<float> zero;  // in_c zeros, the padding taps' source
 };
 
-Status PackConvWeights(const Node& node, const Tensor& filter, const Tensor* bias,
-                       ConvOpData* d) {
+Status PackConvWeights(const Node& node, const Tensor& filter, const Tensor* bias, ConvOpData* d) {
   const int k = d->geo.taps() * d->group_in_c;
   d->weights.resize(static_cast<size_t>(d->groups));
   const float* f = filter.data_as<float>();
@@ -56,9 +55,8 @@ Status PackConvWeights(const Node& node, const Tensor& filter, const Tensor* bia
     if (!d->weights[static_cast<size_t>(g)].Pack(f + first_oc * k, k, d->group_out_c,
                                                  /*k_stride=*/1, /*n_stride=*/k,
                                                  b ? b + first_oc : nullptr))
-      return OutOfMemoryError(
-          fmt::format("{}: cannot allocate the packed filter (tensor {})", NodeLabel(node),
-                      node.inputs[1]));
+      return OutOfMemoryError(fmt::format("{}: cannot allocate the packed filter (tensor {})",
+                                          NodeLabel(node), node.inputs[1]));
   }
   d->packed_filter = filter.data;
   d->packed_bias = bias ? bias->data : nullptr;
@@ -87,8 +85,8 @@ Status ConvPrepareFloat(KernelContext& ctx, Node& node, const Tensor& in, const 
   d->groups = in_c / group_in_c;
   d->group_in_c = group_in_c;
   d->group_out_c = out_c / d->groups;
-  d->dense = d->groups == 1 && g.k_h == 1 && g.k_w == 1 && g.stride_h == 1 &&
-             g.stride_w == 1 && g.pad_top == 0 && g.pad_left == 0;
+  d->dense = d->groups == 1 && g.k_h == 1 && g.k_w == 1 && g.stride_h == 1 && g.stride_w == 1 &&
+             g.pad_top == 0 && g.pad_left == 0;
   if (!d->dense) d->zero.assign(static_cast<size_t>(in_c), 0.f);
 
   // Pack constant weights now; keep the previous packing when Prepare runs again.
@@ -116,7 +114,7 @@ Status ConvPrepare(KernelContext& ctx, Node& node) {
   if (!filter.ok()) return filter.status();
   Result<Tensor*> out = RequireOutput(ctx, node, 0);
   if (!out.ok()) return out.status();
-  const Tensor* bias = ctx.input(node, 2);  // optional: absent means zeros
+  const Tensor* bias = ctx.input(node, 2);                    // optional: absent means zeros
   if (ConvIsQuantizedOrHybrid((*in)->type, (*filter)->type))  // conv_2d_quantized.cc
     return ConvPrepareQuantized(ctx, node, **in, **filter, bias, **out);
   switch ((*in)->type) {
@@ -146,8 +144,8 @@ Status ConvEvalFloat(KernelContext& ctx, Node& node, ConvOpData* d) {
     return Status::Ok();
   }
   if (d->indirection.empty() || d->indirection_input != in_data) {
-    LS_RETURN_IF_ERROR(CheckScratchSize(ctx, node, "indirection table", rows * g.taps(),
-                                        sizeof(const float*)));
+    LS_RETURN_IF_ERROR(
+        CheckScratchSize(ctx, node, "indirection table", rows * g.taps(), sizeof(const float*)));
     if (!d->indirection.Resize(static_cast<size_t>(rows * g.taps())))
       return OutOfMemoryError(fmt::format("{}: cannot allocate the {}-entry indirection table",
                                           NodeLabel(node), rows * g.taps()));
@@ -156,8 +154,8 @@ Status ConvEvalFloat(KernelContext& ctx, Node& node, ConvOpData* d) {
   }
   for (int grp = 0; grp < d->groups; ++grp) {
     const optimized::GemmInputF32 a = optimized::GemmInputF32::Indirect(
-        d->indirection.data(), g.taps(), d->group_in_c,
-        static_cast<int64_t>(grp) * d->group_in_c, d->zero.data());
+        d->indirection.data(), g.taps(), d->group_in_c, static_cast<int64_t>(grp) * d->group_in_c,
+        d->zero.data());
     optimized::GemmF32(a, static_cast<int>(rows), d->weights[static_cast<size_t>(grp)],
                        out_data + static_cast<int64_t>(grp) * d->group_out_c, out_c, d->act_min,
                        d->act_max, pool);

@@ -59,8 +59,7 @@ bool IsQuantized(DataType t) { return t == DataType::kInt8 || t == DataType::kUI
 // Chunks of at least ~256k multiply-adds per thread-pool task.
 int64_t MinRowsPerChunk(const optimized::ConvGeometry& g, int group_in_c, int out_c) {
   constexpr int64_t kMinMacsPerChunk = int64_t{1} << 18;
-  const int64_t macs = std::max<int64_t>(
-      1, static_cast<int64_t>(g.taps()) * group_in_c * out_c);
+  const int64_t macs = std::max<int64_t>(1, static_cast<int64_t>(g.taps()) * group_in_c * out_c);
   return std::max<int64_t>(1, kMinMacsPerChunk / macs);
 }
 
@@ -71,8 +70,8 @@ bool ConvIsQuantizedOrHybrid(DataType input, DataType filter) {
          (input == DataType::kFloat32 && filter == DataType::kInt8);
 }
 
-Status ConvPrepareQuantized(KernelContext& ctx, Node& node, const Tensor& in,
-                            const Tensor& filter, const Tensor* bias, Tensor& out) {
+Status ConvPrepareQuantized(KernelContext& ctx, Node& node, const Tensor& in, const Tensor& filter,
+                            const Tensor* bias, Tensor& out) {
   const bool hybrid = in.type == DataType::kFloat32;
   const bool is_16x8 = in.type == DataType::kInt16;
   if (is_16x8) {
@@ -99,14 +98,13 @@ Status ConvPrepareQuantized(KernelContext& ctx, Node& node, const Tensor& in,
   d->out_c = out_c;
 
   if (hybrid) {
-    LS_RETURN_IF_ERROR(quant_checks::CheckWeights(node, "filter", node.inputs[1], filter, 0,
-                                                  out_c, /*symmetric=*/true));
+    LS_RETURN_IF_ERROR(quant_checks::CheckWeights(node, "filter", node.inputs[1], filter, 0, out_c,
+                                                  /*symmetric=*/true));
     d->hybrid = true;
     FloatActivationRange(act, &d->act_min, &d->act_max);
     const std::vector<float>& s = filter.quant.scale;
     // TFLite takes the per-channel path (asymmetric inputs) only when the scales differ.
-    d->hybrid_asymmetric =
-        std::any_of(s.begin(), s.end(), [&](float v) { return v != s[0]; });
+    d->hybrid_asymmetric = std::any_of(s.begin(), s.end(), [&](float v) { return v != s[0]; });
     if (d->hybrid_asymmetric) {
       d->channel_scale = s;
     } else {
@@ -135,8 +133,7 @@ Status ConvPrepareQuantized(KernelContext& ctx, Node& node, const Tensor& in,
     if (in.type == DataType::kInt8 && group_in_c == in_c && filter.is_constant() &&
         (!bias || bias->is_constant())) {
       if (!d->packed.Pack(filter.data_as<int8_t>(), g.taps() * in_c, out_c,
-                          bias ? bias->data_as<int32_t>() : nullptr,
-                          d->quant.params.input_offset))
+                          bias ? bias->data_as<int32_t>() : nullptr, d->quant.params.input_offset))
         return OutOfMemoryError(fmt::format("{}: cannot allocate the packed filter (tensor {})",
                                             NodeLabel(node), node.inputs[1]));
       d->use_gemm = true;
@@ -166,8 +163,7 @@ Status ConvEvalQuantized(KernelContext& ctx, Node& node) {
       const size_t bi = static_cast<size_t>(b);
       int8_t* q = d->q_input.data() + b * image;
       if (d->hybrid_asymmetric) {
-        reference::AsymmetricQuantize(x + b * image, image, q, &d->scales[bi],
-                                      &d->zero_points[bi]);
+        reference::AsymmetricQuantize(x + b * image, image, q, &d->scales[bi], &d->zero_points[bi]);
       } else {
         d->scales[bi] = reference::SymmetricQuantize(x + b * image, image, q) * d->filter_scale;
       }

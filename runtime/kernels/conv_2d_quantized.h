@@ -16,8 +16,8 @@ namespace litescope::runtime {
 bool ConvIsQuantizedOrHybrid(DataType input, DataType filter);
 
 // Prepare and Eval of those variants; Prepare stores its own OpData on the node.
-Status ConvPrepareQuantized(KernelContext& ctx, Node& node, const Tensor& in,
-                            const Tensor& filter, const Tensor* bias, Tensor& out);
+Status ConvPrepareQuantized(KernelContext& ctx, Node& node, const Tensor& in, const Tensor& filter,
+                            const Tensor* bias, Tensor& out);
 Status ConvEvalQuantized(KernelContext& ctx, Node& node);
 
 }  // namespace litescope::runtime

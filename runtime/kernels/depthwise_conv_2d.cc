@@ -219,8 +219,8 @@ Status DepthwiseEvalQuantized(KernelContext& ctx, Node& node, DepthwiseOpData* d
   T* out_data = out.data_as<T>();
   const optimized::DepthwiseQuantizedFilter& packed = data->packed;
   ctx.thread_pool().ParallelFor(rows, min_rows, [&](int64_t begin, int64_t end) {
-    optimized::DepthwiseConvQuantizedRows(p, q, in.shape, in_data, filter.shape, packed,
-                                             out.shape, out_data, begin, end);
+    optimized::DepthwiseConvQuantizedRows(p, q, in.shape, in_data, filter.shape, packed, out.shape,
+                                          out_data, begin, end);
   });
   return Status::Ok();
 }

@@ -103,13 +103,12 @@ Status ParseOptions(const Node& node, DetectionOpData* d) {
   if (num_classes <= 0 || num_classes > kMaxElements)
     return OptionError(node, fmt::format("num_classes {} is not positive", num_classes));
   if (d->use_regular_nms && (per_class <= 0 || per_class > kMaxDetections))
-    return OptionError(node, fmt::format("detections_per_class {} is outside 1..{}", per_class,
-                                         kMaxDetections));
+    return OptionError(
+        node, fmt::format("detections_per_class {} is outside 1..{}", per_class, kMaxDetections));
   if (!(d->iou_threshold > 0.f && d->iou_threshold <= 1.f))
-    return OptionError(node, fmt::format("nms_iou_threshold {} is outside (0, 1]",
-                                         d->iou_threshold));
-  if (std::isnan(d->score_threshold))
-    return OptionError(node, "nms_score_threshold is NaN");
+    return OptionError(node,
+                       fmt::format("nms_iou_threshold {} is outside (0, 1]", d->iou_threshold));
+  if (std::isnan(d->score_threshold)) return OptionError(node, "nms_score_threshold is NaN");
   for (float s : {d->scale.y, d->scale.x, d->scale.h, d->scale.w})
     if (!std::isfinite(s) || s == 0.f)
       return OptionError(node, fmt::format("box scale {} is zero or not finite", s));
@@ -125,10 +124,9 @@ Status CheckInput(const Node& node, int slot, const Tensor& t, int rank) {
     return TypeError(node, "input", slot, node.inputs[static_cast<size_t>(slot)], t,
                      "FLOAT32 or UINT8");
   if (t.shape.rank() != rank)
-    return InvalidModelError(fmt::format("{}: input {} (tensor {}) has shape {}; expected rank {}",
-                                         NodeLabel(node), slot,
-                                         node.inputs[static_cast<size_t>(slot)],
-                                         t.shape.ToString(), rank));
+    return InvalidModelError(
+        fmt::format("{}: input {} (tensor {}) has shape {}; expected rank {}", NodeLabel(node),
+                    slot, node.inputs[static_cast<size_t>(slot)], t.shape.ToString(), rank));
   if (t.type == DataType::kUInt8)
     return quant_checks::CheckPerTensor(node, "input", node.inputs[static_cast<size_t>(slot)], t);
   return Status::Ok();
@@ -176,8 +174,8 @@ Status DetectionPrepare(KernelContext& ctx, Node& node) {
         "{}: class predictions have {} columns; num_classes is {} (expected it or one more)",
         NodeLabel(node), with_bg, d->num_classes));
   if (cls.elements() > kMaxElements || enc.elements() > kMaxElements)
-    return UnsupportedOpError(fmt::format("{}: inputs larger than {} elements",
-                                          NodeLabel(node), kMaxElements));
+    return UnsupportedOpError(
+        fmt::format("{}: inputs larger than {} elements", NodeLabel(node), kMaxElements));
 
   const size_t n = static_cast<size_t>(num_boxes);
   d->boxes.resize(n);
@@ -210,8 +208,8 @@ BoxCenterSize ReadCenterSize(const Tensor& t, size_t offset) {
   const uint8_t* p = t.data_as<uint8_t>() + offset;
   const float zp = static_cast<float>(t.quant.zero_point[0]);
   const float s = t.quant.scale[0];
-  return BoxCenterSize{Dequantize(p[0], zp, s), Dequantize(p[1], zp, s),
-                       Dequantize(p[2], zp, s), Dequantize(p[3], zp, s)};
+  return BoxCenterSize{Dequantize(p[0], zp, s), Dequantize(p[1], zp, s), Dequantize(p[2], zp, s),
+                       Dequantize(p[3], zp, s)};
 }
 
 struct Outputs {
@@ -232,9 +230,9 @@ void FastNms(DetectionOpData& d, const float* scores, int num_boxes, int with_bg
     reference::TopKIndices(row, d.num_classes, per_anchor, order);
     best[static_cast<size_t>(b)] = row[order[0]];
   }
-  reference::NonMaxSuppressionSingleClass(d.boxes.data(), best.data(), num_boxes,
-                                          d.max_detections, d.score_threshold, d.iou_threshold,
-                                          &d.selected, &d.keep, &d.order, &d.active);
+  reference::NonMaxSuppressionSingleClass(d.boxes.data(), best.data(), num_boxes, d.max_detections,
+                                          d.score_threshold, d.iou_threshold, &d.selected, &d.keep,
+                                          &d.order, &d.active);
   int written = 0;
   for (int b : d.selected) {
     const float* row = scores + static_cast<size_t>(b) * with_bg + label_offset;
@@ -267,10 +265,9 @@ void RegularNms(DetectionOpData& d, const float* scores, int num_boxes, int with
     for (int b = 0; b < num_boxes; ++b)
       class_scores[static_cast<size_t>(b)] =
           scores[static_cast<size_t>(b) * with_bg + c + label_offset];
-    reference::NonMaxSuppressionSingleClass(d.boxes.data(), class_scores.data(), num_boxes,
-                                            d.detections_per_class, d.score_threshold,
-                                            d.iou_threshold, &d.selected, &d.keep, &d.order,
-                                            &d.active);
+    reference::NonMaxSuppressionSingleClass(
+        d.boxes.data(), class_scores.data(), num_boxes, d.detections_per_class, d.score_threshold,
+        d.iou_threshold, &d.selected, &d.keep, &d.order, &d.active);
     int total = count;
     for (int b : d.selected) {
       cand_index[static_cast<size_t>(total)] = b * with_bg + c + label_offset;

@@ -93,8 +93,8 @@ inline int32_t WrappingShiftLeft(int32_t x, int shift) {
 inline int32_t MultiplyByQuantizedMultiplier(int32_t x, int32_t multiplier, int shift) {
   const int left = shift > 0 ? shift : 0;
   const int right = shift > 0 ? 0 : -shift;
-  return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(WrappingShiftLeft(x, left), multiplier),
-                             right);
+  return RoundingDivideByPOT(
+      SaturatingRoundingDoublingHighMul(WrappingShiftLeft(x, left), multiplier), right);
 }
 
 // x * M for M < 1 given as (multiplier, left_shift <= 0).
@@ -149,9 +149,13 @@ inline void QuantizedActivationRange(FusedActivation act, float scale, int32_t z
 
 // [min, max] of an integer element type as int32.
 template <typename T>
-inline int32_t TypeMin() { return static_cast<int32_t>(std::numeric_limits<T>::min()); }
+inline int32_t TypeMin() {
+  return static_cast<int32_t>(std::numeric_limits<T>::min());
+}
 template <typename T>
-inline int32_t TypeMax() { return static_cast<int32_t>(std::numeric_limits<T>::max()); }
+inline int32_t TypeMax() {
+  return static_cast<int32_t>(std::numeric_limits<T>::max());
+}
 
 // v clamped to T's range. 64-bit input: callers add a zero point to a product that may already
 // be saturated at the int32 limits.

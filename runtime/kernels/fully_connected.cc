@@ -28,8 +28,8 @@ struct FullyConnectedOpData : OpData {
   float act_min = 0.f;
   float act_max = 0.f;
   optimized::PackedMatrixF32 weights;
-  bool weights_packed = false;  // constant weights, packed in Prepare
-  bool bias_packed = false;     // constant (or absent) bias, set in Prepare
+  bool weights_packed = false;        // constant weights, packed in Prepare
+  bool bias_packed = false;           // constant (or absent) bias, set in Prepare
   const void* packed_from = nullptr;  // weights data `weights` was packed from
 };
 
@@ -42,8 +42,8 @@ Status PackFcWeights(const Node& node, const Tensor& w, const float* bias,
   return Status::Ok();
 }
 
-Status FullyConnectedPrepareFloat(KernelContext& ctx, Node& node, const Tensor& in,
-                                  const Tensor& w, const Tensor* bias, Tensor& out) {
+Status FullyConnectedPrepareFloat(KernelContext& ctx, Node& node, const Tensor& in, const Tensor& w,
+                                  const Tensor* bias, Tensor& out) {
   if (w.type != DataType::kFloat32)
     return TypeError(node, "input", 1, node.inputs[1], w, "FLOAT32");
   if (bias && bias->type != DataType::kFloat32)
@@ -73,8 +73,7 @@ Status FullyConnectedPrepareFloat(KernelContext& ctx, Node& node, const Tensor& 
   FloatActivationRange(act, &d->act_min, &d->act_max);
   if (w.is_constant()) {
     FullyConnectedOpData* old = dynamic_cast<FullyConnectedOpData*>(node.data.get());
-    if (old && old->weights_packed && old->packed_from == w.data && old->k == k &&
-        old->n == n) {
+    if (old && old->weights_packed && old->packed_from == w.data && old->k == k && old->n == n) {
       d->weights = std::move(old->weights);
       d->packed_from = w.data;
     } else {
@@ -148,7 +147,7 @@ Status FullyConnectedPrepare(KernelContext& ctx, Node& node) {
   Result<Tensor*> out = RequireOutput(ctx, node, 0);
   if (!out.ok()) return out.status();
   const Tensor* bias = ctx.input(node, 2);  // optional: absent means zeros
-  if ((*w)->type == DataType::kInt4)  // fully_connected_blockwise.cc
+  if ((*w)->type == DataType::kInt4)        // fully_connected_blockwise.cc
     return FullyConnectedPrepareBlockwise(ctx, node, **in, **w, bias, **out);
   const FullyConnectedVariant* v = FindServedType(kVariants, (*in)->type);
   if (!v) return UnservedType(node, **in);

@@ -172,9 +172,8 @@ Status FullyConnectedEvalQuantized(KernelContext& ctx, Node& node) {
     pool.ParallelFor(d->batches, min_rows, [&](int64_t begin, int64_t end) {
       reference::HybridFullyConnectedRows(d->q_input.data(), d->scales.data(),
                                           d->zero_points.data(), w.data_as<int8_t>(),
-                                          d->row_sums.data(), channel_scale, bias_data, d->k,
-                                          d->n, d->act_min, d->act_max, out.data_as<float>(),
-                                          begin, end);
+                                          d->row_sums.data(), channel_scale, bias_data, d->k, d->n,
+                                          d->act_min, d->act_max, out.data_as<float>(), begin, end);
     });
     return Status::Ok();
   }

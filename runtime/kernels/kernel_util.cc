@@ -15,8 +15,8 @@ Status ExpectArity(const Node& node, int min_inputs, int max_inputs, int outputs
   const int n_in = static_cast<int>(node.inputs.size());
   if (n_in < min_inputs || n_in > max_inputs) {
     if (min_inputs == max_inputs)
-      return InvalidModelError(fmt::format("{}: has {} inputs; expected {}", NodeLabel(node),
-                                           n_in, min_inputs));
+      return InvalidModelError(
+          fmt::format("{}: has {} inputs; expected {}", NodeLabel(node), n_in, min_inputs));
     return InvalidModelError(fmt::format("{}: has {} inputs; expected {} to {}", NodeLabel(node),
                                          n_in, min_inputs, max_inputs));
   }
@@ -38,8 +38,8 @@ Result<Tensor*> RequireOutput(KernelContext& ctx, const Node& node, int i) {
   return t;
 }
 
-Status TypeError(const Node& node, const char* role, int slot, int tensor_index,
-                 const Tensor& t, const char* expected) {
+Status TypeError(const Node& node, const char* role, int slot, int tensor_index, const Tensor& t,
+                 const char* expected) {
   return UnsupportedTypeError(fmt::format("{}: {} {} (tensor {} '{}') is {}; expected {}",
                                           NodeLabel(node), role, slot, tensor_index, t.name,
                                           DataTypeName(t.type), expected));
@@ -52,10 +52,22 @@ Status MissingParamsError(const Node& node) {
 void FloatActivationRange(FusedActivation act, float* min, float* max) {
   constexpr float kInf = std::numeric_limits<float>::infinity();
   switch (act) {
-    case FusedActivation::kRelu: *min = 0.f; *max = kInf; return;
-    case FusedActivation::kReluN1To1: *min = -1.f; *max = 1.f; return;
-    case FusedActivation::kRelu6: *min = 0.f; *max = 6.f; return;
-    default: *min = -kInf; *max = kInf; return;
+    case FusedActivation::kRelu:
+      *min = 0.f;
+      *max = kInf;
+      return;
+    case FusedActivation::kReluN1To1:
+      *min = -1.f;
+      *max = 1.f;
+      return;
+    case FusedActivation::kRelu6:
+      *min = 0.f;
+      *max = 6.f;
+      return;
+    default:
+      *min = -kInf;
+      *max = kInf;
+      return;
   }
 }
 
@@ -83,9 +95,9 @@ Status CheckScratchSize(KernelContext& ctx, const Node& node, const char* what, 
   const int64_t limit = ctx.interpreter().options().max_arena_bytes;
   if (limit <= 0 || element_bytes <= 0) return Status::Ok();
   if (elements < 0 || elements > limit / element_bytes)
-    return OutOfMemoryError(fmt::format(
-        "{}: {} of {} x {} bytes exceeds the {} MiB limit", NodeLabel(node), what, elements,
-        element_bytes, limit >> 20));
+    return OutOfMemoryError(fmt::format("{}: {} of {} x {} bytes exceeds the {} MiB limit",
+                                        NodeLabel(node), what, elements, element_bytes,
+                                        limit >> 20));
   return Status::Ok();
 }
 

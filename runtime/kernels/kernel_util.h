@@ -29,8 +29,8 @@ Result<Tensor*> RequireInput(KernelContext& ctx, const Node& node, int i);
 Result<Tensor*> RequireOutput(KernelContext& ctx, const Node& node, int i);
 
 // "node 3 (ADD): input 1 (tensor 7 'x') is INT16; expected FLOAT32"
-Status TypeError(const Node& node, const char* role, int slot, int tensor_index,
-                 const Tensor& t, const char* expected);
+Status TypeError(const Node& node, const char* role, int slot, int tensor_index, const Tensor& t,
+                 const char* expected);
 
 // The node's parsed parameters of type T (op_params.h): the error Subgraph::Build recorded
 // when parsing failed, or an InvalidArgument error when the node holds no T (a hand-built node

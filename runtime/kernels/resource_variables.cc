@@ -65,8 +65,8 @@ Status ReadVariableEval(KernelContext& ctx, Node& node) {
   if (!id.ok()) return id.status();
   const Tensor* value = ctx.interpreter().resource(*id);
   if (!value || !value->data)
-    return InvalidModelError(fmt::format("{}: variable {} is read before it is assigned",
-                                         NodeLabel(node), *id));
+    return InvalidModelError(
+        fmt::format("{}: variable {} is read before it is assigned", NodeLabel(node), *id));
   Tensor* out = ctx.output(node, 0);
   if (out->type != value->type)
     return InvalidModelError(fmt::format("{}: variable holds {} but the output is {}",
@@ -81,18 +81,33 @@ Status ReadVariableEval(KernelContext& ctx, Node& node) {
 }  // namespace
 
 KernelRegistration MakeAssignVariableKernel() {
-  return {"ASSIGN_VARIABLE", static_cast<int32_t>(schema::BuiltinOperator::ASSIGN_VARIABLE), 1, 1,
-          AssignVariablePrepare, AssignVariableEval, "any"};
+  return {"ASSIGN_VARIABLE",
+          static_cast<int32_t>(schema::BuiltinOperator::ASSIGN_VARIABLE),
+          1,
+          1,
+          AssignVariablePrepare,
+          AssignVariableEval,
+          "any"};
 }
 
 KernelRegistration MakeReadVariableKernel() {
-  return {"READ_VARIABLE", static_cast<int32_t>(schema::BuiltinOperator::READ_VARIABLE), 1, 1,
-          ReadVariablePrepare, ReadVariableEval, "any"};
+  return {"READ_VARIABLE",
+          static_cast<int32_t>(schema::BuiltinOperator::READ_VARIABLE),
+          1,
+          1,
+          ReadVariablePrepare,
+          ReadVariableEval,
+          "any"};
 }
 
 KernelRegistration MakeVarHandleKernel() {
-  return {"VAR_HANDLE", static_cast<int32_t>(schema::BuiltinOperator::VAR_HANDLE), 1, 1,
-          VarHandlePrepare, VarHandleEval, "resource"};
+  return {"VAR_HANDLE",
+          static_cast<int32_t>(schema::BuiltinOperator::VAR_HANDLE),
+          1,
+          1,
+          VarHandlePrepare,
+          VarHandleEval,
+          "resource"};
 }
 
 }  // namespace litescope::runtime

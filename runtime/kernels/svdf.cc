@@ -76,9 +76,10 @@ Status SvdfPrepare(KernelContext& ctx, Node& node) {
   if (bias && bias->elements() != d->units)
     return ShapeError(node, "bias", node.inputs[3], *bias, fmt::format("[{}]", d->units));
   if (!state.is_variable)
-    return InvalidModelError(fmt::format("{}: activation state (tensor {} '{}') is not a variable "
-                                         "tensor",
-                                         NodeLabel(node), node.inputs[4], state.name));
+    return InvalidModelError(
+        fmt::format("{}: activation state (tensor {} '{}') is not a variable "
+                    "tensor",
+                    NodeLabel(node), node.inputs[4], state.name));
   const int64_t state_elems = static_cast<int64_t>(d->batch) * d->filters * d->memory;
   if (state.elements() != state_elems)
     return ShapeError(node, "activation state", node.inputs[4], state,
@@ -88,9 +89,9 @@ Status SvdfPrepare(KernelContext& ctx, Node& node) {
 
   if (in.type == DataType::kFloat32) {
     if (wf.type != DataType::kFloat32 || wt.type != DataType::kFloat32)
-      return UnsupportedOpError(fmt::format(
-          "{}: hybrid SVDF (float input, {} weights) is not supported", NodeLabel(node),
-          DataTypeName(wf.type)));
+      return UnsupportedOpError(
+          fmt::format("{}: hybrid SVDF (float input, {} weights) is not supported", NodeLabel(node),
+                      DataTypeName(wf.type)));
     if (bias && bias->type != DataType::kFloat32)
       return TypeError(node, "input", 3, node.inputs[3], *bias, "FLOAT32");
     if (state.type != DataType::kFloat32)
@@ -101,11 +102,10 @@ Status SvdfPrepare(KernelContext& ctx, Node& node) {
   } else if (in.type == DataType::kInt8) {
     d->integer = true;
     if (state.type != DataType::kInt16)
-      return UnsupportedTypeError(fmt::format(
-          "{}: activation state (tensor {} '{}') is {}; integer SVDF needs INT16 state",
-          NodeLabel(node), node.inputs[4], state.name, DataTypeName(state.type)));
-    if (wf.type != DataType::kInt8)
-      return TypeError(node, "input", 1, node.inputs[1], wf, "INT8");
+      return UnsupportedTypeError(
+          fmt::format("{}: activation state (tensor {} '{}') is {}; integer SVDF needs INT16 state",
+                      NodeLabel(node), node.inputs[4], state.name, DataTypeName(state.type)));
+    if (wf.type != DataType::kInt8) return TypeError(node, "input", 1, node.inputs[1], wf, "INT8");
     if (wt.type != DataType::kInt16)
       return TypeError(node, "input", 2, node.inputs[2], wt, "INT16");
     if (bias && bias->type != DataType::kInt32)
@@ -113,8 +113,8 @@ Status SvdfPrepare(KernelContext& ctx, Node& node) {
     if (out.type != DataType::kInt8)
       return TypeError(node, "output", 0, node.outputs[0], out, "INT8");
     if (d->act != FusedActivation::kNone && d->act != FusedActivation::kRelu)
-      return UnsupportedOpError(fmt::format("{}: integer SVDF with activation {}",
-                                            NodeLabel(node), static_cast<int>(d->act)));
+      return UnsupportedOpError(fmt::format("{}: integer SVDF with activation {}", NodeLabel(node),
+                                            static_cast<int>(d->act)));
     LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "input", node.inputs[0], in));
     LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "weights_feature", node.inputs[1], wf));
     LS_RETURN_IF_ERROR(quant_checks::CheckPerTensor(node, "weights_time", node.inputs[2], wt));
@@ -194,9 +194,8 @@ Status SvdfEvalInteger(KernelContext& ctx, Node& node, SvdfOpData& d) {
     for (size_t f = 0; f < F; ++f) {
       int32_t acc = 0;
       for (size_t i = 0; i < I; ++i)
-        acc = fixed_point::WrappingAdd(
-            acc, static_cast<int32_t>(wf[f * I + i]) *
-                     (static_cast<int32_t>(in[b * I + i]) - d.input_zp));
+        acc = fixed_point::WrappingAdd(acc, static_cast<int32_t>(wf[f * I + i]) *
+                                                (static_cast<int32_t>(in[b * I + i]) - d.input_zp));
       acc = fixed_point::MultiplyByQuantizedMultiplier(acc, d.mult1, d.shift1);
       state[(b * F + f) * M + M - 1] = static_cast<int16_t>(Clamp<int32_t>(acc, -32768, 32767));
     }
@@ -205,8 +204,7 @@ Status SvdfEvalInteger(KernelContext& ctx, Node& node, SvdfOpData& d) {
       int64_t acc = 0;
       const int16_t* s = state + (b * F + f) * M;
       for (size_t m = 0; m < M; ++m) acc += static_cast<int32_t>(s[m]) * wt[f * M + m];
-      d.scratch[b * F + f] = static_cast<int32_t>(
-          Clamp<int64_t>(acc, INT32_MIN, INT32_MAX));
+      d.scratch[b * F + f] = static_cast<int32_t>(Clamp<int64_t>(acc, INT32_MIN, INT32_MAX));
     }
   const int32_t lo = d.act == FusedActivation::kRelu ? std::max(-128, d.output_zp) : -128;
   for (size_t b = 0; b < B; ++b)

@@ -76,9 +76,9 @@ Status ApplyOutputShape(KernelContext& ctx, const Node& node, const Tensor& shap
                                          NodeLabel(node), node.inputs[kOutputShape]));
   const Shape shape{s[0], s[1], s[2], s[3]};
   if (s[0] != in.shape.dim(0) || s[1] < 0 || s[2] < 0 || s[3] != filter.shape.dim(0))
-    return InvalidModelError(fmt::format(
-        "{}: output_shape {} does not fit input {} and filter {}", NodeLabel(node),
-        shape.ToString(), in.shape.ToString(), filter.shape.ToString()));
+    return InvalidModelError(fmt::format("{}: output_shape {} does not fit input {} and filter {}",
+                                         NodeLabel(node), shape.ToString(), in.shape.ToString(),
+                                         filter.shape.ToString()));
   reference::TransposeConvParams& p = d->params;
   int unused = 0;
   // TFLite pads as a forward convolution from the output back to the input would.
@@ -86,15 +86,15 @@ Status ApplyOutputShape(KernelContext& ctx, const Node& node, const Tensor& shap
                             &p.pad_top) ||
       !ComputeSpatialOutput(d->padding, s[2], filter.shape.dim(2), p.stride_w, 1, &unused,
                             &p.pad_left))
-    return InvalidModelError(fmt::format("{}: invalid stride {}x{}", NodeLabel(node),
-                                         p.stride_h, p.stride_w));
-  const int64_t reach_h = static_cast<int64_t>(in.shape.dim(1)) * p.stride_h + s[1] +
-                          filter.shape.dim(1);
-  const int64_t reach_w = static_cast<int64_t>(in.shape.dim(2)) * p.stride_w + s[2] +
-                          filter.shape.dim(2);
+    return InvalidModelError(
+        fmt::format("{}: invalid stride {}x{}", NodeLabel(node), p.stride_h, p.stride_w));
+  const int64_t reach_h =
+      static_cast<int64_t>(in.shape.dim(1)) * p.stride_h + s[1] + filter.shape.dim(1);
+  const int64_t reach_w =
+      static_cast<int64_t>(in.shape.dim(2)) * p.stride_w + s[2] + filter.shape.dim(2);
   if (reach_h > INT_MAX / 2 || reach_w > INT_MAX / 2)
-    return InvalidModelError(fmt::format("{}: output_shape {} is too large", NodeLabel(node),
-                                         shape.ToString()));
+    return InvalidModelError(
+        fmt::format("{}: output_shape {} is too large", NodeLabel(node), shape.ToString()));
   return ctx.ResizeTensor(out, shape);
 }
 
@@ -120,11 +120,10 @@ Status TransposeConvPrepareFloat(KernelContext& ctx, Node& node, const Tensor& s
   d->params.stride_w = (*params)->stride_w;
   const FusedActivation act = (*params)->activation;
   FloatActivationRange(act, &d->params.act_min, &d->params.act_max);
-  LS_RETURN_IF_ERROR(
-      CheckScratchSize(ctx, node, "column buffer", rows * cols, sizeof(float)));
+  LS_RETURN_IF_ERROR(CheckScratchSize(ctx, node, "column buffer", rows * cols, sizeof(float)));
   if (!d->cols.Resize(static_cast<size_t>(rows * cols)))
-    return OutOfMemoryError(fmt::format("{}: cannot allocate {} x {} column buffer",
-                                        NodeLabel(node), rows, cols));
+    return OutOfMemoryError(
+        fmt::format("{}: cannot allocate {} x {} column buffer", NodeLabel(node), rows, cols));
   if (filter.is_constant()) {
     LS_RETURN_IF_ERROR(PackTransposeConvWeights(node, filter, d.get()));
     d->packed = true;
@@ -158,8 +157,8 @@ Status TransposeConvPrepareInt8(KernelContext& ctx, Node& node, const Tensor& sh
   d->params.stride_h = (*params)->stride_h;
   d->params.stride_w = (*params)->stride_w;
   const FusedActivation act = (*params)->activation;
-  LS_RETURN_IF_ERROR(conv_quant::PrepareConvQuant(node, kInput, kFilter, in, filter, out, 0,
-                                                  out_c, act, conv_quant::ScaleProduct::kDouble,
+  LS_RETURN_IF_ERROR(conv_quant::PrepareConvQuant(node, kInput, kFilter, in, filter, out, 0, out_c,
+                                                  act, conv_quant::ScaleProduct::kDouble,
                                                   &d->quant));
   Status resized = Status::Ok();
   if (shape_tensor.is_constant()) {
@@ -223,8 +222,7 @@ void GatherRows(const reference::TransposeConvParams& p, const Shape& in_shape,
           const int nx = ox + p.pad_left - kx;
           if (nx < 0 || nx % p.stride_w != 0 || nx / p.stride_w >= in_w) continue;
           const int ix = nx / p.stride_w;
-          const float* c = cols +
-                           ((static_cast<int64_t>(b) * in_h + iy) * in_w + ix) * row_cols +
+          const float* c = cols + ((static_cast<int64_t>(b) * in_h + iy) * in_w + ix) * row_cols +
                            (static_cast<int64_t>(ky) * k_w + kx) * out_c;
           for (int ch = 0; ch < out_c; ++ch) o[ch] += c[ch];
         }
@@ -290,9 +288,8 @@ Status TransposeConvEvalInt8(KernelContext& ctx, Node& node, TransposeConvOpData
   g.pad_top = d->params.pad_top;
   g.pad_left = d->params.pad_left;
   d->scratch.resize(static_cast<size_t>(out.elements()));
-  reference::TransposeConvQuantized<int8_t>(g, in.shape.dim(3), out.shape.dim(3),
-                                            d->quant.params, in.data_as<int8_t>(),
-                                            filter.data_as<int8_t>(),
+  reference::TransposeConvQuantized<int8_t>(g, in.shape.dim(3), out.shape.dim(3), d->quant.params,
+                                            in.data_as<int8_t>(), filter.data_as<int8_t>(),
                                             bias ? bias->data_as<int32_t>() : nullptr,
                                             out.data_as<int8_t>(), d->scratch.data());
   return Status::Ok();

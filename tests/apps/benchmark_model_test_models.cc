@@ -30,12 +30,10 @@ std::vector<uint8_t> FallbackMiddleModel() {
     const char* output;
     bool uses_b;
   };
-  const Step steps[] = {{BuiltinOperator::ADD, "sum", true},
-                        {BuiltinOperator::TANH, "tanh_1", false},
-                        {BuiltinOperator::MUL, "product", true},
-                        {BuiltinOperator::TANH, "tanh_2", false},
-                        {BuiltinOperator::SUB, "difference", true},
-                        {BuiltinOperator::EXP, "output", false}};
+  const Step steps[] = {
+      {BuiltinOperator::ADD, "sum", true},        {BuiltinOperator::TANH, "tanh_1", false},
+      {BuiltinOperator::MUL, "product", true},    {BuiltinOperator::TANH, "tanh_2", false},
+      {BuiltinOperator::SUB, "difference", true}, {BuiltinOperator::EXP, "output", false}};
   for (const Step& s : steps) {
     const int out = mb.AddTensor(0, s.output, DataType::kFloat32, shape);
     std::vector<int32_t> inputs = {prev};
@@ -71,7 +69,8 @@ int main(int argc, char** argv) {
     for (const std::string& f : m.flags) flags += (flags.empty() ? "" : " ") + f;
     cases += m.name + "\t" + flags + "\t" + m.expected + "\n";
   }
-  ok = ok && WriteFile(dir + "/hostile_cases.tsv", std::vector<uint8_t>(cases.begin(), cases.end()));
+  ok =
+      ok && WriteFile(dir + "/hostile_cases.tsv", std::vector<uint8_t>(cases.begin(), cases.end()));
   if (!ok) {
     std::fprintf(stderr, "error: %s: cannot write the test models\n", dir.c_str());
     return 1;

@@ -173,8 +173,8 @@ TEST_CASE("GPU FULLY_CONNECTED matches the reference kernel, with and without bi
           "[delegates][opencl]") {
   const bool with_bias = GENERATE(true, false);
   OneOp m({2, 6});
-  const int w = m.b.AddConstTensor<float>(0, "w", ls::DataType::kFloat32, {4, 6},
-                                          Ramp(24, 0.05f, -0.5f));
+  const int w =
+      m.b.AddConstTensor<float>(0, "w", ls::DataType::kFloat32, {4, 6}, Ramp(24, 0.05f, -0.5f));
   std::vector<int32_t> extra = {w};
   if (with_bias)
     extra.push_back(
@@ -191,8 +191,8 @@ TEST_CASE("GPU FULLY_CONNECTED matches the reference kernel, with and without bi
 TEST_CASE("GPU ADD, SUB and MUL broadcast like the reference kernels", "[delegates][opencl]") {
   const Op op = GENERATE(Op::ADD, Op::SUB, Op::MUL);
   OneOp m({1, 3, 4, 2});
-  const int c = m.b.AddConstTensor<float>(0, "c", ls::DataType::kFloat32, {4, 1},
-                                          {0.5f, -1.f, 2.f, 3.f});
+  const int c =
+      m.b.AddConstTensor<float>(0, "c", ls::DataType::kFloat32, {4, 1}, {0.5f, -1.f, 2.f, 3.f});
   auto model = m.Build(op, {c}, {1, 3, 4, 2});
   CheckOnGpu(model, {Ramp(24, 0.3f, -2.f)}, 1);
 }
@@ -218,11 +218,9 @@ TEST_CASE("GPU unary ops match the reference kernels", "[delegates][opencl]") {
 TEST_CASE("GPU SOFTMAX, RESHAPE, MEAN and PAD match the reference kernels", "[delegates][opencl]") {
   SECTION("SOFTMAX") {
     OneOp m({3, 7});
-    auto model = m.Build(Op::SOFTMAX, {}, {3, 7}, Options(sc::BuiltinOptions::SoftmaxOptions,
-                                                          [](FB& b) {
-                                                            return sc::CreateSoftmaxOptions(b, 0.5f)
-                                                                .Union();
-                                                          }));
+    auto model = m.Build(Op::SOFTMAX, {}, {3, 7},
+                         Options(sc::BuiltinOptions::SoftmaxOptions,
+                                 [](FB& b) { return sc::CreateSoftmaxOptions(b, 0.5f).Union(); }));
     CheckOnGpu(model, {Ramp(21, 0.9f, -5.f)}, 1);
   }
   SECTION("RESHAPE") {
@@ -235,17 +233,16 @@ TEST_CASE("GPU SOFTMAX, RESHAPE, MEAN and PAD match the reference kernels", "[de
     const bool keep = GENERATE(true, false);
     OneOp m({1, 4, 5, 3});
     const int axes = m.b.AddConstTensor<int32_t>(0, "a", ls::DataType::kInt32, {2}, {1, 2});
-    auto model = m.Build(Op::MEAN, {axes}, keep ? std::vector<int32_t>{1, 1, 1, 3}
-                                                : std::vector<int32_t>{1, 3},
-                         Options(sc::BuiltinOptions::ReducerOptions, [=](FB& b) {
-                           return sc::CreateReducerOptions(b, keep).Union();
-                         }));
+    auto model = m.Build(Op::MEAN, {axes},
+                         keep ? std::vector<int32_t>{1, 1, 1, 3} : std::vector<int32_t>{1, 3},
+                         Options(sc::BuiltinOptions::ReducerOptions,
+                                 [=](FB& b) { return sc::CreateReducerOptions(b, keep).Union(); }));
     CheckOnGpu(model, {Ramp(60, 0.3f, -1.f)}, 1);
   }
   SECTION("PAD") {
     OneOp m({1, 3, 3, 2});
-    const int pads = m.b.AddConstTensor<int32_t>(0, "p", ls::DataType::kInt32, {4, 2},
-                                                 {0, 0, 1, 2, 0, 1, 1, 0});
+    const int pads =
+        m.b.AddConstTensor<int32_t>(0, "p", ls::DataType::kInt32, {4, 2}, {0, 0, 1, 2, 0, 1, 1, 0});
     auto model = m.Build(Op::PAD, {pads}, {1, 6, 4, 3});
     CheckOnGpu(model, {Ramp(18, 0.5f, -1.f)}, 1);
   }
@@ -254,8 +251,8 @@ TEST_CASE("GPU SOFTMAX, RESHAPE, MEAN and PAD match the reference kernels", "[de
 TEST_CASE("GPU CONCATENATION of a run-time and a constant input matches the reference",
           "[delegates][opencl]") {
   OneOp m({2, 3, 2});
-  const int c = m.b.AddConstTensor<float>(0, "c", ls::DataType::kFloat32, {2, 1, 2},
-                                          {9.f, 8.f, 7.f, 6.f});
+  const int c =
+      m.b.AddConstTensor<float>(0, "c", ls::DataType::kFloat32, {2, 1, 2}, {9.f, 8.f, 7.f, 6.f});
   auto model = m.Build(Op::CONCATENATION, {c}, {2, 4, 2},
                        Options(sc::BuiltinOptions::ConcatenationOptions, [](FB& b) {
                          return sc::CreateConcatenationOptions(b, 1, Act::RELU).Union();

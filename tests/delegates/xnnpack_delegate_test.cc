@@ -46,10 +46,10 @@ ls::OptionsFn ConvOptions(sc::Padding padding, int stride, Act act) {
 
 ls::OptionsFn DepthwiseOptions(int multiplier) {
   return [=](flatbuffers::FlatBufferBuilder& b) {
-    return std::make_pair(sc::BuiltinOptions::DepthwiseConv2DOptions,
-                          sc::CreateDepthwiseConv2DOptions(b, sc::Padding::SAME, 1, 1, multiplier,
-                                                           Act::RELU6)
-                              .Union());
+    return std::make_pair(
+        sc::BuiltinOptions::DepthwiseConv2DOptions,
+        sc::CreateDepthwiseConv2DOptions(b, sc::Padding::SAME, 1, 1, multiplier, Act::RELU6)
+            .Union());
   };
 }
 
@@ -127,8 +127,8 @@ SplitModel BuildSplitModel() {
   const int in = b.AddTensor(0, "in", ls::DataType::kFloat32, {1, 8, 8, 3});
   const int w = b.AddConstTensor<float>(0, "w", ls::DataType::kFloat32, {4, 3, 3, 3},
                                         Ramp(4 * 27, 0.02f, -0.2f));
-  const int bias = b.AddConstTensor<float>(0, "b", ls::DataType::kFloat32, {4},
-                                           {0.1f, -0.2f, 0.05f, 0.f});
+  const int bias =
+      b.AddConstTensor<float>(0, "b", ls::DataType::kFloat32, {4}, {0.1f, -0.2f, 0.05f, 0.f});
   m.conv_out = b.AddTensor(0, "conv", ls::DataType::kFloat32, {1, 8, 8, 4});
   b.AddOperator(0, sc::BuiltinOperator::CONV_2D, {in, w, bias}, {m.conv_out},
                 ConvOptions(sc::Padding::SAME, 1, Act::RELU));
@@ -136,13 +136,13 @@ SplitModel BuildSplitModel() {
   b.AddOperator(0, sc::BuiltinOperator::TANH, {m.conv_out}, {m.tanh_out});
   const int dw_w = b.AddConstTensor<float>(0, "dw_w", ls::DataType::kFloat32, {1, 3, 3, 4},
                                            Ramp(36, 0.05f, -0.4f));
-  const int dw_b = b.AddConstTensor<float>(0, "dw_b", ls::DataType::kFloat32, {4},
-                                           {0.f, 0.1f, 0.2f, 0.3f});
+  const int dw_b =
+      b.AddConstTensor<float>(0, "dw_b", ls::DataType::kFloat32, {4}, {0.f, 0.1f, 0.2f, 0.3f});
   m.dw_out = b.AddTensor(0, "dw", ls::DataType::kFloat32, {1, 8, 8, 4});
   b.AddOperator(0, sc::BuiltinOperator::DEPTHWISE_CONV_2D, {m.tanh_out, dw_w, dw_b}, {m.dw_out},
                 DepthwiseOptions(1));
-  const int c = b.AddConstTensor<float>(0, "c", ls::DataType::kFloat32, {4},
-                                        {1.f, -1.f, 0.5f, 2.f});
+  const int c =
+      b.AddConstTensor<float>(0, "c", ls::DataType::kFloat32, {4}, {1.f, -1.f, 0.5f, 2.f});
   m.add_out = b.AddTensor(0, "add", ls::DataType::kFloat32, {1, 8, 8, 4});
   b.AddOperator(0, sc::BuiltinOperator::ADD, {m.dw_out, c}, {m.add_out}, AddOptions());
   const int axes = b.AddConstTensor<int32_t>(0, "axes", ls::DataType::kInt32, {2}, {1, 2});
@@ -211,8 +211,9 @@ TEST_CASE("XnnpackDelegate splits around an unsupported op and matches the refer
   SECTION("the placement summary speaks TFLite's words and names the fallback") {
     const std::vector<std::string> lines = ld::FormatPlacementSummary(*xnn.interp, "XNNPACK");
     REQUIRE(lines.size() == 3);
-    CHECK(lines[0] == "Replacing 4 out of 5 node(s) with delegate (XNNPACK), yielding 2 "
-                      "partitions for the whole graph.");
+    CHECK(lines[0] ==
+          "Replacing 4 out of 5 node(s) with delegate (XNNPACK), yielding 2 "
+          "partitions for the whole graph.");
     CHECK(lines[1] == "1 node(s) fell back to the CPU:");
     CHECK(lines[2].rfind("  TANH x1 (unsupported_op): XNNPACK: node 1 (TANH): ", 0) == 0);
     CHECK(ld::FormatFallbackNodes(*xnn.interp).size() == 1);
@@ -277,7 +278,8 @@ TEST_CASE("XnnpackDelegate runs float32 graphs in fp16 with force_fp16", "[deleg
   std::memcpy((*interp)->input(0)->data, input.data(), input.size() * sizeof(float));
   REQUIRE((*interp)->Invoke().ok());
   const float* got = (*interp)->output(0)->data_as<float>();
-  for (size_t i = 0; i < want.size(); ++i) CHECK(got[i] == Approx(want[i]).margin(2e-2).epsilon(1e-2));
+  for (size_t i = 0; i < want.size(); ++i)
+    CHECK(got[i] == Approx(want[i]).margin(2e-2).epsilon(1e-2));
 
   SECTION("ops without an fp16 path stay on the CPU with the reason") {
     ls::ModelBuilder b;
@@ -360,8 +362,8 @@ TEST_CASE("XnnpackDelegate says why it rejects a node", "[delegates][xnnpack]") 
     CHECK(r.message == "XNNPACK: node 0 (CONV_2D): filter tensor 1 is not a constant");
   }
   SECTION("CONV_2D with a fused TANH") {
-    const int w = b.AddConstTensor<float>(0, "w", ls::DataType::kFloat32, {2, 1, 1, 2},
-                                          {1.f, 0.f, 0.f, 1.f});
+    const int w =
+        b.AddConstTensor<float>(0, "w", ls::DataType::kFloat32, {2, 1, 1, 2}, {1.f, 0.f, 0.f, 1.f});
     const int out = b.AddTensor(0, "out", ls::DataType::kFloat32, {1, 4, 4, 2});
     b.AddOperator(0, sc::BuiltinOperator::CONV_2D, {in, w, -1}, {out},
                   ConvOptions(sc::Padding::SAME, 1, Act::TANH));
@@ -405,8 +407,9 @@ TEST_CASE("XnnpackDelegate says why it rejects a node", "[delegates][xnnpack]") 
     b.AddOperator(0, sc::BuiltinOperator::RELU, {x}, {out});
     const ls::SupportResult r = check(b, 0);
     CHECK(r.code == ls::SupportCode::kInputType);
-    CHECK(r.message == "XNNPACK: node 0 (RELU): input tensor 1 is INT16; XNNPACK takes FLOAT32, "
-                       "INT8 or UINT8 here");
+    CHECK(r.message ==
+          "XNNPACK: node 0 (RELU): input tensor 1 is INT16; XNNPACK takes FLOAT32, "
+          "INT8 or UINT8 here");
   }
   SECTION("an op missing from the 2022 snapshot, and a custom op") {
     const int t = b.AddTensor(0, "t", ls::DataType::kFloat32, {1, 4, 4, 2});
@@ -423,15 +426,14 @@ TEST_CASE("XnnpackDelegate says why it rejects a node", "[delegates][xnnpack]") 
                                                   {1, 4 * stride, 4 * stride, 2});
       const int w = b.AddConstTensor<float>(0, "w", ls::DataType::kFloat32, {2, k, k, 2},
                                             std::vector<float>(static_cast<size_t>(4 * k * k)));
-      const int out =
-          b.AddTensor(0, "out", ls::DataType::kFloat32, {1, 4 * stride, 4 * stride, 2});
-      b.AddOperator(0, sc::BuiltinOperator::TRANSPOSE_CONV, {shape, w, in}, {out},
-                    [stride](flatbuffers::FlatBufferBuilder& fb) {
-                      return std::make_pair(sc::BuiltinOptions::TransposeConvOptions,
-                                            sc::CreateTransposeConvOptions(
-                                                fb, sc::Padding::SAME, stride, stride)
-                                                .Union());
-                    });
+      const int out = b.AddTensor(0, "out", ls::DataType::kFloat32, {1, 4 * stride, 4 * stride, 2});
+      b.AddOperator(
+          0, sc::BuiltinOperator::TRANSPOSE_CONV, {shape, w, in}, {out},
+          [stride](flatbuffers::FlatBufferBuilder& fb) {
+            return std::make_pair(
+                sc::BuiltinOptions::TransposeConvOptions,
+                sc::CreateTransposeConvOptions(fb, sc::Padding::SAME, stride, stride).Union());
+          });
     };
     tconv(3, 2);
     tconv(1, 2);
@@ -467,13 +469,14 @@ TEST_CASE("XnnpackDelegate runs per-channel INT8 convolution and fully connected
   wq.scale = {0.01f, 0.02f, 0.015f, 0.03f};
   wq.zero_point = {0, 0, 0, 0};
   std::vector<int8_t> wv(4 * 27);
-  for (size_t i = 0; i < wv.size(); ++i) wv[i] = static_cast<int8_t>(static_cast<int>(i * 37 % 255) - 127);
+  for (size_t i = 0; i < wv.size(); ++i)
+    wv[i] = static_cast<int8_t>(static_cast<int>(i * 37 % 255) - 127);
   const int w = b.AddConstTensor<int8_t>(0, "w", ls::DataType::kInt8, {4, 3, 3, 3}, wv, wq);
   ls::QuantParams bq;
   for (float s : wq.scale) bq.scale.push_back(s * 0.05f);
   bq.zero_point = {0, 0, 0, 0};
-  const int bias = b.AddConstTensor<int32_t>(0, "b", ls::DataType::kInt32, {4},
-                                             {100, -200, 50, 0}, bq);
+  const int bias =
+      b.AddConstTensor<int32_t>(0, "b", ls::DataType::kInt32, {4}, {100, -200, 50, 0}, bq);
   const int conv = b.AddTensor(0, "conv", ls::DataType::kInt8, {1, 6, 6, 4}, quant(0.1f, 2));
   b.AddOperator(0, sc::BuiltinOperator::CONV_2D, {in, w, bias}, {conv},
                 ConvOptions(sc::Padding::SAME, 1, Act::RELU), 3);
@@ -484,7 +487,8 @@ TEST_CASE("XnnpackDelegate runs per-channel INT8 convolution and fully connected
   fq.scale = {0.004f, 0.006f, 0.005f};
   fq.zero_point = {0, 0, 0};
   std::vector<int8_t> fv(3 * 144);
-  for (size_t i = 0; i < fv.size(); ++i) fv[i] = static_cast<int8_t>(static_cast<int>(i * 53 % 251) - 125);
+  for (size_t i = 0; i < fv.size(); ++i)
+    fv[i] = static_cast<int8_t>(static_cast<int>(i * 53 % 251) - 125);
   const int fw = b.AddConstTensor<int8_t>(0, "fw", ls::DataType::kInt8, {3, 144}, fv, fq);
   const int out = b.AddTensor(0, "out", ls::DataType::kInt8, {1, 3}, quant(0.5f, -10));
   b.AddOperator(0, sc::BuiltinOperator::FULLY_CONNECTED, {flat, fw, -1}, {out},
@@ -500,7 +504,8 @@ TEST_CASE("XnnpackDelegate runs per-channel INT8 convolution and fully connected
   REQUIRE(xnn.graph().partitions().size() == 1);
   CHECK(xnn.graph().partitions()[0].nodes.size() == 3);
   std::vector<int8_t> input(108);
-  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<int8_t>(static_cast<int>(i * 29 % 200) - 100);
+  for (size_t i = 0; i < input.size(); ++i)
+    input[i] = static_cast<int8_t>(static_cast<int>(i * 29 % 200) - 100);
   auto run = [&](ls::Interpreter& interp, std::vector<int8_t>* conv_out) {
     REQUIRE(interp.AllocateTensors().ok());
     std::memcpy(interp.input(0)->data, input.data(), input.size());

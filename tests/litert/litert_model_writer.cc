@@ -19,8 +19,7 @@ litescope::Status Write(const std::string& mode, const std::string& in, const st
       const int n = static_cast<int>(editor->model().subgraphs[s]->tensors.size());
       for (int t = 0; t < n; ++t) {  // tensors added by the conversion come after n
         const edit::TensorT* tensor = editor->tensor(s, t);
-        if (tensor->type != edit::TensorType::FLOAT32 || editor->TensorData(s, t).empty())
-          continue;
+        if (tensor->type != edit::TensorType::FLOAT32 || editor->TensorData(s, t).empty()) continue;
         auto half = editor->ConvertConstantToFloat16(s, t);
         if (!half.ok()) return half.status();
       }

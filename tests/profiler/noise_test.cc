@@ -57,8 +57,8 @@ TEST_CASE("AnalyzeNoise finds two modes and a skewed mean", "[profiler][noise]")
 TEST_CASE("AnalyzeNoise counts Tukey outliers", "[profiler][noise]") {
   std::vector<double> us(100, 100.0);
   for (int i = 0; i < 100; ++i) us[static_cast<size_t>(i)] += i % 10;  // 100..109
-  us[3] = 500;  // 1 slow outlier
-  us[4] = 1;    // 1 fast outlier
+  us[3] = 500;                                                         // 1 slow outlier
+  us[4] = 1;                                                           // 1 fast outlier
   const lp::NoiseStats n = lp::AnalyzeNoise(FromUs(us));
   CHECK(n.outliers_high == 1);
   CHECK(n.outliers_low == 1);

@@ -88,11 +88,16 @@ TEST_CASE("BenchmarkToJson records where every node runs", "[reports][json]") {
   }
   SECTION("a fallback between two partitions") {
     r.placement.delegates = {"XNNPACK"};
-    r.placement.nodes = {
-        {0, 0, "ADD", "XNNPACK", 0, "supported", "", {}},
-        {0, 1, "TANH", "cpu", -1, "unsupported_op", "XNNPACK: node 1 (TANH): no",
-         {{"XNNPACK", "unsupported_op", "XNNPACK: node 1 (TANH): no"}}},
-        {0, 2, "MUL", "XNNPACK", 1, "supported", "", {}}};
+    r.placement.nodes = {{0, 0, "ADD", "XNNPACK", 0, "supported", "", {}},
+                         {0,
+                          1,
+                          "TANH",
+                          "cpu",
+                          -1,
+                          "unsupported_op",
+                          "XNNPACK: node 1 (TANH): no",
+                          {{"XNNPACK", "unsupported_op", "XNNPACK: node 1 (TANH): no"}}},
+                         {0, 2, "MUL", "XNNPACK", 1, "supported", "", {}}};
     r.placement.partitions = {{0, 0, "XNNPACK", {0}}, {0, 1, "XNNPACK", {2}}};
     const nlohmann::json p = lrep::BenchmarkToJson(r)["execution"]["placement"];
     CHECK(p["delegates"] == nlohmann::json({"XNNPACK"}));
@@ -106,10 +111,9 @@ TEST_CASE("BenchmarkToJson records where every node runs", "[reports][json]") {
                                   {"reason", "XNNPACK: node 1 (TANH): no"}}}));
     CHECK(p["nodes"][0]["refusals"].empty());
     CHECK(p["nodes"][2]["partition"] == 1);
-    CHECK(p["partitions"][1] == nlohmann::json({{"subgraph_index", 0},
-                                                {"partition", 1},
-                                                {"backend", "XNNPACK"},
-                                                {"nodes", {2}}}));
+    CHECK(p["partitions"][1] ==
+          nlohmann::json(
+              {{"subgraph_index", 0}, {"partition", 1}, {"backend", "XNNPACK"}, {"nodes", {2}}}));
   }
 }
 

@@ -124,7 +124,8 @@ TEST_CASE("A delegate takes supported nodes and the CPU runs the rest", "[runtim
   // in -> INC -> INC -> DOUBLE -> INC -> out : partitions {0,1} and {3}, node 2 on the CPU.
   ls::ModelBuilder b;
   int t[5];
-  for (int i = 0; i < 5; ++i) t[i] = b.AddTensor(0, "t" + std::to_string(i), ls::DataType::kFloat32, {3});
+  for (int i = 0; i < 5; ++i)
+    t[i] = b.AddTensor(0, "t" + std::to_string(i), ls::DataType::kFloat32, {3});
   b.AddCustomOperator(0, "INC", {t[0]}, {t[1]});
   b.AddCustomOperator(0, "INC", {t[1]}, {t[2]});
   b.AddCustomOperator(0, "DOUBLE", {t[2]}, {t[3]});
@@ -163,7 +164,7 @@ TEST_CASE("A delegate takes supported nodes and the CPU runs the rest", "[runtim
   in[2] = -5;
   REQUIRE((*interp)->Invoke().ok());
   const float* out = (*interp)->output(0)->data_as<float>();
-  CHECK(out[0] == 5);   // ((0 + 2) * 2) + 1
+  CHECK(out[0] == 5);  // ((0 + 2) * 2) + 1
   CHECK(out[1] == 7);
   CHECK(out[2] == -5);
 }
@@ -210,7 +211,8 @@ TEST_CASE("Delegates applied in turn see only the nodes still on the CPU", "[run
   // then sees 1 and 2 only and takes 1; NEG stays on the CPU, refused by both.
   ls::ModelBuilder b;
   int t[5];
-  for (int i = 0; i < 5; ++i) t[i] = b.AddTensor(0, "t" + std::to_string(i), ls::DataType::kFloat32, {2});
+  for (int i = 0; i < 5; ++i)
+    t[i] = b.AddTensor(0, "t" + std::to_string(i), ls::DataType::kFloat32, {2});
   b.AddCustomOperator(0, "INC", {t[0]}, {t[1]});
   b.AddCustomOperator(0, "DOUBLE", {t[1]}, {t[2]});
   b.AddCustomOperator(0, "NEG", {t[2]}, {t[3]});

@@ -26,7 +26,8 @@ Status TimesTwoPrepare(ls::KernelContext& ctx, ls::Node& node) {
 Status TimesTwoEval(ls::KernelContext& ctx, ls::Node& node) {
   const ls::Tensor* in = ctx.input(node, 0);
   ls::Tensor* out = ctx.output(node, 0);
-  for (int64_t i = 0; i < in->elements(); ++i) out->data_as<float>()[i] = in->data_as<float>()[i] * 2;
+  for (int64_t i = 0; i < in->elements(); ++i)
+    out->data_as<float>()[i] = in->data_as<float>()[i] * 2;
   return Status::Ok();
 }
 

@@ -107,8 +107,8 @@ void CheckSameSemantics(const Model& a, const Model& b) {
     const schema::SignatureDef& gb = *fb.signature_defs()->Get(i);
     CHECK(str(ga.signature_key()) == str(gb.signature_key()));
     CHECK(ga.subgraph_index() == gb.subgraph_index());
-    for (auto maps : {std::make_pair(ga.inputs(), gb.inputs()),
-                      std::make_pair(ga.outputs(), gb.outputs())}) {
+    for (auto maps :
+         {std::make_pair(ga.inputs(), gb.inputs()), std::make_pair(ga.outputs(), gb.outputs())}) {
       REQUIRE((maps.first ? maps.first->size() : 0) == (maps.second ? maps.second->size() : 0));
       for (uint32_t k = 0; maps.first && k < maps.first->size(); ++k) {
         CHECK(str(maps.first->Get(k)->name()) == str(maps.second->Get(k)->name()));
@@ -194,8 +194,8 @@ RoundTrip CheckRoundTrip(const std::vector<uint8_t>& bytes, const std::string& n
   auto out_b = RunOnRandomInputs(*copy, 7);
   CHECK(out_a.ok() == out_b.ok());
   if (!out_a.ok() || !out_b.ok()) {
-    if (not_run_reason) *not_run_reason = out_a.ok() ? out_b.status().message()
-                                                     : out_a.status().message();
+    if (not_run_reason)
+      *not_run_reason = out_a.ok() ? out_b.status().message() : out_a.status().message();
     return RoundTrip::kLoadOnly;
   }
   CHECK(*out_a == *out_b);  // bitwise
@@ -234,9 +234,9 @@ std::vector<uint8_t> BuildConvModel() {
   const int out = b.AddTensor(0, "output", DataType::kFloat32, {1, 4, 4, 8});
   b.AddOperator(0, schema::BuiltinOperator::CONV_2D, {in, wt, bt}, {out},
                 [](flatbuffers::FlatBufferBuilder& fbb) {
-                  return std::make_pair(schema::BuiltinOptions::Conv2DOptions,
-                                        schema::CreateConv2DOptions(fbb, schema::Padding::SAME, 1,
-                                                                    1).Union());
+                  return std::make_pair(
+                      schema::BuiltinOptions::Conv2DOptions,
+                      schema::CreateConv2DOptions(fbb, schema::Padding::SAME, 1, 1).Union());
                 });
   b.SetInputs(0, {in});
   b.SetOutputs(0, {out});

@@ -20,29 +20,29 @@ using litescope::Result;
 using litescope::runtime::ArithmeticParams;
 using litescope::runtime::BatchMatMulParams;
 using litescope::runtime::BlockSizeParams;
-using litescope::runtime::LeakyReluParams;
-using litescope::runtime::MirrorPadMode;
-using litescope::runtime::MirrorPadParams;
-using litescope::runtime::PackParams;
-using litescope::runtime::ReshapeParams;
-using litescope::runtime::SoftmaxParams;
-using litescope::runtime::SplitParams;
-using litescope::runtime::SqueezeParams;
-using litescope::runtime::StridedSliceMaskParams;
-using litescope::runtime::VarHandleParams;
-using litescope::runtime::WhileParams;
 using litescope::runtime::Conv2DParams;
 using litescope::runtime::DataType;
 using litescope::runtime::DepthwiseConv2DParams;
 using litescope::runtime::FullyConnectedParams;
 using litescope::runtime::FullyConnectedWeightsFormat;
 using litescope::runtime::FusedActivation;
+using litescope::runtime::LeakyReluParams;
+using litescope::runtime::MirrorPadMode;
+using litescope::runtime::MirrorPadParams;
 using litescope::runtime::Node;
 using litescope::runtime::OpParams;
+using litescope::runtime::PackParams;
 using litescope::runtime::Padding;
 using litescope::runtime::ParseOpParams;
 using litescope::runtime::Pool2DParams;
+using litescope::runtime::ReshapeParams;
+using litescope::runtime::SoftmaxParams;
+using litescope::runtime::SplitParams;
+using litescope::runtime::SqueezeParams;
+using litescope::runtime::StridedSliceMaskParams;
 using litescope::runtime::TransposeConvParams;
+using litescope::runtime::VarHandleParams;
+using litescope::runtime::WhileParams;
 
 // One serialized operator (a flatbuffer whose root is the Operator table) and a node over it.
 struct OperatorFixture {
@@ -258,11 +258,11 @@ TEST_CASE("ParseOpParams decodes elementwise, shape and control-flow options",
     CHECK(p.new_shape == std::vector<int32_t>{2, -1});
   }
   SECTION("STRIDED_SLICE") {
-    OperatorFixture f = MakeOperator(
-        schema::BuiltinOperator::STRIDED_SLICE, schema::BuiltinOptions::StridedSliceOptions,
-        [](fb::FlatBufferBuilder& b) {
-          return schema::CreateStridedSliceOptions(b, 1, 2, 0, 0, 4, true);
-        });
+    OperatorFixture f =
+        MakeOperator(schema::BuiltinOperator::STRIDED_SLICE,
+                     schema::BuiltinOptions::StridedSliceOptions, [](fb::FlatBufferBuilder& b) {
+                       return schema::CreateStridedSliceOptions(b, 1, 2, 0, 0, 4, true);
+                     });
     Result<OpParams> r = ParseOpParams(f.node);
     REQUIRE(r.ok());
     const StridedSliceMaskParams& p = std::get<StridedSliceMaskParams>(*r);
@@ -272,19 +272,19 @@ TEST_CASE("ParseOpParams decodes elementwise, shape and control-flow options",
     CHECK(p.offset);
   }
   SECTION("MIRROR_PAD") {
-    OperatorFixture f = MakeOperator(
-        schema::BuiltinOperator::MIRROR_PAD, schema::BuiltinOptions::MirrorPadOptions,
-        [](fb::FlatBufferBuilder& b) {
-          return schema::CreateMirrorPadOptions(b, schema::MirrorPadMode::SYMMETRIC);
-        });
+    OperatorFixture f =
+        MakeOperator(schema::BuiltinOperator::MIRROR_PAD, schema::BuiltinOptions::MirrorPadOptions,
+                     [](fb::FlatBufferBuilder& b) {
+                       return schema::CreateMirrorPadOptions(b, schema::MirrorPadMode::SYMMETRIC);
+                     });
     Result<OpParams> r = ParseOpParams(f.node);
     REQUIRE(r.ok());
     CHECK(std::get<MirrorPadParams>(*r).mode == MirrorPadMode::kSymmetric);
   }
   SECTION("WHILE") {
-    OperatorFixture f = MakeOperator(
-        schema::BuiltinOperator::WHILE, schema::BuiltinOptions::WhileOptions,
-        [](fb::FlatBufferBuilder& b) { return schema::CreateWhileOptions(b, 1, 2); });
+    OperatorFixture f =
+        MakeOperator(schema::BuiltinOperator::WHILE, schema::BuiltinOptions::WhileOptions,
+                     [](fb::FlatBufferBuilder& b) { return schema::CreateWhileOptions(b, 1, 2); });
     Result<OpParams> r = ParseOpParams(f.node);
     REQUIRE(r.ok());
     CHECK(std::get<WhileParams>(*r).cond_subgraph == 1);
@@ -353,9 +353,9 @@ TEST_CASE("ParseOpParams gives the kernels' defaults for the other families",
     CHECK(std::get<WhileParams>(*r).defaulted);
   }
   SECTION("SPLIT with SPLIT_V's options counts as absent") {
-    OperatorFixture f = MakeOperator(
-        schema::BuiltinOperator::SPLIT, schema::BuiltinOptions::SplitVOptions,
-        [](fb::FlatBufferBuilder& b) { return schema::CreateSplitVOptions(b, 3); });
+    OperatorFixture f =
+        MakeOperator(schema::BuiltinOperator::SPLIT, schema::BuiltinOptions::SplitVOptions,
+                     [](fb::FlatBufferBuilder& b) { return schema::CreateSplitVOptions(b, 3); });
     Result<OpParams> r = ParseOpParams(f.node);
     REQUIRE(r.ok());
     CHECK(std::get<SplitParams>(*r).defaulted);
@@ -375,11 +375,11 @@ TEST_CASE("ParseOpParams rejects a MIRROR_PAD mode the schema does not define",
 TEST_CASE("ParseOpParams carries an elementwise op's fused activation unchecked",
           "[runtime][op_params]") {
   // The arithmetic kernels have always ignored a code they do not know.
-  OperatorFixture f = MakeOperator(
-      schema::BuiltinOperator::MUL, schema::BuiltinOptions::MulOptions,
-      [](fb::FlatBufferBuilder& b) {
-        return schema::CreateMulOptions(b, static_cast<schema::ActivationFunctionType>(9));
-      });
+  OperatorFixture f = MakeOperator(schema::BuiltinOperator::MUL, schema::BuiltinOptions::MulOptions,
+                                   [](fb::FlatBufferBuilder& b) {
+                                     return schema::CreateMulOptions(
+                                         b, static_cast<schema::ActivationFunctionType>(9));
+                                   });
   Result<OpParams> r = ParseOpParams(f.node);
   REQUIRE(r.ok());
   CHECK(static_cast<int>(std::get<ArithmeticParams>(*r).activation) == 9);

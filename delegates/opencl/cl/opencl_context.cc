@@ -17,8 +17,7 @@ Result<std::shared_ptr<OpenclContext>> OpenclContext::Create(const std::string& 
   cl_int err = CL_SUCCESS;
   c->context_ = clCreateContext(props, 1, &c->device_.device, nullptr, nullptr, &err);
   if (!c->context_ || err != CL_SUCCESS) return ClError("clCreateContext", err);
-  c->queue_ =
-      clCreateCommandQueue(c->context_, c->device_.device, CL_QUEUE_PROFILING_ENABLE, &err);
+  c->queue_ = clCreateCommandQueue(c->context_, c->device_.device, CL_QUEUE_PROFILING_ENABLE, &err);
   if (!c->queue_ || err != CL_SUCCESS) return ClError("clCreateCommandQueue", err);
   LS_RETURN_IF_ERROR(c->MeasureClockOffset());
   return c;

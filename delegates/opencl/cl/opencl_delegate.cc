@@ -16,8 +16,7 @@ Result<std::unique_ptr<OpenclDelegate>> OpenclDelegate::Create(const OpenclOptio
     std::filesystem::create_directories(options.cache_dir, ec);
     if (ec || !std::filesystem::is_directory(options.cache_dir, ec))
       return InvalidArgumentError(fmt::format("--gpu_cache_dir={}: cannot create the directory{}",
-                                              options.cache_dir,
-                                              ec ? ": " + ec.message() : ""));
+                                              options.cache_dir, ec ? ": " + ec.message() : ""));
   }
   Result<std::shared_ptr<OpenclContext>> context =
       OpenclContext::Create(options.platform, options.device);

@@ -44,8 +44,7 @@ Result<std::vector<OpenclDeviceInfo>> EnumerateOpenclDevices();
 // or a substring of the device name. Fails (kInvalidArgument) naming the devices when nothing
 // matches.
 Result<OpenclDeviceInfo> SelectOpenclDevice(const std::vector<OpenclDeviceInfo>& devices,
-                                            const std::string& platform,
-                                            const std::string& device);
+                                            const std::string& platform, const std::string& device);
 
 // The table benchmark_model --list_gpu_devices prints: one block per device.
 std::string FormatOpenclDevices(const std::vector<OpenclDeviceInfo>& devices);

@@ -74,10 +74,9 @@ Status OpenclPartition::Upload(int tensor, int fp16_source) {
     data = f.data();
   }
   const cl_int err = clEnqueueWriteBuffer(context_->queue(), *m, CL_TRUE, 0,
-                                          static_cast<size_t>(t.elements()) * sizeof(float),
-                                          data, 0, nullptr, nullptr);
-  if (err != CL_SUCCESS)
-    return ClError(fmt::format("uploading constant tensor {}", tensor), err);
+                                          static_cast<size_t>(t.elements()) * sizeof(float), data,
+                                          0, nullptr, nullptr);
+  if (err != CL_SUCCESS) return ClError(fmt::format("uploading constant tensor {}", tensor), err);
   return Status::Ok();
 }
 
@@ -164,8 +163,8 @@ Status OpenclPartition::Build() {
         launch.global = l.global;
         launch.kernel = clCreateKernel(*program, l.kernel.c_str(), &err);
         if (!launch.kernel || err != CL_SUCCESS)
-          return ClError(fmt::format("{}: clCreateKernel({})", runtime::NodeLabel(node),
-                                     l.kernel), err);
+          return ClError(fmt::format("{}: clCreateKernel({})", runtime::NodeLabel(node), l.kernel),
+                         err);
         run.launches.push_back(launch);  // released by the destructor from here on
         for (size_t a = 0; a < l.args.size(); ++a) {
           const OpenclArg& arg = l.args[a];
@@ -190,8 +189,7 @@ Status OpenclPartition::Build() {
             err = clSetKernelArg(launch.kernel, index, sizeof(cl_mem), &m);
           }
           if (err != CL_SUCCESS)
-            return ClError(fmt::format("{}: clSetKernelArg {}", runtime::NodeLabel(node), a),
-                           err);
+            return ClError(fmt::format("{}: clSetKernelArg {}", runtime::NodeLabel(node), a), err);
         }
       }
     }
@@ -276,8 +274,8 @@ Status OpenclPartition::Eval(runtime::KernelContext& ctx) {
       const size_t bytes =
           static_cast<size_t>(graph_.tensor(r.copy_src).elements()) * sizeof(float);
       err = clEnqueueCopyBuffer(q, buffers_[static_cast<size_t>(r.copy_src)],
-                                buffers_[static_cast<size_t>(r.copy_dst)], 0, 0, bytes, 0,
-                                nullptr, ev(r.node, r.tag));
+                                buffers_[static_cast<size_t>(r.copy_dst)], 0, 0, bytes, 0, nullptr,
+                                ev(r.node, r.tag));
     }
     for (Launch& l : r.launches) {
       if (err != CL_SUCCESS) break;
@@ -294,8 +292,8 @@ Status OpenclPartition::Eval(runtime::KernelContext& ctx) {
     runtime::Tensor& x = ctx.tensor(t);
     if (!x.data) continue;  // nothing reads it after all
     err = clEnqueueReadBuffer(q, buffers_[static_cast<size_t>(t)], CL_FALSE, 0,
-                              static_cast<size_t>(x.elements()) * sizeof(float), x.data, 0,
-                              nullptr, ev(-1, "device->host"));
+                              static_cast<size_t>(x.elements()) * sizeof(float), x.data, 0, nullptr,
+                              ev(-1, "device->host"));
     if (err != CL_SUCCESS) {
       clFinish(q);
       release();

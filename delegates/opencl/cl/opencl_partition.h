@@ -63,14 +63,14 @@ class OpenclPartition final : public runtime::DelegateKernel {
   std::shared_ptr<OpenclContext> context_;
   runtime::Subgraph& graph_;
   std::vector<int> nodes_;
-  std::vector<cl_mem> buffers_;             // per tensor; null when unused
-  std::vector<cl_mem> zero_buffers_;        // absent biases
-  std::vector<int> inputs_;                 // written from the host every Eval
+  std::vector<cl_mem> buffers_;               // per tensor; null when unused
+  std::vector<cl_mem> zero_buffers_;          // absent biases
+  std::vector<int> inputs_;                   // written from the host every Eval
   std::vector<runtime::Shape> input_shapes_;  // their shapes at Create
-  std::vector<int> outputs_;                // read back every Eval
-  std::vector<int> produced_;               // every tensor a node of the partition writes
-  std::vector<int> folded_outputs_;         // folded DEQUANTIZE outputs read outside
-  std::vector<std::vector<float>> folded_;  // per tensor: host FLOAT32 of folded FLOAT16
+  std::vector<int> outputs_;                  // read back every Eval
+  std::vector<int> produced_;                 // every tensor a node of the partition writes
+  std::vector<int> folded_outputs_;           // folded DEQUANTIZE outputs read outside
+  std::vector<std::vector<float>> folded_;    // per tensor: host FLOAT32 of folded FLOAT16
   std::vector<NodeRun> runs_;
 };
 

@@ -27,8 +27,7 @@ uint64_t Fnv1a(uint64_t h, const std::string& s) {
 
 std::string BuildLog(cl_program program, cl_device_id device) {
   size_t n = 0;
-  if (clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, 0, nullptr, &n) !=
-          CL_SUCCESS ||
+  if (clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, 0, nullptr, &n) != CL_SUCCESS ||
       n == 0)
     return "";
   std::string log(n, '\0');
@@ -54,8 +53,8 @@ OpenclProgramCache::~OpenclProgramCache() {
 std::string OpenclProgramCache::Key(const std::string& source, const std::string& options) const {
   const OpenclDeviceInfo& d = context_->device();
   uint64_t h = 14695981039346656037ull;
-  for (const std::string* s : {&source, &options, &d.platform_name, &d.name, &d.device_version,
-                               &d.driver_version})
+  for (const std::string* s :
+       {&source, &options, &d.platform_name, &d.name, &d.device_version, &d.driver_version})
     h = Fnv1a(h, *s);
   return fmt::format("{:016x}", h);
 }
@@ -121,8 +120,8 @@ Result<cl_program> OpenclProgramCache::Get(const std::string& source, const std:
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);
     if (ec)
-      return IoError(fmt::format("--gpu_cache_dir={}: cannot create the directory: {}", dir_,
-                                 ec.message()));
+      return IoError(
+          fmt::format("--gpu_cache_dir={}: cannot create the directory: {}", dir_, ec.message()));
     path = (std::filesystem::path(dir_) / (key + ".clbin")).string();
     if (cl_program p = LoadBinary(path, options)) {
       ++loaded_;

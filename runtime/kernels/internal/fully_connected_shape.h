@@ -17,9 +17,10 @@ namespace litescope::runtime {
 // K > 0.
 inline Status FullyConnectedWeightsShape(const Node& node, const Tensor& w, int* n, int* k) {
   if (w.shape.rank() != 2 || w.shape.dim(1) <= 0)
-    return InvalidModelError(fmt::format("{}: weights (tensor {}) have shape {}; expected [N, K] "
-                                         "with K > 0",
-                                         NodeLabel(node), node.inputs[1], w.shape.ToString()));
+    return InvalidModelError(
+        fmt::format("{}: weights (tensor {}) have shape {}; expected [N, K] "
+                    "with K > 0",
+                    NodeLabel(node), node.inputs[1], w.shape.ToString()));
   *n = w.shape.dim(0);
   *k = w.shape.dim(1);
   return Status::Ok();
@@ -32,13 +33,13 @@ inline Status FullyConnectedOutputShape(const Node& node, const Tensor& in, cons
                                         int n, int k, bool keep_num_dims, Shape* out_shape) {
   if (bias && bias->elements() != n)
     return InvalidModelError(fmt::format("{}: bias (tensor {}) has shape {}; expected [{}]",
-                                         NodeLabel(node), node.inputs[2],
-                                         bias->shape.ToString(), n));
+                                         NodeLabel(node), node.inputs[2], bias->shape.ToString(),
+                                         n));
   const int64_t in_elements = in.elements();
   if (in.shape.rank() < 1 || in_elements % k != 0 || in_elements / k > INT_MAX)
-    return InvalidModelError(fmt::format(
-        "{}: input (tensor {}) of shape {} is not a whole number of rows of {} weights",
-        NodeLabel(node), node.inputs[0], in.shape.ToString(), k));
+    return InvalidModelError(
+        fmt::format("{}: input (tensor {}) of shape {} is not a whole number of rows of {} weights",
+                    NodeLabel(node), node.inputs[0], in.shape.ToString(), k));
   if (keep_num_dims) {
     if (in.shape.dim(in.shape.rank() - 1) != k)
       return InvalidModelError(fmt::format(

@@ -49,9 +49,9 @@ inline void PackDepthwiseQuantizedFilter(const T* filter, int taps, int out_c, c
       sum += static_cast<uint32_t>(w);
     }
     // Wraps like the int32 accumulator it stands for.
-    packed->interior_bias[static_cast<size_t>(oc)] = static_cast<int32_t>(
-        static_cast<uint32_t>(packed->bias[static_cast<size_t>(oc)]) +
-        static_cast<uint32_t>(input_offset) * sum);
+    packed->interior_bias[static_cast<size_t>(oc)] =
+        static_cast<int32_t>(static_cast<uint32_t>(packed->bias[static_cast<size_t>(oc)]) +
+                             static_cast<uint32_t>(input_offset) * sum);
   }
 }
 

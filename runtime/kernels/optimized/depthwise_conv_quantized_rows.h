@@ -92,7 +92,8 @@ inline void DwqChannelBlock(const T* __restrict__ in, const int32_t* __restrict_
   const int32_t out_offset = rq.output_offset, lo = rq.act_min, hi = rq.act_max;
   int32_t res[kBlock];
   for (int j = 0; j < kBlock; ++j)
-    res[j] = RequantizeBranchless(static_cast<int32_t>(acc[j]), mult[j], left[j], right[j], out_offset, lo, hi);
+    res[j] = RequantizeBranchless(static_cast<int32_t>(acc[j]), mult[j], left[j], right[j],
+                                  out_offset, lo, hi);
   for (int j = 0; j < kBlock; ++j) out[j] = static_cast<T>(res[j]);
 }
 
@@ -182,9 +183,9 @@ inline void DepthwiseConvQuantizedRows(const reference::DepthwiseParams& p,
           }
         }
         for (int oc = 0; oc < out_c; ++oc)
-          op[oc] = static_cast<T>(internal::RequantizeOne(static_cast<int32_t>(acc[static_cast<size_t>(oc)]),
-                                                          q.multiplier[oc], q.shift[oc],
-                                                          q.output_offset, q.act_min, q.act_max));
+          op[oc] = static_cast<T>(internal::RequantizeOne(
+              static_cast<int32_t>(acc[static_cast<size_t>(oc)]), q.multiplier[oc], q.shift[oc],
+              q.output_offset, q.act_min, q.act_max));
         continue;
       }
       if (!any_tap) {  // no tap inside the input: bias only

@@ -13,8 +13,9 @@
 #endif
 
 // Fast float DEPTHWISE_CONV_2D for NHWC, compiled once per ISA level (kernels.isa.cc); callers
-// use optimized::DepthwiseConvFloatRows from isa_kernels.h. Same contract as reference::DepthwiseConvFloat, but
-// computes a range of output rows so that callers can split the work across threads.
+// use optimized::DepthwiseConvFloatRows from isa_kernels.h. Same contract as
+// reference::DepthwiseConvFloat, but computes a range of output rows so that callers can split the
+// work across threads.
 //
 // How it is fast:
 //  1. Per output row, the valid filter rows are computed once, and the output columns are

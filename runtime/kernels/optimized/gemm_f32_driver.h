@@ -114,7 +114,7 @@ inline void RunTile(const Problem& x, int m0, int m1, int p0, int p1) {
 }
 
 inline void Gemm(const GemmInputF32& a, int m, const PackedMatrixF32& b, float* c, int64_t ldc,
-          float out_min, float out_max, ThreadPool* pool) {
+                 float out_min, float out_max, ThreadPool* pool) {
   constexpr float kInf = std::numeric_limits<float>::infinity();
   Problem x;
   x.a = &a;

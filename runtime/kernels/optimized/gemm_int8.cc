@@ -21,8 +21,7 @@ bool PackedMatrixI8::Pack(const int8_t* src, int k, int n, const int32_t* bias,
   k_padded_ = (k + 3) / 4 * 4;
   const int panels = (n + kGemmI8Nr - 1) / kGemmI8Nr;
   const size_t bytes = static_cast<size_t>(panels) * k_padded_ * kGemmI8Nr;
-  if (!data_.Resize(bytes) || !bias_.Resize(static_cast<size_t>(panels) * kGemmI8Nr))
-    return false;
+  if (!data_.Resize(bytes) || !bias_.Resize(static_cast<size_t>(panels) * kGemmI8Nr)) return false;
   if (bytes != 0) std::memset(data_.data(), 0, bytes);  // k or n of 0: no buffer at all
   for (int j = 0; j < panels * kGemmI8Nr; ++j) {
     int32_t b = 0;
@@ -37,8 +36,7 @@ bool PackedMatrixI8::Pack(const int8_t* src, int k, int n, const int32_t* bias,
       }
       // Wrapping like the int32 accumulator of the reference kernel.
       b = static_cast<int32_t>(static_cast<uint32_t>(bias ? bias[j] : 0) +
-                               static_cast<uint32_t>(input_offset - activation_bias) *
-                                   sum);
+                               static_cast<uint32_t>(input_offset - activation_bias) * sum);
     }
     bias_.data()[j] = b;
   }

@@ -1,9 +1,9 @@
 #pragma once
 
+#include <immintrin.h>
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <immintrin.h>
 
 #include "runtime/kernels/fixed_point.h"
 #include "runtime/kernels/optimized/gemm_int8.h"
@@ -64,8 +64,7 @@ inline void PanelDot(const int8_t* a, int64_t lda, int mr, const int8_t* panel, 
     for (int t = 0; t < k_padded; t += 4) {
       const int8_t* b = panel + static_cast<int64_t>(t) * kGemmI8Nr;
       for (int c = 0; c < kGemmI8Nr; ++c)
-        for (int u = 0; u < 4; ++u)
-          s[c] += fixed_point::WrappingProduct(ar[t + u], b[c * 4 + u]);
+        for (int u = 0; u < 4; ++u) s[c] += fixed_point::WrappingProduct(ar[t + u], b[c * 4 + u]);
     }
     for (int c = 0; c < kGemmI8Nr; ++c) acc[r][c] = static_cast<int32_t>(s[c]);
   }

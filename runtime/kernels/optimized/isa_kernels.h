@@ -97,8 +97,8 @@ void DepthwiseConvQuantizedRows(const reference::DepthwiseParams& p,
 // reference::ConvQuantizedRows at the active level.
 void ConvQuantizedRows(const ConvGeometry& g, int group_in_c, int out_c,
                        const reference::ConvQuantParams& q, const int8_t* input,
-                       const int8_t* filter, const int32_t* bias, int8_t* output,
-                       int64_t row_begin, int64_t row_end);
+                       const int8_t* filter, const int32_t* bias, int8_t* output, int64_t row_begin,
+                       int64_t row_end);
 void ConvQuantizedRows(const ConvGeometry& g, int group_in_c, int out_c,
                        const reference::ConvQuantParams& q, const uint8_t* input,
                        const uint8_t* filter, const int32_t* bias, uint8_t* output,

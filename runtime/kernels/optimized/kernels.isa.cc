@@ -39,10 +39,9 @@ namespace litescope::runtime::optimized {
 inline namespace LS_ISA_NAMESPACE {
 namespace {
 
-void DepthwiseF32(const reference::DepthwiseParams& p, const Shape& input_shape,
-                  const float* input, const Shape& filter_shape, const float* filter,
-                  const float* bias, const Shape& output_shape, float* output, int64_t row_begin,
-                  int64_t row_end) {
+void DepthwiseF32(const reference::DepthwiseParams& p, const Shape& input_shape, const float* input,
+                  const Shape& filter_shape, const float* filter, const float* bias,
+                  const Shape& output_shape, float* output, int64_t row_begin, int64_t row_end) {
   DepthwiseConvFloatRows(p, input_shape, input, filter_shape, filter, bias, output_shape, output,
                          row_begin, row_end);
 }

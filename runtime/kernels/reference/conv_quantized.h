@@ -21,7 +21,7 @@ struct ConvQuantParams {
   const int* shift = nullptr;           // their exponents (> 0 = left shift)
   int32_t act_min = 0;                  // fused activation clamp, in output units
   int32_t act_max = 0;
-  bool gemm_rounding = false;           // MultiplyByQuantizedMultiplierGemm, not fixed_point's
+  bool gemm_rounding = false;  // MultiplyByQuantizedMultiplierGemm, not fixed_point's
 };
 
 // x * M as TFLite's int8 GEMM-based kernels (CONV_2D, FULLY_CONNECTED, BATCH_MATMUL) produce it
@@ -70,14 +70,15 @@ inline void TransposeConvQuantized(const optimized::ConvGeometry& g, int in_c, i
           for (int kx = 0; kx < g.k_w; ++kx) {
             const int ox = x * g.stride_w - g.pad_left + kx;
             if (ox < 0 || ox >= g.in_w) continue;
-            int32_t* acc = scratch + ((static_cast<int64_t>(b) * g.in_h + oy) * g.in_w + ox) * out_c;
+            int32_t* acc =
+                scratch + ((static_cast<int64_t>(b) * g.in_h + oy) * g.in_w + ox) * out_c;
             for (int oc = 0; oc < out_c; ++oc) {
               const T* w = filter + ((static_cast<int64_t>(oc) * g.k_h + ky) * g.k_w + kx) * in_c;
               int32_t sum = 0;
               for (int ic = 0; ic < in_c; ++ic)
-                sum = fixed_point::WrappingAdd(
-                    sum, (static_cast<int32_t>(in_px[ic]) + q.input_offset) *
-                             (static_cast<int32_t>(w[ic]) + q.filter_offset));
+                sum = fixed_point::WrappingAdd(sum,
+                                               (static_cast<int32_t>(in_px[ic]) + q.input_offset) *
+                                                   (static_cast<int32_t>(w[ic]) + q.filter_offset));
               acc[oc] = fixed_point::WrappingAdd(acc[oc], sum);
             }
           }

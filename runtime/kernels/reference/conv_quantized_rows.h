@@ -25,8 +25,7 @@ inline namespace LS_ISA_NAMESPACE {
 template <typename T>
 inline void ConvQuantizedRows(const optimized::ConvGeometry& g, int group_in_c, int out_c,
                               const ConvQuantParams& q, const T* input, const T* filter,
-                              const int32_t* bias, T* output, int64_t row_begin,
-                              int64_t row_end) {
+                              const int32_t* bias, T* output, int64_t row_begin, int64_t row_end) {
   const int groups = g.in_c / group_in_c;
   const int group_out_c = out_c / groups;
   for (int64_t row = row_begin; row < row_end; ++row) {
@@ -44,7 +43,8 @@ inline void ConvQuantizedRows(const optimized::ConvGeometry& g, int group_in_c, 
         for (int kx = 0; kx < g.k_w; ++kx) {
           const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
           if (ix < 0 || ix >= g.in_w) continue;
-          const T* in_px = input + ((static_cast<int64_t>(b) * g.in_h + iy) * g.in_w + ix) * g.in_c +
+          const T* in_px = input +
+                           ((static_cast<int64_t>(b) * g.in_h + iy) * g.in_w + ix) * g.in_c +
                            static_cast<int64_t>(grp) * group_in_c;
           const T* w_tap = w_oc + (static_cast<int64_t>(ky) * g.k_w + kx) * group_in_c;
           for (int c = 0; c < group_in_c; ++c)

@@ -73,10 +73,9 @@ inline void TopKIndices(const float* values, int n, int k, int* indices) {
 // iou_threshold. Appends at most max_out box indices to `selected` (cleared first).
 // `keep`, `order` and `active` are scratch buffers reused across calls.
 inline void NonMaxSuppressionSingleClass(const BoxCorner* boxes, const float* scores, int n,
-                                         int max_out, float score_threshold,
-                                         float iou_threshold, std::vector<int>* selected,
-                                         std::vector<int>* keep, std::vector<int>* order,
-                                         std::vector<uint8_t>* active) {
+                                         int max_out, float score_threshold, float iou_threshold,
+                                         std::vector<int>* selected, std::vector<int>* keep,
+                                         std::vector<int>* order, std::vector<uint8_t>* active) {
   selected->clear();
   keep->clear();
   for (int i = 0; i < n; ++i)

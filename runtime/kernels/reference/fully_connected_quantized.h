@@ -40,10 +40,9 @@ inline void FullyConnectedQuantizedRows(const ConvQuantParams& q, int k, int n, 
 // rhs[t * rhs_row + j * rhs_col] (strides express the adjoint flags).
 template <typename T>
 inline void BatchMatMulQuantized(int m, int k, int n, const T* lhs, int64_t lhs_row,
-                                 int64_t lhs_col, int32_t lhs_offset, const T* rhs,
-                                 int64_t rhs_row, int64_t rhs_col, int32_t rhs_offset,
-                                 int32_t multiplier, int shift, int32_t output_offset,
-                                 int32_t act_min, int32_t act_max, T* out) {
+                                 int64_t lhs_col, int32_t lhs_offset, const T* rhs, int64_t rhs_row,
+                                 int64_t rhs_col, int32_t rhs_offset, int32_t multiplier, int shift,
+                                 int32_t output_offset, int32_t act_min, int32_t act_max, T* out) {
   for (int i = 0; i < m; ++i) {
     for (int j = 0; j < n; ++j) {
       int32_t acc = 0;
@@ -52,8 +51,8 @@ inline void BatchMatMulQuantized(int m, int k, int n, const T* lhs, int64_t lhs_
             acc, (static_cast<int32_t>(lhs[i * lhs_row + t * lhs_col]) + lhs_offset) *
                      (static_cast<int32_t>(rhs[t * rhs_row + j * rhs_col]) + rhs_offset));
       // 64-bit: the product may be saturated near the int32 limits.
-      const int64_t v = int64_t{MultiplyByQuantizedMultiplierGemm(acc, multiplier, shift)} +
-                        output_offset;
+      const int64_t v =
+          int64_t{MultiplyByQuantizedMultiplierGemm(acc, multiplier, shift)} + output_offset;
       out[static_cast<int64_t>(i) * n + j] =
           static_cast<T>(std::min<int64_t>(std::max<int64_t>(v, act_min), act_max));
     }

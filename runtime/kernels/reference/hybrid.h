@@ -98,8 +98,8 @@ inline void WeightRowSums(const int8_t* w, int n, int k, int32_t* sums) {
 inline void HybridFullyConnectedRows(const int8_t* q_input, const float* scale,
                                      const int32_t* zero_point, const int8_t* w,
                                      const int32_t* row_sums, const float* channel_scale,
-                                     const float* bias, int k, int n, float act_min,
-                                     float act_max, float* out, int64_t r0, int64_t r1) {
+                                     const float* bias, int k, int n, float act_min, float act_max,
+                                     float* out, int64_t r0, int64_t r1) {
   for (int64_t r = r0; r < r1; ++r) {
     const int8_t* x = q_input + r * k;
     float* o = out + r * n;

@@ -9,8 +9,8 @@
 #include "runtime/kernels/reference/conv_2d.h"
 #include "runtime/schema/tflite_schema_generated.h"
 #include "runtime/shape.h"
-#include "tests/runtime/kernels/single_op_model.h"
 #include "tests/random_data.h"
+#include "tests/runtime/kernels/single_op_model.h"
 
 namespace {
 

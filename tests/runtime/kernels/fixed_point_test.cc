@@ -4,7 +4,8 @@
 
 namespace fp = litescope::runtime::fixed_point;
 
-TEST_CASE("QuantizeMultiplier splits a real multiplier into Q31 and shift", "[runtime][fixed_point]") {
+TEST_CASE("QuantizeMultiplier splits a real multiplier into Q31 and shift",
+          "[runtime][fixed_point]") {
   int32_t m = 0;
   int shift = 0;
   fp::QuantizeMultiplier(0.5, &m, &shift);

@@ -8,8 +8,8 @@
 #include "runtime/kernels/reference/fully_connected.h"
 #include "runtime/model_builder.h"
 #include "runtime/schema/tflite_schema_generated.h"
-#include "tests/runtime/kernels/single_op_model.h"
 #include "tests/random_data.h"
+#include "tests/runtime/kernels/single_op_model.h"
 
 namespace {
 

@@ -58,8 +58,8 @@ TEST_CASE("GemmI8 matches the reference quantized FULLY_CONNECTED", "[runtime][k
           for (int t = 0; t < k; ++t)
             dense[static_cast<size_t>(r * k + t)] = in[static_cast<size_t>(r * kp + t)];
         std::vector<int8_t> expected(static_cast<size_t>(rows * n));
-        reference::FullyConnectedQuantizedRows<int8_t>(q, k, n, dense.data(), w.data(),
-                                                       bias.data(), expected.data(), 0, rows);
+        reference::FullyConnectedQuantizedRows<int8_t>(q, k, n, dense.data(), w.data(), bias.data(),
+                                                       expected.data(), 0, rows);
         PackedMatrixI8 packed;
         REQUIRE(packed.Pack(w.data(), k, n, bias.data(), q.input_offset));
         REQUIRE(packed.k_padded() == kp);

@@ -113,8 +113,7 @@ TEST_CASE("CONCATENATION and RESHAPE run on hand-built nodes", "[runtime][op_par
   const int x = r.AddTensor<float>(DataType::kFloat32, {2, 1}, {1, 2}, /*constant=*/false);
   const int y = r.AddTensor<float>(DataType::kFloat32, {2, 2}, {3, 4, 5, 6}, /*constant=*/false);
   const int cat = r.AddTensor(DataType::kFloat32, {2, 3});
-  Node concat =
-      r.MakeNode(schema::BuiltinOperator::CONCATENATION, "CONCATENATION", {x, y}, {cat});
+  Node concat = r.MakeNode(schema::BuiltinOperator::CONCATENATION, "CONCATENATION", {x, y}, {cat});
   litescope::runtime::ConcatenationParams cp;
   cp.axis = -1;
   concat.params = cp;
