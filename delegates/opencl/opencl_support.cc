@@ -9,6 +9,7 @@
 #include "delegates/opencl/opencl_kernel_sources.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/schema/tflite_schema_generated.h"
+#include "runtime/shape_dependence.h"
 
 namespace litescope::delegates {
 namespace {
@@ -39,78 +40,9 @@ const Node* Producer(Subgraph& g, int t) {
   return nullptr;
 }
 
-// Ops whose input at these slots decides the output shape (-1: any input).
-std::vector<int> ShapeArguments(Op op) {
-  switch (op) {
-    case Op::READ_VARIABLE:
-    case Op::WHILE:
-    case Op::IF:
-    case Op::RANGE:
-      return {-1};
-    case Op::FILL:
-    case Op::TRANSPOSE_CONV:
-    case Op::SPLIT:
-      return {0};
-    case Op::RESHAPE:
-    case Op::PAD:
-    case Op::PADV2:
-    case Op::MIRROR_PAD:
-    case Op::TRANSPOSE:
-    case Op::TILE:
-    case Op::BROADCAST_TO:
-    case Op::RESIZE_BILINEAR:
-    case Op::RESIZE_NEAREST_NEIGHBOR:
-    case Op::MEAN:
-    case Op::SUM:
-    case Op::REDUCE_MAX:
-    case Op::REDUCE_MIN:
-    case Op::REDUCE_PROD:
-    case Op::REDUCE_ANY:
-    case Op::REDUCE_ALL:
-    case Op::EXPAND_DIMS:
-    case Op::ARG_MAX:
-    case Op::ARG_MIN:
-    case Op::TOPK_V2:
-    case Op::RFFT2D:
-      return {1};
-    case Op::SLICE:
-    case Op::SPLIT_V:
-      return {1, 2};
-    case Op::STRIDED_SLICE:
-      return {1, 2, 3};
-    default:
-      return {};
-  }
-}
-
-// The node whose run-time data may change tensor t's shape, or null: one forward pass over the
-// nodes in execution order (topological, checked by ApplyDelegate), so the cost is linear in
-// the graph, never exponential in its fan-out.
+// The node whose run-time data may change tensor t's shape, or null.
 const Node* DynamicSource(Subgraph& g, int t) {
-  if (t < 0 || t >= g.tensor_count() || g.tensor(t).is_constant()) return nullptr;
-  std::vector<int> source(static_cast<size_t>(g.tensor_count()), -1);
-  for (const Node& n : g.nodes()) {
-    int found = -1;
-    for (int slot : ShapeArguments(static_cast<Op>(n.op)))
-      for (size_t i = 0; found < 0 && i < n.inputs.size(); ++i) {
-        const int in = n.inputs[i];
-        if ((slot < 0 || static_cast<size_t>(slot) == i) && in >= 0 && in < g.tensor_count() &&
-            !g.tensor(in).is_constant())
-          found = n.index;
-      }
-    for (size_t i = 0; found < 0 && i < n.inputs.size(); ++i) {
-      const int in = n.inputs[i];
-      if (in >= 0 && in < g.tensor_count()) found = source[static_cast<size_t>(in)];
-    }
-    bool produces_t = false;
-    for (int o : n.outputs)
-      if (o >= 0 && o < g.tensor_count()) {
-        source[static_cast<size_t>(o)] = found;
-        produces_t = produces_t || o == t;
-      }
-    if (produces_t) break;
-  }
-  const int node = source[static_cast<size_t>(t)];
+  const int node = runtime::DynamicShapeSource(g, t);
   return node >= 0 ? &g.nodes()[static_cast<size_t>(node)] : nullptr;
 }
 

@@ -5,6 +5,7 @@
 
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/schema/tflite_schema_generated.h"
+#include "runtime/shape_dependence.h"
 
 namespace litescope::delegates {
 
@@ -152,74 +153,9 @@ const Node* XnnpackLowering::FoldedDequantize(int t) {
   return n && IsFoldableDequantize(graph_, *n) ? n : nullptr;
 }
 
-namespace {
-
-// Input slots that decide a CPU op's output shape; when one is not a constant the kernel sizes
-// its output at run time (SetDynamic). -1 = every input.
-std::vector<int> ShapeArguments(schema::BuiltinOperator op) {
-  using Op = schema::BuiltinOperator;
-  switch (op) {
-    case Op::READ_VARIABLE:
-    case Op::WHILE:
-    case Op::IF:
-    case Op::RANGE:
-      return {-1};
-    case Op::FILL:
-    case Op::TRANSPOSE_CONV:
-    case Op::SPLIT:
-      return {0};
-    case Op::RESHAPE:
-    case Op::PAD:
-    case Op::PADV2:
-    case Op::MIRROR_PAD:
-    case Op::TRANSPOSE:
-    case Op::TILE:
-    case Op::BROADCAST_TO:
-    case Op::RESIZE_BILINEAR:
-    case Op::RESIZE_NEAREST_NEIGHBOR:
-    case Op::MEAN:
-    case Op::SUM:
-    case Op::REDUCE_MAX:
-    case Op::REDUCE_MIN:
-    case Op::REDUCE_PROD:
-    case Op::REDUCE_ANY:
-    case Op::REDUCE_ALL:
-    case Op::EXPAND_DIMS:
-    case Op::ARG_MAX:
-    case Op::ARG_MIN:
-    case Op::TOPK_V2:
-    case Op::RFFT2D:
-      return {1};
-    case Op::SLICE:
-    case Op::SPLIT_V:
-      return {1, 2};
-    case Op::STRIDED_SLICE:
-      return {1, 2, 3};
-    default:
-      return {};
-  }
-}
-
-}  // namespace
-
 const Node* XnnpackLowering::DynamicSource(int t) {
   if (t < 0 || t >= graph_.tensor_count() || graph_.tensor(t).is_constant()) return nullptr;
-  if (dynamic_.empty()) dynamic_.assign(static_cast<size_t>(graph_.tensor_count()), -2);
-  int& memo = dynamic_[static_cast<size_t>(t)];
-  if (memo == -2) {
-    memo = -1;  // also breaks cycles in malformed graphs
-    int found = -1;
-    if (const Node* n = Producer(t)) {
-      for (int slot : ShapeArguments(static_cast<schema::BuiltinOperator>(n->op)))
-        for (size_t i = 0; i < n->inputs.size(); ++i)
-          if ((slot < 0 || static_cast<size_t>(slot) == i) && n->inputs[i] >= 0 &&
-              !graph_.tensor(n->inputs[i]).is_constant())
-            found = n->index;
-      for (size_t i = 0; found < 0 && i < n->inputs.size(); ++i)
-        if (const Node* src = DynamicSource(n->inputs[i])) found = src->index;
-    }
-    dynamic_[static_cast<size_t>(t)] = found;
-  }
+  if (dynamic_.empty()) dynamic_ = runtime::DynamicShapeSources(graph_);
   const int node = dynamic_[static_cast<size_t>(t)];
   return node >= 0 ? &graph_.nodes()[static_cast<size_t>(node)] : nullptr;
 }

@@ -128,7 +128,7 @@ class XnnpackLowering {
   const runtime::Node* node_ = nullptr;
   std::vector<uint32_t> ids_;  // per tensor: value id in xnn_, or XNN_INVALID_VALUE_ID
   std::vector<int> producer_;  // per tensor: writing node or -1; built on first use
-  std::vector<int> dynamic_;   // per tensor: DynamicSource memo (-2 unknown, -1 none, node)
+  std::vector<int> dynamic_;   // per tensor: runtime::DynamicShapeSources (built on first use)
 };
 
 // Name of an xnn_status for messages ("invalid_parameter").
