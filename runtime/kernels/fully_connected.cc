@@ -50,13 +50,9 @@ Status FullyConnectedPrepareFloat(KernelContext& ctx, Node& node, const Tensor& 
     return TypeError(node, "input", 2, node.inputs[2], *bias, "FLOAT32");
   if (out.type != DataType::kFloat32)
     return TypeError(node, "output", 0, node.outputs[0], out, "FLOAT32");
-  Result<const FullyConnectedParams*> params = NodeParams<FullyConnectedParams>(node);
+  Result<const FullyConnectedParams*> params = DefaultFormatFullyConnectedParams(node);
   if (!params.ok()) return params.status();
   const FullyConnectedParams& opts = **params;
-  if (opts.weights_format != FullyConnectedWeightsFormat::kDefault)
-    return UnsupportedTypeError(
-        fmt::format("{}: weights format {} is not supported; expected DEFAULT", NodeLabel(node),
-                    FullyConnectedWeightsFormatName(opts.weights_format)));
   const bool keep_num_dims = opts.keep_num_dims;
   const FusedActivation act = opts.activation;
   int n = 0;

@@ -79,13 +79,9 @@ Status FullyConnectedPrepareQuantized(KernelContext& ctx, Node& node, const Tens
   }
   if (out.type != in.type)
     return TypeError(node, "output", 0, node.outputs[0], out, DataTypeName(in.type));
-  Result<const FullyConnectedParams*> params = NodeParams<FullyConnectedParams>(node);
+  Result<const FullyConnectedParams*> params = DefaultFormatFullyConnectedParams(node);
   if (!params.ok()) return params.status();
   const FullyConnectedParams& opts = **params;
-  if (opts.weights_format != FullyConnectedWeightsFormat::kDefault)
-    return UnsupportedTypeError(
-        fmt::format("{}: weights format {} is not supported; expected DEFAULT", NodeLabel(node),
-                    FullyConnectedWeightsFormatName(opts.weights_format)));
   const bool keep_num_dims = opts.keep_num_dims;
   const FusedActivation act = opts.activation;
   int n = 0;

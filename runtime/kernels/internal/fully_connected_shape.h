@@ -7,11 +7,24 @@
 
 #include "runtime/kernel_api.h"
 #include "runtime/kernels/kernel_util.h"
+#include "runtime/op_params.h"
 #include "runtime/shape.h"
 #include "runtime/status.h"
 #include "runtime/tensor.h"
 
 namespace litescope::runtime {
+
+// The parsed options of the float and quantized/hybrid FULLY_CONNECTED kernels, which serve only
+// the DEFAULT weights format.
+inline Result<const FullyConnectedParams*> DefaultFormatFullyConnectedParams(const Node& node) {
+  Result<const FullyConnectedParams*> params = NodeParams<FullyConnectedParams>(node);
+  if (!params.ok()) return params.status();
+  if ((*params)->weights_format != FullyConnectedWeightsFormat::kDefault)
+    return UnsupportedTypeError(
+        fmt::format("{}: weights format {} is not supported; expected DEFAULT", NodeLabel(node),
+                    FullyConnectedWeightsFormatName((*params)->weights_format)));
+  return params;
+}
 
 // The weights of every FULLY_CONNECTED form (float, quantized, hybrid, blockwise): [N, K] with
 // K > 0.
