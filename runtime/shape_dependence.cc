@@ -17,11 +17,9 @@ std::vector<int> Sources(const Subgraph& g, int stop_at) {
     int found = -1;
     for (int slot : ShapeDecidingInputs(n.op))
       for (size_t i = 0; found < 0 && i < n.inputs.size(); ++i)
-        if ((slot < 0 || static_cast<size_t>(slot) == i) && variable(n.inputs[i]))
-          found = n.index;
+        if ((slot < 0 || static_cast<size_t>(slot) == i) && variable(n.inputs[i])) found = n.index;
     for (size_t i = 0; found < 0 && i < n.inputs.size(); ++i)
-      if (n.inputs[i] >= 0 && n.inputs[i] < count)
-        found = source[static_cast<size_t>(n.inputs[i])];
+      if (n.inputs[i] >= 0 && n.inputs[i] < count) found = source[static_cast<size_t>(n.inputs[i])];
     bool produces_stop = false;
     for (int o : n.outputs)
       if (o >= 0 && o < count) {
